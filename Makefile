@@ -1,0 +1,31 @@
+# gognito: the two commands a new machine needs are `make run` and `make test`.
+GO ?= go
+
+.PHONY: help run build test fuzz docs generate verify clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: ## run the server on the embedded default (SQLite in ./data)
+	$(GO) run ./cmd/gognito serve
+
+build: ## build bin/gognito
+	$(GO) build -o bin/gognito ./cmd/gognito
+
+test: ## run every test (what CI runs) and print how many ran
+	./scripts/test.sh
+
+fuzz: ## a longer fuzzing run (FUZZTIME, default 10m)
+	$(GO) test -run '^$$' -fuzz '^FuzzDispatch$$' -fuzztime $${FUZZTIME:-10m} ./internal/app
+
+docs: ## regenerate docs/compatibility.md from the operation tables
+	GOGNITO_UPDATE_DOCS=1 $(GO) test -count=1 -run TestCompatibilityDocIsCurrent ./internal/app
+
+generate: ## regenerate wire types from internal/wire/models
+	$(GO) generate ./internal/wire/...
+
+verify: generate docs ## regenerate everything and fail on a diff
+	git diff --exit-code
+
+clean: ## remove build output
+	rm -rf bin

@@ -1,0 +1,119 @@
+// Command gognito runs the gognito identity provider: a self-hosted server
+// that speaks the Amazon Cognito user pools API.
+//
+//	gognito [serve] [flags]   run the server (the default command)
+//	gognito version           print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gognito/gognito/internal/app"
+	"github.com/gognito/gognito/internal/config"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+const usage = `gognito: a self-hosted, Cognito-compatible identity provider
+
+Usage:
+  gognito [serve] [flags]   run the server (default)
+  gognito version           print the version
+  gognito help              this text
+
+Run "gognito serve --help" for the server's flags.
+`
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "gognito %s (%s, %s/%s)\n", app.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "gognito: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}
+
+func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := config.Load("serve", args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gognito: %v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	started := time.Now()
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		log.Error("cannot start", "error", err)
+		return 1
+	}
+	defer func() {
+		if err := a.Close(); err != nil {
+			log.Error("closing the store", "error", err)
+		}
+	}()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		log.Error("cannot listen", "address", cfg.Listen, "error", err)
+		return 1
+	}
+	apiURL := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "gognito %s ready in %s\n", app.Version, time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "  API (cognito-idp):  %s\n", apiURL)
+	fmt.Fprintf(stdout, "  health, metrics:    %s/_gognito/health  %s/_gognito/metrics\n", apiURL, apiURL)
+	if p := a.DataPath(); p != "" {
+		fmt.Fprintf(stdout, "  data:               %s (SQLite)\n", p)
+	}
+	fmt.Fprintf(stdout, "  region, account:    %s, %s\n", cfg.Region, cfg.AccountID)
+	fmt.Fprintf(stdout, "  try: aws --endpoint-url %s cognito-idp list-user-pools --max-results 10\n", apiURL)
+	log.Info("listening", "api", apiURL, "data", a.DataPath())
+
+	if err := a.Serve(ctx, ln); err != nil {
+		log.Error("server stopped", "error", err)
+		return 1
+	}
+	log.Info("stopped cleanly")
+	return 0
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

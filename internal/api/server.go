@@ -1,0 +1,283 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/reqctx"
+	"github.com/gognito/gognito/internal/wire"
+)
+
+// Server serves one or more Services on POST /.
+type Server struct {
+	services     map[string]*Service
+	log          *slog.Logger
+	metrics      *Metrics
+	maxBodyBytes int64
+}
+
+// Options configure a Server.
+type Options struct {
+	Logger       *slog.Logger
+	Metrics      *Metrics
+	MaxBodyBytes int64
+}
+
+// NewServer builds the front door for the services.
+func NewServer(opts Options, services ...*Service) *Server {
+	s := &Server{services: map[string]*Service{}, log: opts.Logger, metrics: opts.Metrics, maxBodyBytes: opts.MaxBodyBytes}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.maxBodyBytes <= 0 {
+		s.maxBodyBytes = 1 << 20
+	}
+	for _, svc := range services {
+		s.services[svc.Prefix] = svc
+	}
+	return s
+}
+
+const (
+	corsAllowHeaders  = "authorization, content-type, x-amz-target, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request, cache-control"
+	corsExposeHeaders = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
+)
+
+// ServeHTTP implements the AWS JSON protocol.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := newRequestID()
+	h := w.Header()
+	h.Set("x-amzn-RequestId", reqID)
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+
+	if r.Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+			h.Set("Access-Control-Allow-Headers", req)
+		} else {
+			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+		}
+		h.Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+
+	ctx := reqctx.WithRequestID(r.Context(), reqID)
+	if region := regionFromAuthorization(r.Header.Get("Authorization")); region != "" {
+		ctx = reqctx.WithRegion(ctx, region)
+	}
+
+	svcName, opName := "unknown", "unknown"
+	var result any
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			}
+		}()
+		var svc *Service
+		var ep *endpoint
+		svc, ep, err = s.route(r)
+		if err != nil {
+			return
+		}
+		svcName, opName = svc.Name, ep.op.Name
+		result, err = s.call(ctx, r, svc, ep)
+	}()
+
+	status := http.StatusOK
+	errType := ""
+	var body []byte
+	if err != nil {
+		ae, ok := awserr.As(err)
+		if !ok {
+			s.log.ErrorContext(ctx, "internal error", "request_id", reqID, "operation", opName, "error", err)
+			ae = awserr.New(awserr.InternalError, "Internal server error.")
+		}
+		status, errType = ae.HTTPStatus(), ae.Type()
+		body = errorBody(ae)
+		h.Set("x-amzn-ErrorType", ae.Type())
+	} else {
+		body, err = json.Marshal(result)
+		if err != nil {
+			s.log.ErrorContext(ctx, "encoding response", "request_id", reqID, "operation", opName, "error", err)
+			status, errType = 500, awserr.InternalError
+			body = errorBody(awserr.New(awserr.InternalError, "Internal server error."))
+			h.Set("x-amzn-ErrorType", awserr.InternalError)
+		}
+	}
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+
+	elapsed := time.Since(start)
+	if s.metrics != nil {
+		s.metrics.observe(svcName, opName, errType, elapsed)
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "request",
+		slog.String("request_id", reqID), slog.String("service", svcName), slog.String("operation", opName),
+		slog.Int("status", status), slog.String("error_type", errType), slog.Duration("duration", elapsed))
+}
+
+func errorBody(e *awserr.Error) []byte {
+	m := map[string]string{"__type": e.Type(), "message": e.Message()}
+	if rc := e.ReasonCode(); rc != "" {
+		m["reasonCode"] = rc
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+func (s *Server) route(r *http.Request) (*Service, *endpoint, error) {
+	if r.Method != http.MethodPost {
+		return nil, nil, awserr.New(awserr.UnknownOperation, "Only POST requests are supported.")
+	}
+	target := r.Header.Get("X-Amz-Target")
+	prefix, op, ok := strings.Cut(target, ".")
+	if !ok || op == "" {
+		return nil, nil, awserr.New(awserr.UnknownOperation, "Missing or malformed X-Amz-Target header.")
+	}
+	svc := s.services[prefix]
+	if svc == nil {
+		return nil, nil, awserr.Newf(awserr.UnknownOperation, "Unknown service %s.", printable(prefix))
+	}
+	ep := svc.ops[op]
+	if ep == nil {
+		return nil, nil, awserr.Newf(awserr.UnknownOperation, "Operation %s is not supported by %s.", printable(op), svc.Name)
+	}
+	return svc, ep, nil
+}
+
+// printable keeps an echoed header value short and free of control bytes.
+func printable(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == 0xfffd {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *endpoint) (any, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil:
+			return nil, awserr.New(awserr.Serialization, "Unsupported Content-Type.")
+		case mt == "application/x-amz-json-1.1", mt == "application/x-amz-json-1.0", mt == "application/json":
+		default:
+			return nil, awserr.Newf(awserr.Serialization, "Unsupported Content-Type %s.", printable(mt))
+		}
+	}
+	if r.ContentLength > s.maxBodyBytes {
+		return nil, awserr.New(awserr.RequestEntityTooLarge, "Request body is too large.")
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.maxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, awserr.New(awserr.RequestEntityTooLarge, "Request body is too large.")
+		}
+		return nil, awserr.New(awserr.Serialization, "The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	body, err := decodeObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	var opts *wire.ValidateOptions
+	if ep.skipPattern != nil {
+		if f := ep.skipPattern(body); f != nil {
+			opts = &wire.ValidateOptions{SkipPattern: f}
+		}
+	}
+	violations, err := wire.Validate(svc.Shapes, ep.op.Input, body, opts)
+	if err != nil {
+		return nil, awserr.New(awserr.Serialization, err.Error())
+	}
+	if len(violations) > 0 {
+		return nil, awserr.New(awserr.InvalidParameter, wire.FormatViolations(violations))
+	}
+	if ep.handler == nil {
+		return nil, awserr.Newf(awserr.UnsupportedOperation, "gognito does not implement %s yet.", ep.op.Name)
+	}
+	return ep.handler(ctx, raw)
+}
+
+// decodeObject parses a request body that must be one JSON object.
+func decodeObject(raw []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, awserr.New(awserr.Serialization, "The request body is not valid JSON.")
+	}
+	if dec.More() {
+		return nil, awserr.New(awserr.Serialization, "The request body is not valid JSON.")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, awserr.New(awserr.Serialization, "The request body is not valid JSON.")
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, awserr.New(awserr.Serialization, "The request body must be a JSON object.")
+	}
+	return m, nil
+}
+
+// regionFromAuthorization reads the Region of a SigV4 credential scope:
+// "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-west-2/cognito-idp/aws4_request, ...".
+func regionFromAuthorization(h string) string {
+	i := strings.Index(h, "Credential=")
+	if i < 0 {
+		return ""
+	}
+	cred := h[i+len("Credential="):]
+	if j := strings.IndexAny(cred, ", "); j >= 0 {
+		cred = cred[:j]
+	}
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return ""
+	}
+	region := parts[2]
+	for _, c := range region {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return ""
+		}
+	}
+	if len(region) == 0 || len(region) > 32 {
+		return ""
+	}
+	return region
+}
+
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

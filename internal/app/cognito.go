@@ -1,0 +1,40 @@
+package app
+
+import (
+	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/userpool"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// newCognitoService registers the cognito-idp operations gognito implements
+// on the generated operation table; the rest answer with a well-formed
+// UnsupportedOperationException that names them.
+func newCognitoService(pools *userpool.Service) *api.Service {
+	s := api.NewService("cognito-idp", cip.TargetPrefix, cip.Shapes, cip.Operations)
+
+	api.Handle(s, "CreateUserPool", pools.CreateUserPool)
+	api.Handle(s, "DescribeUserPool", pools.DescribeUserPool)
+	api.Handle(s, "ListUserPools", pools.ListUserPools)
+	api.Handle(s, "UpdateUserPool", pools.UpdateUserPool).Notes("Settings left out return to their defaults, as in Cognito.")
+	api.Handle(s, "DeleteUserPool", pools.DeleteUserPool).Notes("Refused while DeletionProtection is ACTIVE or a domain exists.")
+	api.Handle(s, "AddCustomAttributes", pools.AddCustomAttributes)
+	api.Handle(s, "GetUserPoolMfaConfig", pools.GetUserPoolMfaConfig)
+	api.Handle(s, "SetUserPoolMfaConfig", pools.SetUserPoolMfaConfig)
+
+	api.Handle(s, "CreateUserPoolClient", pools.CreateUserPoolClient)
+	api.Handle(s, "DescribeUserPoolClient", pools.DescribeUserPoolClient)
+	api.Handle(s, "ListUserPoolClients", pools.ListUserPoolClients)
+	api.Handle(s, "UpdateUserPoolClient", pools.UpdateUserPoolClient).Notes("Settings left out return to their defaults, as in Cognito.")
+	api.Handle(s, "DeleteUserPoolClient", pools.DeleteUserPoolClient)
+
+	api.Handle(s, "CreateResourceServer", pools.CreateResourceServer)
+	api.Handle(s, "DescribeResourceServer", pools.DescribeResourceServer)
+	api.Handle(s, "ListResourceServers", pools.ListResourceServers)
+	api.Handle(s, "UpdateResourceServer", pools.UpdateResourceServer)
+	api.Handle(s, "DeleteResourceServer", pools.DeleteResourceServer)
+
+	api.Handle(s, "TagResource", pools.TagResource).Notes("User pools only.")
+	api.Handle(s, "UntagResource", pools.UntagResource).Notes("User pools only.")
+	api.Handle(s, "ListTagsForResource", pools.ListTagsForResource).Notes("User pools only.")
+	return s
+}

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/wire"
+)
+
+// compatibilityChoices records what gognito chose where Cognito's behaviour
+// is undocumented or uncertain. It is part of the generated
+// docs/compatibility.md.
+const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
+
+- **Unimplemented operations** answer HTTP 400 ` + "`UnsupportedOperationException`" + ` with the message
+  "gognito does not implement <Operation> yet." after the request has passed validation, so an SDK
+  surfaces a typed, non-retryable error that names the operation.
+- **Oversized bodies** (over ` + "`--max-body-bytes`" + `, 1 MiB by default) answer HTTP 413
+  ` + "`RequestEntityTooLargeException`" + ` without reading the body whole.
+- **Validation messages** follow AWS's form: ` + "`1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null`" + `;
+  paths use lower-camel member names, list elements ` + "`<list>.<n>.member`" + `; values of sensitive
+  members are never echoed. A value of the wrong JSON type is a ` + "`SerializationException`" + `.
+- **Regions**: a request's Region is the one in its SigV4 credential scope, else ` + "`--region`" + `.
+  New pools take that Region in their id and ARN; pools are found by id whatever the Region.
+- **UpdateUserPool / UpdateUserPoolClient** replace every updatable setting: settings left out
+  return to their defaults, as Cognito documents. The pool's schema, username settings and tags
+  (unless given) are kept; the pool's name and tier change only when given.
+- **Defaults of a new pool**: password policy 8 characters with all four character classes and a
+  7-day temporary password, SignInPolicy PASSWORD, MfaConfiguration OFF, DeletionProtection
+  INACTIVE, UserPoolTier ESSENTIALS, EmailSendingAccount COGNITO_DEFAULT, DefaultEmailOption
+  CONFIRM_WITH_CODE, the 20 standard attributes.
+- **Defaults of a new app client**: ExplicitAuthFlows ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH,
+  ALLOW_CUSTOM_AUTH; refresh tokens 30 days; access and ID tokens 1 hour (no explicit value is
+  shown); AuthSessionValidity 3 minutes; EnableTokenRevocation true; PreventUserExistenceErrors
+  LEGACY (the service model's documented default).
+- **MFA ON or OPTIONAL** with no factor available (no SMS configuration, TOTP not enabled, no
+  email MFA) is refused with InvalidParameterException.
+- **SupportedIdentityProviders** accepts only COGNITO until federation is built.
+- **Tagging** works on user pools; ARNs of other resources are refused.
+- **Pagination tokens** are opaque; a token from another listing is refused with
+  InvalidParameterException.
+`
+
+// CompatibilityMarkdown renders docs/compatibility.md from the operation
+// tables, so it cannot drift from what the server does.
+func CompatibilityMarkdown(services ...*api.Service) string {
+	var b strings.Builder
+	b.WriteString("# Compatibility\n\n")
+	b.WriteString("<!-- Generated from the operation tables by `make docs`; a test fails when it is stale. Do not edit by hand. -->\n\n")
+	b.WriteString("What gognito implements of each AWS API it speaks. *Caller* is how the operation's caller is\n")
+	b.WriteString("authenticated in AWS: `SigV4` (IAM-signed), `AccessToken` (a user's access token), `None` (public).\n")
+	b.WriteString("Every operation answers: one not built yet validates its input and then returns a well-formed\n")
+	b.WriteString("`UnsupportedOperationException` that names it.\n\n")
+	for _, svc := range services {
+		ops := svc.Operations()
+		done := 0
+		for _, o := range ops {
+			if o.Implemented {
+				done++
+			}
+		}
+		fmt.Fprintf(&b, "## %s (`X-Amz-Target: %s.<Operation>`)\n\n", svc.Name, svc.Prefix)
+		fmt.Fprintf(&b, "%d of %d operations implemented.\n\n", done, len(ops))
+		b.WriteString("| Operation | Caller | State | Notes |\n|---|---|---|---|\n")
+		for _, o := range ops {
+			state := "not yet"
+			if o.Implemented {
+				state = "implemented"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", o.Name, authName(o.Auth), state, o.Notes)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(compatibilityChoices)
+	return b.String()
+}
+
+func authName(a wire.AuthKind) string { return a.String() }
+
+// CompatibilityDoc renders the document for this app's services.
+func (a *App) CompatibilityDoc() string { return CompatibilityMarkdown(a.cognito) }

@@ -1,0 +1,205 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole configuration of a gognito server.
+type Config struct {
+	Listen          string        `toml:"listen"`
+	TLSListen       string        `toml:"tls-listen"`
+	DataDir         string        `toml:"data-dir"`
+	Database        string        `toml:"database"`
+	Region          string        `toml:"region"`
+	AccountID       string        `toml:"account-id"`
+	PublicURL       string        `toml:"public-url"`
+	BaseDomain      string        `toml:"base-domain"`
+	LogLevel        string        `toml:"log-level"`
+	LogFormat       string        `toml:"log-format"`
+	MaxBodyBytes    int64         `toml:"max-body-bytes"`
+	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
+}
+
+// Default is the configuration with nothing set.
+func Default() Config {
+	return Config{
+		Listen:          "127.0.0.1:9229",
+		TLSListen:       "127.0.0.1:9443",
+		DataDir:         "./data",
+		Region:          "us-east-1",
+		AccountID:       "000000000000",
+		BaseDomain:      "localhost",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		MaxBodyBytes:    1 << 20,
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+type setting struct {
+	name  string
+	usage string
+	str   *string
+	i64   *int64
+	dur   *time.Duration
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{name: "listen", usage: "address of the API listener (cognito-idp, acm, issuer endpoints, hosted UI by Host)", str: &c.Listen},
+		{name: "tls-listen", usage: "address of the HTTPS edge that serves user pool domains", str: &c.TLSListen},
+		{name: "data-dir", usage: "directory for the embedded database and keys", str: &c.DataDir},
+		{name: "database", usage: "database DSN (default: SQLite file gognito.db in the data directory)", str: &c.Database},
+		{name: "region", usage: "default AWS Region, used when a request carries no SigV4 credential scope", str: &c.Region},
+		{name: "account-id", usage: "AWS account id shown in ARNs", str: &c.AccountID},
+		{name: "public-url", usage: "URL clients reach the API listener at (default http://<listen>)", str: &c.PublicURL},
+		{name: "base-domain", usage: "parent of prefix domains: <prefix>.auth.<region>.<base-domain>", str: &c.BaseDomain},
+		{name: "log-level", usage: "debug, info, warn or error", str: &c.LogLevel},
+		{name: "log-format", usage: "text or json", str: &c.LogFormat},
+		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
+		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
+	}
+}
+
+// EnvName is the environment variable of a setting.
+func EnvName(setting string) string {
+	return "GOGNITO_" + strings.ToUpper(strings.ReplaceAll(setting, "-", "_"))
+}
+
+// Load reads the configuration for a command: defaults, then the config file
+// (--config or GOGNITO_CONFIG), then GOGNITO_* variables, then flags.
+func Load(cmd string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Default()
+	fs := flag.NewFlagSet("gognito "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configFile := fs.String("config", getenv("GOGNITO_CONFIG"), "optional TOML config file (keys as the flag names)")
+	// Flags are registered on a scratch copy: their defaults shown in --help
+	// are the built-in ones, and only flags actually given are applied last.
+	scratch := Default()
+	for _, s := range scratch.settings() {
+		help := fmt.Sprintf("%s (env %s)", s.usage, EnvName(s.name))
+		switch {
+		case s.str != nil:
+			fs.String(s.name, *s.str, help)
+		case s.i64 != nil:
+			fs.Int64(s.name, *s.i64, help)
+		case s.dur != nil:
+			fs.Duration(s.name, *s.dur, help)
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: gognito %s [flags]\n\nFlags:\n", cmd)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *configFile != "" {
+		md, err := toml.DecodeFile(*configFile, &c)
+		if err != nil {
+			return c, fmt.Errorf("config file %s: %w", *configFile, err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			return c, fmt.Errorf("config file %s: unknown key %q", *configFile, und[0].String())
+		}
+	}
+	for _, s := range c.settings() {
+		if v := getenv(EnvName(s.name)); v != "" {
+			if err := s.set(v); err != nil {
+				return c, fmt.Errorf("%s: %w", EnvName(s.name), err)
+			}
+		}
+	}
+	var ferr error
+	fs.Visit(func(f *flag.Flag) {
+		for _, s := range c.settings() {
+			if s.name == f.Name {
+				if err := s.set(f.Value.String()); err != nil && ferr == nil {
+					ferr = fmt.Errorf("--%s: %w", f.Name, err)
+				}
+			}
+		}
+	})
+	if ferr != nil {
+		return c, ferr
+	}
+	return c, c.validate()
+}
+
+func (s setting) set(v string) error {
+	switch {
+	case s.str != nil:
+		*s.str = v
+	case s.i64 != nil:
+		var n int64
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			return fmt.Errorf("not a number: %q", v)
+		}
+		*s.i64 = n
+	case s.dur != nil:
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return err
+		}
+		*s.dur = d
+	}
+	return nil
+}
+
+var (
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	accountRE = regexp.MustCompile(`^\d{12}$`)
+)
+
+func (c *Config) validate() error {
+	var errs []error
+	if !regionRE.MatchString(c.Region) {
+		errs = append(errs, fmt.Errorf("region %q is not an AWS Region name", c.Region))
+	}
+	if !accountRE.MatchString(c.AccountID) {
+		errs = append(errs, fmt.Errorf("account id %q must be 12 digits", c.AccountID))
+	}
+	for _, a := range []struct{ name, v string }{{"listen", c.Listen}, {"tls-listen", c.TLSListen}} {
+		if a.v == "" && a.name == "tls-listen" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(a.v); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: %w", a.name, a.v, err))
+		}
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("max-body-bytes %d is too small", c.MaxBodyBytes))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// DatabaseDSN is the database to open: the configured DSN or the SQLite file
+// in the data directory.
+func (c *Config) DatabaseDSN() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "gognito.db")
+}
+
+// EnvLookup is os.Getenv, for callers that want the process environment.
+func EnvLookup(k string) string { return os.Getenv(k) }

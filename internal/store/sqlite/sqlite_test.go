@@ -1,0 +1,53 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "gognito.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gognito.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := storetest.NewPool("us-east-1_Reopen123")
+	if err := s.CreateUserPool(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.GetUserPool(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != p.Name || string(got.Doc) != string(p.Doc) || !got.CreatedAt.Equal(p.CreatedAt) {
+		t.Fatalf("reopened pool differs: %+v vs %+v", got, p)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

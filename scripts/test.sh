@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test of the repository and prints how many ran. Used by
+# `make test` and CI. Fails when any test fails or is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME=${FUZZTIME:-15s}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "test: '$1' is required ($2)" >&2
+    exit 1
+  fi
+}
+need go "install Go from https://go.dev/dl"
+need aws "the AWS CLI is used by the compatibility tests"
+need python3 "boto3 is used by the compatibility tests"
+if ! python3 -c 'import boto3' 2>/dev/null; then
+  echo "test: python3 cannot import boto3 (pip install boto3)" >&2
+  exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test (every package)"
+status=0
+go test -count=1 -v -timeout 10m ./... >"$log" 2>&1 || status=$?
+grep -E '^(ok|FAIL|---|panic:|\s+--- FAIL)' "$log" | grep -v -- '--- PASS' || true
+
+echo "== fuzz (bounded: $FUZZTIME per target)"
+fstatus=0
+go test -run '^$' -fuzz '^FuzzDispatch$' -fuzztime "$FUZZTIME" ./internal/app >>"$log" 2>&1 || fstatus=$?
+grep -E '^(ok|FAIL|--- FAIL)' "$log" | tail -n 1 || true
+
+passed=$(grep -cE '^\s*--- PASS' "$log" || true)
+failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
+skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
+echo "== tests run: $((passed + failed + skipped)) (passed $passed, failed $failed, skipped $skipped); fuzz targets run: 1"
+
+if [ "$status" -ne 0 ] || [ "$fstatus" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  echo "== FAILED; the full log follows the failures:" >&2
+  grep -B2 -A30 -E -- '--- FAIL|^panic:|^FAIL' "$log" | head -n 400 >&2
+  exit 1
+fi
+if [ "$skipped" -ne 0 ]; then
+  echo "== $skipped test(s) were skipped; every test must run" >&2
+  grep -E -- '--- SKIP' "$log" >&2
+  exit 1
+fi
+echo "== all tests passed"
