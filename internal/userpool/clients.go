@@ -294,17 +294,7 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPo
 	case in.GenerateSecret != nil && *in.GenerateSecret:
 		c.ClientSecret = s.newClientSecret()
 	}
-	cs := clientSettings{
-		RefreshTokenValidity: in.RefreshTokenValidity, AccessTokenValidity: in.AccessTokenValidity,
-		IdTokenValidity: in.IdTokenValidity, TokenValidityUnits: in.TokenValidityUnits,
-		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes, ExplicitAuthFlows: in.ExplicitAuthFlows,
-		SupportedIdentityProviders: in.SupportedIdentityProviders, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
-		DefaultRedirectURI: in.DefaultRedirectURI, AllowedOAuthFlows: in.AllowedOAuthFlows, AllowedOAuthScopes: in.AllowedOAuthScopes,
-		AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient, AnalyticsConfiguration: in.AnalyticsConfiguration,
-		PreventUserExistenceErrors: in.PreventUserExistenceErrors, EnableTokenRevocation: in.EnableTokenRevocation,
-		EnablePropagateAdditionalUserContextData: in.EnablePropagateAdditionalUserContextData,
-		AuthSessionValidity:                      in.AuthSessionValidity, RefreshTokenRotation: in.RefreshTokenRotation,
-	}
+	cs := settingsOf[clientSettings](in)
 	if err := cs.apply(ctx, s, pool, &c); err != nil {
 		return nil, err
 	}
@@ -397,17 +387,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPo
 		if in.ClientName != "" {
 			c.ClientName = in.ClientName
 		}
-		cs := clientSettings{
-			RefreshTokenValidity: in.RefreshTokenValidity, AccessTokenValidity: in.AccessTokenValidity,
-			IdTokenValidity: in.IdTokenValidity, TokenValidityUnits: in.TokenValidityUnits,
-			ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes, ExplicitAuthFlows: in.ExplicitAuthFlows,
-			SupportedIdentityProviders: in.SupportedIdentityProviders, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
-			DefaultRedirectURI: in.DefaultRedirectURI, AllowedOAuthFlows: in.AllowedOAuthFlows, AllowedOAuthScopes: in.AllowedOAuthScopes,
-			AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient, AnalyticsConfiguration: in.AnalyticsConfiguration,
-			PreventUserExistenceErrors: in.PreventUserExistenceErrors, EnableTokenRevocation: in.EnableTokenRevocation,
-			EnablePropagateAdditionalUserContextData: in.EnablePropagateAdditionalUserContextData,
-			AuthSessionValidity:                      in.AuthSessionValidity, RefreshTokenRotation: in.RefreshTokenRotation,
-		}
+		cs := settingsOf[clientSettings](in)
 		if err := cs.apply(ctx, s, pool, &c); err != nil {
 			return err
 		}

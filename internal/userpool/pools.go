@@ -210,16 +210,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if p.UserPoolTags == nil {
 		p.UserPoolTags = map[string]string{}
 	}
-	settings := poolSettings{
-		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
-		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
-		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
-		VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
-		MfaConfiguration: in.MfaConfiguration, UserAttributeUpdateSettings: in.UserAttributeUpdateSettings,
-		DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
-		SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
-		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting,
-	}
+	settings := settingsOf[poolSettings](in)
 	if err := settings.apply(&p); err != nil {
 		return nil, err
 	}
@@ -290,16 +281,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 	}
 	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
 		p := d.Pool
-		settings := poolSettings{
-			Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
-			AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
-			EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
-			VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
-			MfaConfiguration: in.MfaConfiguration, UserAttributeUpdateSettings: in.UserAttributeUpdateSettings,
-			DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
-			SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
-			UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting,
-		}
+		settings := settingsOf[poolSettings](in)
 		if err := settings.apply(&p); err != nil {
 			return err
 		}

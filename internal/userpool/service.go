@@ -167,3 +167,16 @@ func int32Or(p *int32, def int32) int32 {
 	}
 	return *p
 }
+
+// settingsOf copies the members of a request into a settings struct whose
+// fields carry the same names and types (CreateUserPool and UpdateUserPool
+// share their settings, as do CreateUserPoolClient and UpdateUserPoolClient).
+// The copy goes through the members' JSON names, which the generated types
+// and the settings structs share.
+func settingsOf[S any](req any) S {
+	var s S
+	if err := json.Unmarshal(encode(req), &s); err != nil {
+		panic(fmt.Sprintf("userpool: settings from %T: %v", req, err))
+	}
+	return s
+}

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"maps"
 	"regexp"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -30,13 +31,11 @@ func (s *Service) TagResource(ctx context.Context, in *cip.TagResourceRequest) (
 		if d.Pool.Arn != in.ResourceArn {
 			return poolNotFound(id)
 		}
-		tags := map[string]string{}
-		for k, v := range d.Pool.UserPoolTags {
-			tags[k] = v
+		tags := maps.Clone(d.Pool.UserPoolTags)
+		if tags == nil {
+			tags = map[string]string{}
 		}
-		for k, v := range in.Tags {
-			tags[k] = v
-		}
+		maps.Copy(tags, in.Tags)
 		if len(tags) > MaxTagsPerResource {
 			return awserr.Newf(awserr.UserPoolTagging, "A resource can have at most %d tags.", MaxTagsPerResource)
 		}
@@ -59,9 +58,9 @@ func (s *Service) UntagResource(ctx context.Context, in *cip.UntagResourceReques
 		if d.Pool.Arn != in.ResourceArn {
 			return poolNotFound(id)
 		}
-		tags := map[string]string{}
-		for k, v := range d.Pool.UserPoolTags {
-			tags[k] = v
+		tags := maps.Clone(d.Pool.UserPoolTags)
+		if tags == nil {
+			tags = map[string]string{}
 		}
 		for _, k := range in.TagKeys {
 			delete(tags, k)

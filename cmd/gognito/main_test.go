@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestVersionAndHelp(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"version"}, func(string) string { return "" }, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "gognito ") {
+		t.Fatalf("version: %d %q", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"serve", "--help"}, func(string) string { return "" }, &out, &errb); code != 0 || !strings.Contains(errb.String(), "-data-dir") {
+		t.Fatalf("serve --help: %d %q", code, errb.String())
+	}
+	if code := run([]string{"frobnicate"}, func(string) string { return "" }, &out, &errb); code != 2 {
+		t.Fatalf("unknown command exit %d", code)
+	}
+	if code := run([]string{"serve", "--region", "mars"}, func(string) string { return "" }, &out, &errb); code != 2 {
+		t.Fatalf("bad region exit %d", code)
+	}
+}
+
+// TestServeBinary builds the real binary, starts it on a free port, checks
+// what it prints and that it serves, then stops it with SIGTERM and expects a
+// clean exit.
+func TestServeBinary(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "gognito")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOGNITO_LOG_FORMAT=json")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	var printed []string
+	url := ""
+	for sc.Scan() {
+		line := sc.Text()
+		printed = append(printed, line)
+		if m := regexp.MustCompile(`API \(cognito-idp\):\s+(http://\S+)`).FindStringSubmatch(line); m != nil {
+			url = m[1]
+		}
+		if strings.Contains(line, "try:") {
+			break
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	all := strings.Join(printed, "\n")
+	if url == "" || !strings.Contains(all, filepath.Join("data", "gognito.db")) {
+		t.Fatalf("start-up output lacks the API address or the data path:\n%s", all)
+	}
+	resp, err := http.Post(url+"/", "application/x-amz-json-1.1", strings.NewReader(`{"PoolName":"bin"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 { // no X-Amz-Target: UnknownOperationException
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopped cleanly") {
+		t.Fatalf("no clean stop logged:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "gognito.db")); err != nil {
+		t.Fatalf("no database in ./data: %v", err)
+	}
+}
