@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,12 @@ type Config struct {
 	LogFormat       string        `toml:"log-format"`
 	MaxBodyBytes    int64         `toml:"max-body-bytes"`
 	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
+
+	// User pool domains and the TLS edge.
+	CustomDomainQuota      int64         `toml:"custom-domain-quota"`
+	DomainPropagationDelay time.Duration `toml:"domain-propagation-delay"`
+	CheckParentDNS         bool          `toml:"check-parent-dns"`
+	CloudFrontSuffix       string        `toml:"cloudfront-suffix"`
 }
 
 // Default is the configuration with nothing set.
@@ -44,6 +51,9 @@ func Default() Config {
 		LogFormat:       "text",
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
+
+		CustomDomainQuota: 4,
+		CloudFrontSuffix:  ".cloudfront.net",
 	}
 }
 
@@ -53,6 +63,7 @@ type setting struct {
 	str   *string
 	i64   *int64
 	dur   *time.Duration
+	b     *bool
 }
 
 func (c *Config) settings() []setting {
@@ -69,6 +80,10 @@ func (c *Config) settings() []setting {
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
 		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
+		{name: "custom-domain-quota", usage: "custom domains per Region (Cognito's quota is 4)", i64: &c.CustomDomainQuota},
+		{name: "domain-propagation-delay", usage: "how long a created or updated domain stays CREATING/UPDATING at least (to exercise wait loops)", dur: &c.DomainPropagationDelay},
+		{name: "check-parent-dns", usage: "require a DNS A record on a custom domain's parent, as Cognito does (off for local use)", b: &c.CheckParentDNS},
+		{name: "cloudfront-suffix", usage: "suffix of the CloudFront domain names reported for user pool domains", str: &c.CloudFrontSuffix},
 	}
 }
 
@@ -96,6 +111,8 @@ func Load(cmd string, args []string, getenv func(string) string, stderr io.Write
 			fs.Int64(s.name, *s.i64, help)
 		case s.dur != nil:
 			fs.Duration(s.name, *s.dur, help)
+		case s.b != nil:
+			fs.Bool(s.name, *s.b, help)
 		}
 	}
 	fs.Usage = func() {
@@ -156,6 +173,12 @@ func (s setting) set(v string) error {
 			return err
 		}
 		*s.dur = d
+	case s.b != nil:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("not a boolean: %q", v)
+		}
+		*s.b = b
 	}
 	return nil
 }
@@ -180,6 +203,9 @@ func (c *Config) validate() error {
 		if _, _, err := net.SplitHostPort(a.v); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: %w", a.name, a.v, err))
 		}
+	}
+	if c.CustomDomainQuota < 0 || c.DomainPropagationDelay < 0 {
+		errs = append(errs, errors.New("custom-domain-quota and domain-propagation-delay must not be negative"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-body-bytes %d is too small", c.MaxBodyBytes))

@@ -61,6 +61,7 @@ type UserPools interface {
 	ListUserPools(ctx context.Context, page Page) ([]UserPool, error)
 	CountUserPools(ctx context.Context) (int, error)
 	UpdateUserPool(ctx context.Context, id string, fn func(*UserPool) error) (UserPool, error)
+	// DeleteUserPool fails with ErrInUse while the pool has a domain.
 	DeleteUserPool(ctx context.Context, id string) error
 }
 
@@ -90,8 +91,95 @@ type Store interface {
 	UserPools
 	AppClients
 	ResourceServers
+	Certificates
+	Domains
+	Values
 	// Check verifies the integrity of the underlying database.
 	Check(ctx context.Context) error
 	// Close releases the backend; pending writes are durable before it returns.
 	Close() error
+}
+
+// ErrInUse reports a delete refused because other records still use the
+// record (a certificate named by a domain, a pool that still has a domain).
+var ErrInUse = errors.New("store: in use")
+
+// Certificate is an ACM certificate. Its private key is kept sealed
+// (encrypted) by the certs package; the store never sees it in the clear.
+type Certificate struct {
+	ARN        string
+	Region     string
+	DomainName string
+	Status     string
+	Type       string
+	NotAfter   time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Version    int64
+	Doc        []byte
+	SealedKey  []byte
+}
+
+// Certificates stores ACM certificates.
+type Certificates interface {
+	CreateCertificate(ctx context.Context, c Certificate) error
+	GetCertificate(ctx context.Context, arn string) (Certificate, error)
+	// ListCertificates lists a Region's certificates ordered by ARN.
+	ListCertificates(ctx context.Context, region string, page Page) ([]Certificate, error)
+	// ListExpiringCertificates lists certificates of a type whose NotAfter is
+	// before the given time, in every Region.
+	ListExpiringCertificates(ctx context.Context, typ string, before time.Time) ([]Certificate, error)
+	UpdateCertificate(ctx context.Context, arn string, fn func(*Certificate) error) (Certificate, error)
+	// DeleteCertificate fails with ErrInUse while a domain names it.
+	DeleteCertificate(ctx context.Context, arn string) error
+}
+
+// Domain is a user pool domain. Key is unique: a prefix domain's key is
+// "prefix/<region>/<name>" (prefixes are unique per Region), a custom
+// domain's "custom/<name>" (unique everywhere). A pool has at most one
+// domain of each kind.
+type Domain struct {
+	Key            string
+	Name           string
+	PoolID         string
+	Region         string
+	Custom         bool
+	CertificateARN string // custom domains only
+	Status         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int64
+	Doc            []byte
+}
+
+// PrefixDomainKey and CustomDomainKey build Domain keys.
+func PrefixDomainKey(region, name string) string { return "prefix/" + region + "/" + name }
+func CustomDomainKey(name string) string         { return "custom/" + name }
+
+// Domains stores user pool domains.
+type Domains interface {
+	// CreateDomain fails with ErrAlreadyExists when the key is taken or the
+	// pool already has a domain of that kind, ErrNotFound when the pool does
+	// not exist, and ErrNotFound (wrapped with the ARN) when the certificate
+	// does not exist.
+	CreateDomain(ctx context.Context, d Domain) error
+	GetDomain(ctx context.Context, key string) (Domain, error)
+	ListDomains(ctx context.Context, page Page) ([]Domain, error)
+	ListDomainsByPool(ctx context.Context, poolID string) ([]Domain, error)
+	ListDomainsByCertificate(ctx context.Context, arn string) ([]Domain, error)
+	// ListPendingDomains lists domains whose Status is not ACTIVE.
+	ListPendingDomains(ctx context.Context) ([]Domain, error)
+	CountCustomDomains(ctx context.Context, region string) (int, error)
+	UpdateDomain(ctx context.Context, key string, fn func(*Domain) error) (Domain, error)
+	DeleteDomain(ctx context.Context, key string) error
+}
+
+// Values is a small key-value space for server-wide state such as the local
+// certificate authority.
+type Values interface {
+	GetValue(ctx context.Context, key string) ([]byte, error)
+	// PutValueIfAbsent stores v unless key exists, and returns what is stored
+	// under key afterwards (v, or the value that was already there).
+	PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]byte, error)
+	SetValue(ctx context.Context, key string, v []byte) error
 }

@@ -240,6 +240,17 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPool
 	if err != nil {
 		return nil, err
 	}
+	domains, err := s.store.ListDomainsByPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	for _, dom := range domains {
+		if dom.Custom {
+			d.Pool.CustomDomain = dom.Name
+		} else {
+			d.Pool.Domain = dom.Name
+		}
+	}
 	return &cip.DescribeUserPoolResponse{UserPool: &d.Pool}, nil
 }
 
@@ -319,12 +330,13 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 	if d.Pool.DeletionProtection == "ACTIVE" {
 		return nil, awserr.New(awserr.InvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
-	if d.Pool.Domain != "" || d.Pool.CustomDomain != "" {
-		return nil, awserr.New(awserr.InvalidParameter, "User pool cannot be deleted. It has a domain configured that should be deleted first.")
-	}
-	if err := s.store.DeleteUserPool(ctx, in.UserPoolId); errors.Is(err, store.ErrNotFound) {
+	// The store refuses to delete a pool that still has a domain (store.ErrInUse).
+	switch err := s.store.DeleteUserPool(ctx, in.UserPoolId); {
+	case errors.Is(err, store.ErrNotFound):
 		return nil, poolNotFound(in.UserPoolId)
-	} else if err != nil {
+	case errors.Is(err, store.ErrInUse):
+		return nil, awserr.New(awserr.InvalidParameter, "User pool cannot be deleted. It has a domain configured that should be deleted first.")
+	case err != nil:
 		return nil, err
 	}
 	return &struct{}{}, nil

@@ -103,6 +103,9 @@ func (s *Store) UpdateUserPool(ctx context.Context, id string, fn func(*store.Us
 
 func (s *Store) DeleteUserPool(ctx context.Context, id string) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM user_pools WHERE id = ?`, id)
+	if isForeignKey(err) {
+		return fmt.Errorf("user pool %s: %w", id, store.ErrInUse)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: delete user pool: %w", err)
 	}

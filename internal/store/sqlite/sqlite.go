@@ -155,7 +155,9 @@ func isUnique(err error) bool {
 func isForeignKey(err error) bool {
 	var e *sqlitedrv.Error
 	if errors.As(err, &e) {
-		return e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+		// ON DELETE RESTRICT reports SQLITE_CONSTRAINT_TRIGGER.
+		c := e.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY || (c == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(e.Error(), "FOREIGN KEY"))
 	}
 	return false
 }

@@ -29,6 +29,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DeletePoolCascades", testDeletePoolCascades},
 		{"UpdaterErrorChangesNothing", testUpdaterError},
 		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdates},
+		{"Certificates", testCertificates},
+		{"Domains", testDomains},
+		{"Values", testValues},
 		{"Integrity", func(t *testing.T, s store.Store) {
 			if err := s.Check(context.Background()); err != nil {
 				t.Fatal(err)
