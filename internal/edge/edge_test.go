@@ -1,0 +1,278 @@
+package edge
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// testCA issues certificates for the tests.
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pool *x509.CertPool
+}
+
+func newTestCA(tb testing.TB) *testCA {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "edge test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &testCA{cert, key, pool}
+}
+
+var serial atomic.Int64
+
+func (ca *testCA) leaf(tb testing.TB, names ...string) *tls.Certificate {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial.Add(1) + 1), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	return &tls.Certificate{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key, Leaf: leaf}
+}
+
+// memSource is an in-memory Source for unit tests of the index.
+type memSource struct {
+	mu    sync.Mutex
+	sites map[string]Site
+	fail  map[string]bool
+}
+
+func (m *memSource) Site(_ context.Context, name string) (Site, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail[name] {
+		return Site{}, errors.New("store unavailable")
+	}
+	s, ok := m.sites[name]
+	if !ok {
+		return Site{}, ErrNotServed
+	}
+	return s, nil
+}
+
+func (m *memSource) Sites(context.Context) ([]Site, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Site
+	for _, s := range m.sites {
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (m *memSource) set(s Site) {
+	m.mu.Lock()
+	m.sites[s.Name] = s
+	m.mu.Unlock()
+}
+
+func hello(name string) *tls.ClientHelloInfo { return &tls.ClientHelloInfo{ServerName: name} }
+
+func TestLookupAndRefresh(t *testing.T) {
+	ca := newTestCA(t)
+	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
+	e := New(src, nil)
+	a := ca.leaf(t, "auth.example.test")
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: a})
+	src.set(Site{Name: "*.auth.us-east-1.localhost", Version: "w", Certificate: ca.leaf(t, "*.auth.us-east-1.localhost")})
+	if err := e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := e.GetCertificate(hello("AUTH.example.test.")); err != nil || c != a {
+		t.Fatalf("exact lookup: %v %v", c, err)
+	}
+	if _, err := e.GetCertificate(hello("myapp.auth.us-east-1.localhost")); err != nil {
+		t.Fatalf("wildcard lookup: %v", err)
+	}
+	for _, n := range []string{"other.example.test", "a.b.auth.us-east-1.localhost", "auth.us-east-1.localhost", ""} {
+		if c, err := e.GetCertificate(hello(n)); err == nil {
+			t.Fatalf("%q got a certificate: %v", n, c.Leaf.DNSNames)
+		}
+	}
+
+	// A new certificate under the same ARN is swapped in by RefreshCertificate.
+	b := ca.leaf(t, "auth.example.test")
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: b})
+	if err := e.RefreshCertificate(context.Background(), "arn:a"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := e.GetCertificate(hello("auth.example.test")); c != b {
+		t.Fatal("renewed certificate not served")
+	}
+	if v, ok := e.Serving("auth.example.test"); !ok || v != "2" {
+		t.Fatalf("serving %q %v", v, ok)
+	}
+
+	// A failed load keeps the last good certificate.
+	src.mu.Lock()
+	src.fail["auth.example.test"] = true
+	src.mu.Unlock()
+	if err := e.Refresh(context.Background(), "auth.example.test"); err == nil {
+		t.Fatal("failed load reported no error")
+	}
+	if c, _ := e.GetCertificate(hello("auth.example.test")); c != b {
+		t.Fatal("failed load dropped the last good certificate")
+	}
+	src.mu.Lock()
+	src.fail["auth.example.test"] = false
+	src.mu.Unlock()
+	// A site without a usable certificate is not swapped in either.
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "3"})
+	if err := e.Refresh(context.Background(), "auth.example.test"); err == nil {
+		t.Fatal("unusable site accepted")
+	}
+	if c, _ := e.GetCertificate(hello("auth.example.test")); c != b {
+		t.Fatal("unusable site replaced the last good certificate")
+	}
+
+	// A name the source stops serving is dropped.
+	src.mu.Lock()
+	delete(src.sites, "auth.example.test")
+	src.mu.Unlock()
+	if err := e.Refresh(context.Background(), "auth.example.test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.GetCertificate(hello("auth.example.test")); err == nil {
+		t.Fatal("dropped name still served")
+	}
+	if _, ok := e.Serving("auth.example.test"); ok {
+		t.Fatal("dropped name still reported as served")
+	}
+	if err := e.RefreshCertificate(context.Background(), "arn:a"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSyncDropsAndKeeps(t *testing.T) {
+	ca := newTestCA(t)
+	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
+	e := New(src, nil)
+	for i := range 3 {
+		n := fmt.Sprintf("d%d.example.test", i)
+		src.set(Site{Name: n, Version: "1", Certificate: ca.leaf(t, n)})
+	}
+	if err := e.Sync(context.Background()); err != nil || e.Len() != 3 {
+		t.Fatalf("sync: %d %v", e.Len(), err)
+	}
+	good, _ := e.GetCertificate(hello("d1.example.test"))
+	src.mu.Lock()
+	delete(src.sites, "d0.example.test")
+	src.sites["d1.example.test"] = Site{Name: "d1.example.test", Version: "2"} // cannot load
+	src.mu.Unlock()
+	if err := e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e.Len() != 2 {
+		t.Fatalf("after sync %d sites", e.Len())
+	}
+	if c, _ := e.GetCertificate(hello("d1.example.test")); c != good {
+		t.Fatal("sync replaced a good certificate with an unusable one")
+	}
+}
+
+// TestServeTLS checks the real listener: TLS 1.2 minimum, HTTP/2, unknown
+// names refused with an alert, and swaps without restarting.
+func TestServeTLS(t *testing.T) {
+	ca := newTestCA(t)
+	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
+	e := New(src, nil)
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: ca.leaf(t, "auth.example.test")})
+	if err := e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- e.Serve(ctx, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprintf(w, "%s %s", r.Proto, r.Host)
+		}), time.Second)
+	}()
+	defer func() { cancel(); <-done }()
+	addr := ln.Addr().String()
+
+	dial := func(name string, cfg *tls.Config) (*tls.Conn, error) {
+		c := cfg.Clone()
+		c.ServerName, c.RootCAs = name, ca.pool
+		return tls.Dial("tcp", addr, c)
+	}
+	conn, err := dial("auth.example.test", &tls.Config{NextProtos: []string{"h2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn.ConnectionState().NegotiatedProtocol != "h2" {
+		t.Fatalf("ALPN %q, want h2", conn.ConnectionState().NegotiatedProtocol)
+	}
+	conn.Close()
+	if _, err := dial("unknown.example.test", &tls.Config{}); err == nil {
+		t.Fatal("unknown name got a certificate")
+	}
+	if _, err := dial("auth.example.test", &tls.Config{MaxVersion: tls.VersionTLS11}); err == nil {
+		t.Fatal("TLS 1.1 accepted")
+	}
+
+	// An HTTP/2 connection opened before a swap keeps working after it.
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.pool}, ForceAttemptHTTP2: true,
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}}
+	client := &http.Client{Transport: tr}
+	get := func() string {
+		resp, err := client.Get("https://auth.example.test/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b := make([]byte, 64)
+		n, _ := resp.Body.Read(b)
+		return string(b[:n])
+	}
+	if got := get(); got != "HTTP/2.0 auth.example.test" {
+		t.Fatalf("first request: %q", got)
+	}
+	next := ca.leaf(t, "auth.example.test")
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: next})
+	if err := e.Refresh(context.Background(), "auth.example.test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(); got != "HTTP/2.0 auth.example.test" {
+		t.Fatalf("request on the old connection after the swap: %q", got)
+	}
+	conn, err = dial("auth.example.test", &tls.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !conn.ConnectionState().PeerCertificates[0].Equal(next.Leaf) {
+		t.Fatal("new handshake did not get the new certificate")
+	}
+	conn.Close()
+}
