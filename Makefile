@@ -1,7 +1,7 @@
 # gognito: the two commands a new machine needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: help run build test fuzz docs generate verify clean
+.PHONY: help run build test fuzz bench docs generate verify clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -17,6 +17,9 @@ test: ## run every test (what CI runs) and print how many ran
 
 fuzz: ## a longer fuzzing run (FUZZTIME, default 10m)
 	$(GO) test -run '^$$' -fuzz '^FuzzDispatch$$' -fuzztime $${FUZZTIME:-10m} ./internal/app
+
+bench: ## the benchmarks (edge lookup and TLS handshakes); figures go to docs/benchmarks.md
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./internal/edge
 
 docs: ## regenerate docs/compatibility.md from the operation tables
 	GOGNITO_UPDATE_DOCS=1 $(GO) test -count=1 -run TestCompatibilityDocIsCurrent ./internal/app

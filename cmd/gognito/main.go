@@ -2,6 +2,7 @@
 // that speaks the Amazon Cognito user pools API.
 //
 //	gognito [serve] [flags]   run the server (the default command)
+//	gognito ca [flags]        print the local CA's root certificate (PEM)
 //	gognito version           print the version
 package main
 
@@ -32,6 +33,8 @@ const usage = `gognito: a self-hosted, Cognito-compatible identity provider
 
 Usage:
   gognito [serve] [flags]   run the server (default)
+  gognito ca [flags]        print the local CA's root certificate (PEM), to trust
+                            what the server's HTTPS edge serves (curl --cacert)
   gognito version           print the version
   gognito help              this text
 
@@ -46,6 +49,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "serve":
 		return serve(args, getenv, stdout, stderr)
+	case "ca":
+		return printCA(args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "gognito %s (%s, %s/%s)\n", app.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -87,9 +92,23 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		log.Error("cannot listen", "address", cfg.Listen, "error", err)
 		return 1
 	}
+	var tlsLn net.Listener
+	if cfg.TLSListen != "" {
+		tlsLn, err = net.Listen("tcp", cfg.TLSListen)
+		if err != nil {
+			ln.Close()
+			log.Error("cannot listen", "address", cfg.TLSListen, "error", err)
+			return 1
+		}
+	}
 	apiURL := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "gognito %s ready in %s\n", app.Version, time.Since(started).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "  API (cognito-idp):  %s\n", apiURL)
+	if tlsLn != nil {
+		fmt.Fprintf(stdout, "  HTTPS edge:         https://%s (user pool domains, by SNI)\n", tlsLn.Addr())
+	}
+	fmt.Fprintf(stdout, "  prefix domains:     <prefix>.auth.<region>.%s\n", cfg.BaseDomain)
+	fmt.Fprintf(stdout, "  local CA:           %s/_gognito/ca.pem (or: gognito ca)\n", apiURL)
 	fmt.Fprintf(stdout, "  health, metrics:    %s/_gognito/health  %s/_gognito/metrics\n", apiURL, apiURL)
 	if p := a.DataPath(); p != "" {
 		fmt.Fprintf(stdout, "  data:               %s (SQLite)\n", p)
@@ -98,7 +117,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	fmt.Fprintf(stdout, "  try: aws --endpoint-url %s cognito-idp list-user-pools --max-results 10\n", apiURL)
 	log.Info("listening", "api", apiURL, "data", a.DataPath())
 
-	if err := a.Serve(ctx, ln); err != nil {
+	if err := a.Serve(ctx, app.Listeners{API: ln, TLS: tlsLn}); err != nil {
 		log.Error("server stopped", "error", err)
 		return 1
 	}
@@ -116,4 +135,31 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// printCA prints the root certificate of the local CA kept in the data
+// directory (creating the CA if this is the first start).
+func printCA(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := config.Load("ca", args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gognito: %v\n", err)
+		return 2
+	}
+	ctx := context.Background()
+	a, err := app.New(ctx, cfg, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "gognito: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+	ca, err := a.Certificates().CA(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gognito: %v\n", err)
+		return 1
+	}
+	stdout.Write(ca.RootPEM())
+	return 0
 }

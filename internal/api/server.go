@@ -218,7 +218,7 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 		return nil, awserr.New(awserr.Serialization, err.Error())
 	}
 	if len(violations) > 0 {
-		return nil, awserr.New(awserr.InvalidParameter, wire.FormatViolations(violations))
+		return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
 	}
 	if ep.handler == nil {
 		return nil, awserr.Newf(awserr.UnsupportedOperation, "gognito does not implement %s yet.", ep.op.Name)

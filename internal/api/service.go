@@ -13,11 +13,15 @@ import (
 // Service is one AWS service on the wire: its target prefix, shapes and
 // operation table, and the handlers registered for its operations.
 type Service struct {
-	Name    string // short name for metrics and logs, e.g. "cognito-idp"
-	Prefix  string // X-Amz-Target prefix
-	Shapes  wire.Shapes
-	ops     map[string]*endpoint
-	ordered []string
+	Name   string // short name for metrics and logs, e.g. "cognito-idp"
+	Prefix string // X-Amz-Target prefix
+	Shapes wire.Shapes
+	// ValidationError is the error type of a request that fails the model's
+	// constraints: InvalidParameterException for cognito-idp,
+	// ValidationException for acm.
+	ValidationError string
+	ops             map[string]*endpoint
+	ordered         []string
 }
 
 type endpoint struct {
@@ -32,7 +36,7 @@ type endpoint struct {
 // NewService builds a service from its generated tables. Every operation in
 // ops answers from the start.
 func NewService(name, prefix string, shapes wire.Shapes, ops []wire.Operation) *Service {
-	s := &Service{Name: name, Prefix: prefix, Shapes: shapes, ops: map[string]*endpoint{}}
+	s := &Service{Name: name, Prefix: prefix, Shapes: shapes, ValidationError: awserr.InvalidParameter, ops: map[string]*endpoint{}}
 	for _, op := range ops {
 		s.ops[op.Name] = &endpoint{op: op}
 		s.ordered = append(s.ordered, op.Name)

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,7 +19,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/certs"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/domains"
+	"github.com/gognito/gognito/internal/edge"
+	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/userpool"
@@ -26,6 +32,13 @@ import (
 // Version is set at build time (-ldflags "-X .../internal/app.Version=...").
 var Version = "dev"
 
+// Intervals of the background work.
+const (
+	edgeSyncInterval  = 30 * time.Second // safety net behind explicit refreshes
+	reconcileInterval = 250 * time.Millisecond
+	renewalInterval   = time.Minute
+)
+
 // App is one gognito server.
 type App struct {
 	cfg      config.Config
@@ -33,8 +46,19 @@ type App struct {
 	store    store.Store
 	handler  http.Handler
 	cognito  *api.Service
+	acm      *api.Service
+	certs    *certs.Service
+	domains  *domains.Service
+	edge     *edge.Edge
 	ready    atomic.Bool
 	dataPath string
+}
+
+// Listeners are the sockets a server serves: the API listener and, when not
+// nil, the HTTPS edge for user pool domains.
+type Listeners struct {
+	API net.Listener
+	TLS net.Listener
 }
 
 // New opens the store and builds the services. Close releases them.
@@ -42,18 +66,49 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	key, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "secret.key"))
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := secrets.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
 	st, path, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, store: st, dataPath: path}
+
+	var edgeRef atomic.Pointer[edge.Edge]
+	a.certs = certs.New(st, certs.Options{
+		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer,
+		OnChange: func(arn string) {
+			if e := edgeRef.Load(); e != nil {
+				if err := e.RefreshCertificate(context.Background(), arn); err != nil {
+					log.Warn("edge: refreshing a changed certificate", "arn", arn, "error", err)
+				}
+			}
+		},
+	})
+	a.domains = domains.New(st, a.certs, domains.Options{
+		Region: cfg.Region, AccountID: cfg.AccountID, BaseDomain: cfg.BaseDomain,
+		CloudFrontSuffix: cfg.CloudFrontSuffix, CustomDomainQuota: int(cfg.CustomDomainQuota),
+		PropagationDelay: cfg.DomainPropagationDelay, CheckParentDNS: cfg.CheckParentDNS, Logger: log,
+	})
+	a.edge = edge.New(a.domains, log)
+	edgeRef.Store(a.edge)
+	a.domains.SetEdge(a.edge)
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerEdgeMetrics(reg, a.edge)
 	metrics := api.NewMetrics(reg)
 
 	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID})
-	a.cognito = newCognitoService(pools)
-	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito)
+	a.cognito = newCognitoService(pools, a.domains)
+	a.acm = newACMService(a.certs)
+	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_gognito/health", func(w http.ResponseWriter, r *http.Request) {
@@ -72,9 +127,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ready"}`)
 	})
+	mux.HandleFunc("GET /_gognito/ca.pem", func(w http.ResponseWriter, r *http.Request) {
+		ca, err := a.certs.CA(r.Context())
+		if err != nil {
+			log.Error("local CA", "error", err)
+			http.Error(w, "local CA unavailable", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		w.Header().Set("Content-Disposition", `attachment; filename="gognito-ca.pem"`)
+		w.Write(ca.RootPEM())
+	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", front)
-	a.handler = mux
+	a.handler = a.byHost(mux)
 	return a, nil
 }
 
@@ -93,11 +159,57 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, string, err
 	}
 }
 
+// byHost sends requests for a prefix domain served on the plain listener to
+// the domain's pages, and everything else to next (the API).
+func (a *App) byHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		if strings.Contains(host, ".auth.") {
+			if site, ok := a.edge.Lookup(host); ok && site.CertificateARN == "" {
+				a.sitePage(w, r, site)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// edgeHandler serves requests that arrive on the HTTPS edge.
+func (a *App) edgeHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		site, ok := a.edge.Lookup(host)
+		if !ok {
+			http.Error(w, "This host is not a user pool domain served here.", http.StatusMisdirectedRequest)
+			return
+		}
+		if r.TLS != nil {
+			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		a.sitePage(w, r, site)
+	})
+}
+
 // Handler is the API listener's handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
+// EdgeHandler is the HTTPS edge's handler.
+func (a *App) EdgeHandler() http.Handler { return a.edgeHandler() }
+
 // Store is the app's store (for tests and tools).
 func (a *App) Store() store.Store { return a.store }
+
+// Edge is the app's TLS edge (for tests and tools).
+func (a *App) Edge() *edge.Edge { return a.edge }
+
+// Certificates is the certificate service (for tools such as `gognito ca`).
+func (a *App) Certificates() *certs.Service { return a.certs }
 
 // CognitoService is the cognito-idp operation table (for docs and tests).
 func (a *App) CognitoService() *api.Service { return a.cognito }
@@ -105,10 +217,25 @@ func (a *App) CognitoService() *api.Service { return a.cognito }
 // Close closes the store.
 func (a *App) Close() error { return a.store.Close() }
 
-// Serve serves the API on ln until ctx ends, then lets in-flight requests
-// finish (up to the shutdown timeout). started, when set, is called once the
-// server accepts requests.
-func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+// Serve serves the listeners until ctx ends, then lets in-flight requests
+// finish (up to the shutdown timeout). Background work (edge sync, domain
+// status, certificate renewal) runs while it serves.
+func (a *App) Serve(ctx context.Context, ls Listeners) error {
+	if err := a.edge.Sync(ctx); err != nil {
+		a.log.Warn("edge: initial sync", "error", err)
+	}
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, job := range []func(context.Context){
+		func(c context.Context) { a.edge.Run(c, edgeSyncInterval) },
+		func(c context.Context) { a.domains.Run(c, reconcileInterval) },
+		func(c context.Context) { a.certs.Run(c, renewalInterval) },
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); job(bg) }()
+	}
+	defer func() { stopBG(); wg.Wait() }()
+
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -117,26 +244,54 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ls.API) }()
+	edgeDone := make(chan error, 1)
+	edgeCtx, stopEdge := context.WithCancel(context.Background())
+	defer stopEdge()
+	if ls.TLS != nil {
+		go func() { edgeDone <- a.edge.Serve(edgeCtx, ls.TLS, a.edgeHandler(), a.cfg.ShutdownTimeout) }()
+	} else {
+		edgeDone <- nil
+	}
 	a.ready.Store(true)
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
+	case serveErr = <-edgeDone:
+		edgeDone <- serveErr
 	case <-ctx.Done():
 	}
 	a.ready.Store(false)
 	a.log.Info("shutting down: finishing in-flight requests", "timeout", a.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	stopEdge()
+	err := srv.Shutdown(sctx)
+	if eerr := <-edgeDone; eerr != nil && !errors.Is(eerr, http.ErrServerClosed) && err == nil {
+		err = fmt.Errorf("edge: %w", eerr)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }
 
 // DataPath is where the embedded database lives ("" for external ones).
 func (a *App) DataPath() string { return a.dataPath }
+
+func registerEdgeMetrics(reg prometheus.Registerer, e *edge.Edge) {
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gognito_edge_handshakes_total", Help: "TLS handshakes that asked the edge for a certificate."},
+			func() float64 { h, _, _ := e.Stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gognito_edge_handshakes_refused_total", Help: "TLS handshakes refused for a name the edge does not serve."},
+			func() float64 { _, r, _ := e.Stats(); return float64(r) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gognito_edge_load_errors_total", Help: "Certificate loads that failed (the last good certificate was kept)."},
+			func() float64 { _, _, l := e.Stats(); return float64(l) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gognito_edge_sites", Help: "Host names the edge serves."},
+			func() float64 { return float64(e.Len()) }),
+	)
+}

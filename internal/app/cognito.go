@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/userpool"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -9,7 +10,7 @@ import (
 // newCognitoService registers the cognito-idp operations gognito implements
 // on the generated operation table; the rest answer with a well-formed
 // UnsupportedOperationException that names them.
-func newCognitoService(pools *userpool.Service) *api.Service {
+func newCognitoService(pools *userpool.Service, doms *domains.Service) *api.Service {
 	s := api.NewService("cognito-idp", cip.TargetPrefix, cip.Shapes, cip.Operations)
 
 	api.Handle(s, "CreateUserPool", pools.CreateUserPool)
@@ -32,6 +33,16 @@ func newCognitoService(pools *userpool.Service) *api.Service {
 	api.Handle(s, "ListResourceServers", pools.ListResourceServers)
 	api.Handle(s, "UpdateResourceServer", pools.UpdateResourceServer)
 	api.Handle(s, "DeleteResourceServer", pools.DeleteResourceServer)
+
+	// The DomainType pattern applies to prefix domains only; the domain
+	// service checks names itself, with Cognito's messages.
+	anyDomain := func(map[string]any) func(string) bool { return func(p string) bool { return p == "domain" } }
+	api.Handle(s, "CreateUserPoolDomain", doms.CreateUserPoolDomain).SkipPattern(anyDomain)
+	api.Handle(s, "DescribeUserPoolDomain", doms.DescribeUserPoolDomain).SkipPattern(anyDomain).
+		Notes("An unknown domain is HTTP 200 with an empty DomainDescription, as in Cognito.")
+	api.Handle(s, "UpdateUserPoolDomain", doms.UpdateUserPoolDomain).SkipPattern(anyDomain).
+		Notes("A new certificate is served within a second; UPDATING until the edge serves it.")
+	api.Handle(s, "DeleteUserPoolDomain", doms.DeleteUserPoolDomain).SkipPattern(anyDomain)
 
 	api.Handle(s, "TagResource", pools.TagResource).Notes("User pools only.")
 	api.Handle(s, "UntagResource", pools.UntagResource).Notes("User pools only.")

@@ -79,4 +79,4 @@ func CompatibilityMarkdown(services ...*api.Service) string {
 func authName(a wire.AuthKind) string { return a.String() }
 
 // CompatibilityDoc renders the document for this app's services.
-func (a *App) CompatibilityDoc() string { return CompatibilityMarkdown(a.cognito) }
+func (a *App) CompatibilityDoc() string { return CompatibilityMarkdown(a.cognito, a.acm) }

@@ -22,18 +22,28 @@ import (
 )
 
 type testServer struct {
-	URL  string
-	App  *app.App
-	stop func()
+	URL      string // the API listener
+	EdgeAddr string // the HTTPS edge, host:port
+	App      *app.App
+	stop     func()
 }
 
 // startServer runs a real server on a free loopback port with its data in dir.
 func startServer(t *testing.T, dir string) *testServer {
 	t.Helper()
+	return startServerWith(t, dir, nil)
+}
+
+// startServerWith is startServer with a hook to change the configuration.
+func startServerWith(t *testing.T, dir string, change func(*config.Config)) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.Listen = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	if change != nil {
+		change(&cfg)
+	}
 	var logOut io.Writer = io.Discard
 	if os.Getenv("GOGNITO_TEST_LOG") != "" {
 		logOut = os.Stderr
@@ -46,10 +56,14 @@ func startServer(t *testing.T, dir string) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tlsLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	ts := &testServer{URL: "http://" + ln.Addr().String(), App: a}
+	go func() { done <- a.Serve(ctx, app.Listeners{API: ln, TLS: tlsLn}) }()
+	ts := &testServer{URL: "http://" + ln.Addr().String(), EdgeAddr: tlsLn.Addr().String(), App: a}
 	stopped := false
 	ts.stop = func() {
 		if stopped {

@@ -1,0 +1,22 @@
+// Package certs owns certificates: the ACM operations gognito serves
+// (import, request, describe, get, list, delete and tags), the built-in
+// local certificate authority that issues what RequestCertificate asks for
+// and the wildcard certificates of prefix domains, and the certificate
+// material the TLS edge serves.
+//
+// Certificates are kept in the store as JSON documents (store.Certificate.Doc)
+// holding the PEM of the certificate and its chain and what DescribeCertificate
+// shows; a private key is kept only sealed by a secrets.Sealer, bound to the
+// certificate's ARN, so neither the database nor its backups hold it in the
+// clear. The local CA's key is sealed the same way, bound to "local-ca".
+//
+// Certificates that ACM issues are renewed by ACM under the same ARN; so are
+// those of the local CA (RenewDue, Run). Imported certificates are not
+// renewed. Status is computed when a certificate is read: ISSUED until its
+// NotAfter, EXPIRED afterwards.
+//
+// The package takes and returns the generated acm wire types, reports
+// failures as *awserr.Error values with ACM's types and messages, and never
+// imports net/http; ids and times come from an injected random source and
+// clock.
+package certs

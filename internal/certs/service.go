@@ -1,0 +1,224 @@
+package certs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/reqctx"
+	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/wire"
+	"github.com/gognito/gognito/internal/wire/acm"
+)
+
+// Options configure a Service. Zero values take defaults; Sealer is
+// required.
+type Options struct {
+	Region    string // default Region when the request carries none
+	AccountID string
+	Now       func() time.Time
+	Rand      io.Reader
+	Sealer    *secrets.Sealer
+	// IssuedValidity is how long certificates that RequestCertificate issues
+	// are valid (default 395 days, as ACM's).
+	IssuedValidity time.Duration
+	// RenewBefore is how long before NotAfter an issued certificate is
+	// renewed (default 60 days, as ACM's).
+	RenewBefore time.Duration
+	// OnChange, when set, is called with a certificate's ARN after its
+	// material changed (re-import, renewal, delete), so the TLS edge can
+	// reload it.
+	OnChange func(arn string)
+}
+
+// Service implements the ACM operations, the local CA and the material the
+// TLS edge serves.
+type Service struct {
+	store       store.Store
+	region      string
+	accountID   string
+	now         func() time.Time
+	rand        io.Reader
+	sealer      *secrets.Sealer
+	validity    time.Duration
+	renewBefore time.Duration
+	onChange    func(arn string)
+
+	caMu sync.Mutex
+	ca   *LocalCA
+}
+
+// New builds a Service on a store. It panics without a Sealer: that is a
+// programming error.
+func New(st store.Store, o Options) *Service {
+	if o.Sealer == nil {
+		panic("certs: Options.Sealer is required")
+	}
+	s := &Service{
+		store: st, region: o.Region, accountID: o.AccountID, now: o.Now, rand: o.Rand,
+		sealer: o.Sealer, validity: o.IssuedValidity, renewBefore: o.RenewBefore, onChange: o.OnChange,
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.accountID == "" {
+		s.accountID = "000000000000"
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	if s.validity <= 0 {
+		s.validity = 395 * 24 * time.Hour
+	}
+	if s.renewBefore <= 0 {
+		s.renewBefore = 60 * 24 * time.Hour
+	}
+	if s.onChange == nil {
+		s.onChange = func(string) {}
+	}
+	return s
+}
+
+// Limits ACM applies.
+const (
+	MaxTags         = 50
+	MaxListItems    = 1000
+	idempotencyTime = time.Hour
+)
+
+// Error types of the ACM model that this package answers with.
+const (
+	errInvalidArn  = "InvalidArnException"
+	errInUse       = "ResourceInUseException"
+	errTooManyTags = "TooManyTagsException"
+	errInvalidTag  = "InvalidTagException"
+	errInvalidArgs = "InvalidArgsException"
+)
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+func (s *Service) requestRegion(ctx context.Context) string { return reqctx.Region(ctx, s.region) }
+
+func wireTime(t time.Time) *wire.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return wire.NewTime(t)
+}
+
+var arnRE = regexp.MustCompile(`^arn:(aws[a-z-]*):acm:([a-z0-9-]+):(\d{12}):certificate/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+
+// ParseARN splits a certificate ARN,
+// arn:aws:acm:<region>:<account>:certificate/<uuid>. Anything else is an
+// InvalidArnException.
+func ParseARN(arn string) (region, account, id string, err error) {
+	m := arnRE.FindStringSubmatch(arn)
+	if m == nil {
+		return "", "", "", awserr.Newf(errInvalidArn, "The ARN %s is not a valid certificate ARN.", arn)
+	}
+	return m[2], m[3], m[4], nil
+}
+
+func (s *Service) certARN(region, id string) string {
+	return fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", region, s.accountID, id)
+}
+
+// Message as ACM words it (ImportCertificate naming an unknown ARN,
+// DescribeCertificate in another Region).
+func notFound(arn string) error {
+	return awserr.Newf(awserr.ResourceNotFound, "Could not find certificate %s.", arn)
+}
+
+// certDoc is what the store keeps of a certificate (store.Certificate.Doc).
+// Detail is what DescribeCertificate shows, less what is computed when it is
+// read (Status, InUseBy).
+type certDoc struct {
+	Detail      acm.CertificateDetail `json:"Detail"`
+	KeyType     string                `json:"KeyType"` // the key algorithm as ListCertificates filters name it: RSA_2048, EC_prime256v1
+	Certificate string                `json:"Certificate"`
+	Chain       string                `json:"Chain,omitempty"`
+	Tags        []acm.Tag             `json:"Tags,omitempty"`
+}
+
+func decodeDoc(rec store.Certificate) (*certDoc, error) {
+	var d certDoc
+	if err := json.Unmarshal(rec.Doc, &d); err != nil {
+		return nil, fmt.Errorf("certs: decoding certificate %s: %w", rec.ARN, err)
+	}
+	return &d, nil
+}
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("certs: encoding %T: %v", v, err)) // our documents always encode
+	}
+	return b
+}
+
+// lookup finds a certificate for an ACM request. The store finds a
+// certificate by ARN alone, but ACM is regional: a certificate of another
+// Region (or account) is not found through a request to this one, and ACM
+// answers ResourceNotFoundException for it (seen with Terraform calling
+// DescribeCertificate in one Region for a certificate of another). gognito
+// does the same.
+func (s *Service) lookup(ctx context.Context, arn string) (store.Certificate, *certDoc, error) {
+	region, account, _, err := ParseARN(arn)
+	if err != nil {
+		return store.Certificate{}, nil, err
+	}
+	if region != s.requestRegion(ctx) || account != s.accountID {
+		return store.Certificate{}, nil, notFound(arn)
+	}
+	rec, err := s.store.GetCertificate(ctx, arn)
+	if errors.Is(err, store.ErrNotFound) {
+		return rec, nil, notFound(arn)
+	}
+	if err != nil {
+		return rec, nil, err
+	}
+	d, err := decodeDoc(rec)
+	return rec, d, err
+}
+
+// update applies fn to the document of a certificate the request may see.
+func (s *Service) update(ctx context.Context, arn string, fn func(rec *store.Certificate, d *certDoc) error) (store.Certificate, error) {
+	if _, _, err := s.lookup(ctx, arn); err != nil {
+		return store.Certificate{}, err
+	}
+	rec, err := s.store.UpdateCertificate(ctx, arn, func(rec *store.Certificate) error {
+		d, err := decodeDoc(*rec)
+		if err != nil {
+			return err
+		}
+		if err := fn(rec, d); err != nil {
+			return err
+		}
+		rec.UpdatedAt = s.clock()
+		rec.Doc = encode(d)
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return rec, notFound(arn)
+	}
+	return rec, err
+}
+
+// status is a certificate's status at t: ISSUED, or EXPIRED after NotAfter.
+func status(rec store.Certificate, t time.Time) string {
+	if !rec.NotAfter.IsZero() && t.After(rec.NotAfter) {
+		return acm.CertificateStatusExpired
+	}
+	return rec.Status
+}

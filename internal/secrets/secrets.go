@@ -1,0 +1,150 @@
+package secrets
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// KeySize is the size of a sealing key: AES-256.
+const KeySize = 32
+
+// LoadOrCreateKey reads the key file at path, or creates it with a fresh
+// random key when it does not exist. The file is written atomically (a
+// temporary file renamed into place) with mode 0600, in a directory created
+// with mode 0700. A file of the wrong size, or one that group or others may
+// read, is refused.
+func LoadOrCreateKey(path string) ([]byte, error) {
+	key, err := readKey(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("secrets: creating key directory: %w", err)
+	}
+	key = make([]byte, KeySize)
+	rand.Read(key) // crypto/rand.Read never fails
+	tmp, err := writeTemp(filepath.Dir(path), key)
+	if err != nil {
+		return nil, fmt.Errorf("secrets: writing key: %w", err)
+	}
+	defer os.Remove(tmp)
+	// Put the file in place with a link rather than a rename, so that two
+	// processes creating the key at once agree on one: the second finds the
+	// first's file and reads it. Where links are not supported, rename.
+	err = os.Link(tmp, path)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return readKey(path)
+	case err != nil:
+		if err := os.Rename(tmp, path); err != nil {
+			return nil, fmt.Errorf("secrets: writing key: %w", err)
+		}
+	}
+	return key, nil
+}
+
+// writeTemp writes data to a new file of mode 0600 in dir and returns its
+// name.
+func writeTemp(dir string, data []byte) (string, error) {
+	f, err := os.CreateTemp(dir, ".secret-key-*")
+	if err != nil {
+		return "", err
+	}
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+func readKey(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("secrets: %w", err)
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("secrets: key file %s has mode %04o: it must not be readable or writable by group or others (chmod 600 it)", path, perm)
+	}
+	key, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("secrets: %w", err)
+	}
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("secrets: key file %s holds %d bytes, want %d", path, len(key), KeySize)
+	}
+	return key, nil
+}
+
+// version is the first byte of a sealed value: the format (AES-256-GCM with
+// a 12-byte random nonce).
+const version byte = 1
+
+// Sealer seals and opens values with one key. It is safe for concurrent use.
+type Sealer struct {
+	aead cipher.AEAD
+}
+
+// NewSealer builds a Sealer from a 32-byte key.
+func NewSealer(key []byte) (*Sealer, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("secrets: key is %d bytes, want %d", len(key), KeySize)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("secrets: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("secrets: %w", err)
+	}
+	return &Sealer{aead: aead}, nil
+}
+
+// Seal encrypts plaintext bound to aad: a version byte, a random nonce, then
+// the ciphertext and its tag.
+func (s *Sealer) Seal(plaintext, aad []byte) []byte {
+	n := s.aead.NonceSize()
+	out := make([]byte, 1+n, 1+n+len(plaintext)+s.aead.Overhead())
+	out[0] = version
+	rand.Read(out[1:]) // crypto/rand.Read never fails
+	return s.aead.Seal(out, out[1:1+n], plaintext, aad)
+}
+
+// ErrOpen reports a sealed value that does not open: tampered with, sealed
+// with another key, or bound to other additional data.
+var ErrOpen = errors.New("secrets: sealed value does not open (wrong key, wrong owner or tampered)")
+
+// Open decrypts a value Seal produced with the same key and aad.
+func (s *Sealer) Open(sealed, aad []byte) ([]byte, error) {
+	n := s.aead.NonceSize()
+	if len(sealed) < 1+n+s.aead.Overhead() {
+		return nil, ErrOpen
+	}
+	if sealed[0] != version {
+		return nil, fmt.Errorf("secrets: unknown sealed format %d", sealed[0])
+	}
+	out, err := s.aead.Open(nil, sealed[1:1+n], sealed[1+n:], aad)
+	if err != nil {
+		return nil, ErrOpen
+	}
+	return out, nil
+}
