@@ -48,8 +48,8 @@ func TestUserPoolClients(t *testing.T) {
 	conf := must[*cognito.CreateUserPoolClientOutput](t)(c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{
 		UserPoolId: pool.Id, ClientName: aws.String("backend"), GenerateSecret: true,
 		AccessTokenValidity: aws.Int32(30), IdTokenValidity: aws.Int32(30), RefreshTokenValidity: 7,
-		TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeMinutes, IdToken: types.TimeUnitsTypeMinutes, RefreshToken: types.TimeUnitsTypeDays},
-		ExplicitAuthFlows:  []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		TokenValidityUnits:              &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeMinutes, IdToken: types.TimeUnitsTypeMinutes, RefreshToken: types.TimeUnitsTypeDays},
+		ExplicitAuthFlows:               []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		AllowedOAuthFlowsUserPoolClient: true,
 		AllowedOAuthFlows:               []types.OAuthFlowType{types.OAuthFlowTypeCode},
 		AllowedOAuthScopes:              []string{"openid", "email", "https://api.example.com/read"},
