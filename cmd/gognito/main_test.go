@@ -27,6 +27,16 @@ func TestVersionAndHelp(t *testing.T) {
 	if code := run([]string{"frobnicate"}, func(string) string { return "" }, &out, &errb); code != 2 {
 		t.Fatalf("unknown command exit %d", code)
 	}
+	dir := t.TempDir()
+	out.Reset()
+	if code := run([]string{"ca", "--data-dir", dir}, func(string) string { return "" }, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "-----BEGIN CERTIFICATE-----") {
+		t.Fatalf("ca: %d %q %q", code, out.String(), errb.String())
+	}
+	first := out.String()
+	out.Reset()
+	if run([]string{"ca", "--data-dir", dir}, func(string) string { return "" }, &out, &errb); out.String() != first {
+		t.Fatal("gognito ca printed another CA the second time: the CA must be kept in the store")
+	}
 	if code := run([]string{"serve", "--region", "mars"}, func(string) string { return "" }, &out, &errb); code != 2 {
 		t.Fatalf("bad region exit %d", code)
 	}
@@ -43,7 +53,7 @@ func TestServeBinary(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOGNITO_LOG_FORMAT=json")
 	stdout, _ := cmd.StdoutPipe()
@@ -70,7 +80,7 @@ func TestServeBinary(t *testing.T) {
 		}
 	}()
 	all := strings.Join(printed, "\n")
-	if url == "" || !strings.Contains(all, filepath.Join("data", "gognito.db")) {
+	if url == "" || !strings.Contains(all, filepath.Join("data", "gognito.db")) || !strings.Contains(all, "HTTPS edge:") {
 		t.Fatalf("start-up output lacks the API address or the data path:\n%s", all)
 	}
 	resp, err := http.Post(url+"/", "application/x-amz-json-1.1", strings.NewReader(`{"PoolName":"bin"}`))

@@ -83,6 +83,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	var edgeRef atomic.Pointer[edge.Edge]
 	a.certs = certs.New(st, certs.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer,
+		IssuedValidity: cfg.IssuedCertValidity, RenewBefore: cfg.IssuedCertRenew,
 		OnChange: func(arn string) {
 			if e := edgeRef.Load(); e != nil {
 				if err := e.RefreshCertificate(context.Background(), arn); err != nil {

@@ -40,6 +40,42 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
 - **Tagging** works on user pools; ARNs of other resources are refused.
 - **Pagination tokens** are opaque; a token from another listing is refused with
   InvalidParameterException.
+
+### User pool domains
+
+- A domain is custom exactly when the request carries ` + "`CustomDomainConfig`" + `. The ` + "`DomainType`" + `
+  pattern is applied to prefixes only, with Cognito's "invalid character" message; the model's
+  63-character limit is kept for custom domains too (Cognito's own limit there is uncertain).
+- A second custom domain on a pool, like a second prefix, is refused with "User pool already
+  has a domain configured."; a custom domain another pool uses with "Domain already associated
+  with another user pool." (Cognito's wording for this case is not documented).
+- ` + "`ManagedLoginVersion`" + ` defaults to 1. ` + "`CloudFrontDomain`" + ` / ` + "`CloudFrontDistribution`" + ` is ` + "`d`" + ` + 13
+  characters derived from the domain name (stable across updates and restarts, suffix set by
+  ` + "`--cloudfront-suffix`" + `); ` + "`S3Bucket`" + ` follows Cognito's ` + "`aws-cognito-prod-<airport>-assets`" + ` naming;
+  ` + "`Version`" + ` is the YYYYMMDDhhmmss of the last change.
+- Status: CREATING/UPDATING until the HTTPS edge serves the domain's current certificate (and
+  ` + "`--domain-propagation-delay`" + ` has passed), then ACTIVE; DELETING until the edge has dropped it,
+  then the domain is gone (Describe answers ` + "`{\"DomainDescription\":{}}`" + `). With no delay a change
+  is ACTIVE when the call returns. FAILED and ConcurrentModificationException are never produced.
+- The parent-domain A-record check is off unless ` + "`--check-parent-dns`" + ` is set (local use has no
+  public DNS). Custom domains per Region: 4, changed with ` + "`--custom-domain-quota`" + `.
+- Prefix domains are served at ` + "`<prefix>.auth.<region>.<base-domain>`" + ` (` + "`--base-domain`" + `, default
+  ` + "`localhost`" + `) with a wildcard certificate from the local CA, and on the API listener by Host.
+  Until the hosted pages exist, ` + "`GET /`" + ` on a domain answers a small page naming its pool.
+
+### Certificates (ACM)
+
+- Importing a certificate that is not yet valid or already expired is refused, as in ACM;
+  a certificate that expires later reports EXPIRED and is refused by the domain operations.
+- Certificates are looked up by ARN within the request's Region and account: an ARN of another
+  Region answers ResourceNotFoundException. The user pool domain operations look the ARN up
+  wherever it is, and refuse one outside us-east-1 with the InvalidViewerCertificate message.
+- A request that fails the model's constraints answers ` + "`ValidationException`" + ` on the ACM API
+  (` + "`InvalidParameterException`" + ` on cognito-idp), as the two services do.
+- Certificates the local CA issues (RequestCertificate) are valid 395 days and renewed under the
+  same ARN 60 days before they expire (` + "`--issued-cert-validity`" + `, ` + "`--issued-cert-renew-before`" + `);
+  the domains that use them follow without a Cognito call.
+- Private keys are sealed with AES-256-GCM under ` + "`<data-dir>/secret.key`" + ` (created with mode 0600).
 `
 
 // CompatibilityMarkdown renders docs/compatibility.md from the operation

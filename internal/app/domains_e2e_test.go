@@ -498,3 +498,55 @@ func TestRefusedUpdateKeepsServing(t *testing.T) {
 		}
 	}
 }
+
+// TestIssuedCertificateRenewal: a certificate the local CA issued is renewed
+// by gognito ahead of expiry, under the same ARN, and the domain that uses it
+// serves the renewed certificate with no failed handshake.
+func TestIssuedCertificateRenewal(t *testing.T) {
+	ts := startServerWith(t, t.TempDir(), func(c *config.Config) {
+		c.IssuedCertValidity = 2 * time.Hour // renewal is due as soon as it is issued
+		c.IssuedCertRenew = 3 * time.Hour
+	})
+	ctx := context.Background()
+	c := ts.client("us-east-1", false)
+	certs := ts.acmClient("us-east-1")
+	const host = "sso.example.test"
+	arn := *must[*acm.RequestCertificateOutput](t)(certs.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String(host)})).CertificateArn
+	pool := must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("issued")})).UserPool
+	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arn}}))
+	ca := must[[]byte](t)(caPEMOf(ts))
+	roots := rootsOf(ca)
+	before, err := handshake(ts.EdgeAddr, host, roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop := startHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	renewed := must[[]string](t)(ts.App.Certificates().RenewDue(ctx))
+	if len(renewed) != 1 || renewed[0] != arn {
+		t.Fatalf("renewed %v, want [%s]", renewed, arn)
+	}
+	waitFor(t, time.Second, "the renewed certificate", func() (bool, error) {
+		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		return err == nil && leaf.SerialNumber.Cmp(before.SerialNumber) != 0, err
+	})
+	time.Sleep(100 * time.Millisecond)
+	loop.finish()
+	if n := loop.failed.Load(); n != 0 {
+		t.Fatalf("%d failed handshakes during renewal; first %v", n, loop.firstErr)
+	}
+	dc := must[*acm.DescribeCertificateOutput](t)(certs.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: &arn}))
+	if dc.Certificate.RenewalSummary == nil || dc.Certificate.RenewalSummary.RenewalStatus != "SUCCESS" || !dc.Certificate.NotAfter.After(before.NotAfter.Add(-time.Second)) {
+		t.Fatalf("after renewal: %+v", dc.Certificate)
+	}
+}
+
+func caPEMOf(ts *testServer) ([]byte, error) {
+	resp, err := http.Get(ts.URL + "/_gognito/ca.pem")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}

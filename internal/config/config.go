@@ -36,6 +36,10 @@ type Config struct {
 	DomainPropagationDelay time.Duration `toml:"domain-propagation-delay"`
 	CheckParentDNS         bool          `toml:"check-parent-dns"`
 	CloudFrontSuffix       string        `toml:"cloudfront-suffix"`
+
+	// Certificates the local CA issues for RequestCertificate.
+	IssuedCertValidity time.Duration `toml:"issued-cert-validity"`
+	IssuedCertRenew    time.Duration `toml:"issued-cert-renew-before"`
 }
 
 // Default is the configuration with nothing set.
@@ -54,6 +58,9 @@ func Default() Config {
 
 		CustomDomainQuota: 4,
 		CloudFrontSuffix:  ".cloudfront.net",
+
+		IssuedCertValidity: 395 * 24 * time.Hour,
+		IssuedCertRenew:    60 * 24 * time.Hour,
 	}
 }
 
@@ -84,6 +91,8 @@ func (c *Config) settings() []setting {
 		{name: "domain-propagation-delay", usage: "how long a created or updated domain stays CREATING/UPDATING at least (to exercise wait loops)", dur: &c.DomainPropagationDelay},
 		{name: "check-parent-dns", usage: "require a DNS A record on a custom domain's parent, as Cognito does (off for local use)", b: &c.CheckParentDNS},
 		{name: "cloudfront-suffix", usage: "suffix of the CloudFront domain names reported for user pool domains", str: &c.CloudFrontSuffix},
+		{name: "issued-cert-validity", usage: "validity of certificates the local CA issues for RequestCertificate (ACM's is 395 days)", dur: &c.IssuedCertValidity},
+		{name: "issued-cert-renew-before", usage: "renew certificates the local CA issued this long before they expire (ACM: 60 days)", dur: &c.IssuedCertRenew},
 	}
 }
 
@@ -203,6 +212,9 @@ func (c *Config) validate() error {
 		if _, _, err := net.SplitHostPort(a.v); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: %w", a.name, a.v, err))
 		}
+	}
+	if c.IssuedCertValidity < time.Minute || c.IssuedCertRenew < 0 {
+		errs = append(errs, errors.New("issued-cert-validity must be at least a minute and issued-cert-renew-before not negative"))
 	}
 	if c.CustomDomainQuota < 0 || c.DomainPropagationDelay < 0 {
 		errs = append(errs, errors.New("custom-domain-quota and domain-propagation-delay must not be negative"))
