@@ -94,6 +94,9 @@ type Store interface {
 	Certificates
 	Domains
 	Values
+	Users
+	Groups
+	Outbox
 	// Check verifies the integrity of the underlying database.
 	Check(ctx context.Context) error
 	// Close releases the backend; pending writes are durable before it returns.
@@ -182,4 +185,130 @@ type Values interface {
 	// under key afterwards (v, or the value that was already there).
 	PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]byte, error)
 	SetValue(ctx context.Context, key string, v []byte) error
+}
+
+// User is a user of a pool. Key is the user's lookup key in its pool (the
+// username, lower-cased in pools with case-insensitive usernames); Username
+// keeps the case it was created with.
+//
+// Index holds the attributes ListUsers filters on (attribute -> value); the
+// backend keeps an index of them so that a filtered lookup never scans the
+// pool. Unique holds values that must be unique in the pool (an email used
+// as the username, a verified email or phone alias, the sub): a write that
+// would repeat one fails with a *UniqueError.
+type User struct {
+	PoolID    string
+	Username  string
+	Key       string
+	Sub       string
+	Status    string
+	Enabled   bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+	Doc       []byte
+	Index     map[string]string
+	Unique    map[string]string
+}
+
+// UniqueError reports a write refused because another user holds one of its
+// unique values. It matches ErrAlreadyExists.
+type UniqueError struct {
+	Attribute string // "" for the user's key itself
+	Value     string
+}
+
+func (e *UniqueError) Error() string {
+	if e.Attribute == "" {
+		return "store: user already exists"
+	}
+	return "store: another user has " + e.Attribute + " " + e.Value
+}
+
+// Is makes errors.Is(err, ErrAlreadyExists) hold.
+func (e *UniqueError) Is(target error) bool { return target == ErrAlreadyExists }
+
+// UserQuery is a filtered lookup: users whose indexed Attribute equals Value
+// (or starts with it when Prefix).
+type UserQuery struct {
+	Attribute string
+	Value     string
+	Prefix    bool
+}
+
+// Users stores users. Listings are ordered by Key (filtered ones by value,
+// then Key) and paged with an opaque cursor: Page.After is the Cursor of the
+// last user of the previous page.
+type Users interface {
+	CreateUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, poolID, key string) (User, error)
+	// GetUserByUnique finds the user holding a unique value.
+	GetUserByUnique(ctx context.Context, poolID, attribute, value string) (User, error)
+	ListUsers(ctx context.Context, poolID string, q *UserQuery, page Page) ([]User, error)
+	CountUsers(ctx context.Context, poolID string) (int, error)
+	UpdateUser(ctx context.Context, poolID, key string, fn func(*User) error) (User, error)
+	DeleteUser(ctx context.Context, poolID, key string) error
+}
+
+// UserCursor is the paging cursor after u in a listing made with q.
+func UserCursor(u User, q *UserQuery) string {
+	if q == nil {
+		return u.Key
+	}
+	return u.Index[q.Attribute] + "\x00" + u.Key
+}
+
+// Group is a group of a pool.
+type Group struct {
+	PoolID    string
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+	Doc       []byte
+}
+
+// Groups stores groups and their members. Deleting a group or a user
+// removes the memberships.
+type Groups interface {
+	CreateGroup(ctx context.Context, g Group) error
+	GetGroup(ctx context.Context, poolID, name string) (Group, error)
+	ListGroups(ctx context.Context, poolID string, page Page) ([]Group, error)
+	CountGroups(ctx context.Context, poolID string) (int, error)
+	UpdateGroup(ctx context.Context, poolID, name string, fn func(*Group) error) (Group, error)
+	DeleteGroup(ctx context.Context, poolID, name string) error
+	// AddUserToGroup is idempotent; ErrNotFound when the group or user does not exist.
+	AddUserToGroup(ctx context.Context, poolID, group, userKey string) error
+	RemoveUserFromGroup(ctx context.Context, poolID, group, userKey string) error
+	ListGroupsForUser(ctx context.Context, poolID, userKey string, page Page) ([]Group, error)
+	CountGroupsForUser(ctx context.Context, poolID, userKey string) (int, error)
+	ListUsersInGroup(ctx context.Context, poolID, group string, page Page) ([]User, error)
+}
+
+// Message is a message delivered to the local outbox.
+type Message struct {
+	ID          int64
+	PoolID      string
+	Username    string
+	Kind        string // e.g. SIGN_UP, ADMIN_CREATE_USER, FORGOT_PASSWORD
+	Medium      string // EMAIL or SMS
+	Destination string
+	Subject     string
+	Body        string
+	CreatedAt   time.Time
+}
+
+// MessageFilter selects outbox messages; empty fields match everything.
+type MessageFilter struct {
+	PoolID   string
+	Username string
+	AfterID  int64
+	Limit    int
+}
+
+// Outbox keeps delivered messages for developers and tests to read.
+type Outbox interface {
+	AddMessage(ctx context.Context, m Message) (int64, error)
+	// ListMessages lists matching messages, newest first.
+	ListMessages(ctx context.Context, f MessageFilter) ([]Message, error)
 }

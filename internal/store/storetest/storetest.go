@@ -32,6 +32,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Certificates", testCertificates},
 		{"Domains", testDomains},
 		{"Values", testValues},
+		{"Users", testUsers},
+		{"UserQueriesAndPaging", testUserQueriesAndPaging},
+		{"Groups", testGroups},
+		{"Outbox", testOutbox},
 		{"Integrity", func(t *testing.T, s store.Store) {
 			if err := s.Check(context.Background()); err != nil {
 				t.Fatal(err)
