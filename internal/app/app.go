@@ -27,6 +27,7 @@ import (
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/userpool"
+	"github.com/gognito/gognito/internal/users"
 )
 
 // Version is set at build time (-ldflags "-X .../internal/app.Version=...").
@@ -49,6 +50,7 @@ type App struct {
 	acm      *api.Service
 	certs    *certs.Service
 	domains  *domains.Service
+	users    *users.Service
 	edge     *edge.Edge
 	ready    atomic.Bool
 	dataPath string
@@ -107,7 +109,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	metrics := api.NewMetrics(reg)
 
 	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID})
-	a.cognito = newCognitoService(pools, a.domains)
+	sender, err := newSender(cfg, st, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.users = users.New(st, users.Options{Sender: sender})
+	a.cognito = newCognitoService(pools, a.domains, a.users)
 	a.acm = newACMService(a.certs)
 	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
 
@@ -211,6 +219,9 @@ func (a *App) Edge() *edge.Edge { return a.edge }
 
 // Certificates is the certificate service (for tools such as `gognito ca`).
 func (a *App) Certificates() *certs.Service { return a.certs }
+
+// Users is the user directory service (for tests and tools).
+func (a *App) Users() *users.Service { return a.users }
 
 // CognitoService is the cognito-idp operation table (for docs and tests).
 func (a *App) CognitoService() *api.Service { return a.cognito }

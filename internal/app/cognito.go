@@ -4,13 +4,14 @@ import (
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/userpool"
+	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
 // newCognitoService registers the cognito-idp operations gognito implements
 // on the generated operation table; the rest answer with a well-formed
 // UnsupportedOperationException that names them.
-func newCognitoService(pools *userpool.Service, doms *domains.Service) *api.Service {
+func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users.Service) *api.Service {
 	s := api.NewService("cognito-idp", cip.TargetPrefix, cip.Shapes, cip.Operations)
 
 	api.Handle(s, "CreateUserPool", pools.CreateUserPool)
@@ -43,6 +44,36 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service) *api.Serv
 	api.Handle(s, "UpdateUserPoolDomain", doms.UpdateUserPoolDomain).SkipPattern(anyDomain).
 		Notes("A new certificate is served within a second; UPDATING until the edge serves it.")
 	api.Handle(s, "DeleteUserPoolDomain", doms.DeleteUserPoolDomain).SkipPattern(anyDomain)
+
+	// Users.
+	api.Handle(s, "SignUp", us.SignUp).Notes("Lambda triggers are not called yet.")
+	api.Handle(s, "ConfirmSignUp", us.ConfirmSignUp)
+	api.Handle(s, "ResendConfirmationCode", us.ResendConfirmationCode)
+	api.Handle(s, "AdminCreateUser", us.AdminCreateUser).Notes("Invitations go to the outbox (and SMTP for email when configured).")
+	api.Handle(s, "AdminConfirmSignUp", us.AdminConfirmSignUp)
+	api.Handle(s, "AdminGetUser", us.AdminGetUser)
+	api.Handle(s, "ListUsers", us.ListUsers).Notes("Filters on username, email, phone_number, name, given_name, family_name, preferred_username, cognito:user_status, status and sub read an index.")
+	api.Handle(s, "AdminUpdateUserAttributes", us.AdminUpdateUserAttributes).Notes("A changed email or phone number is unverified and, when auto-verified, gets a code; UserAttributeUpdateSettings is not applied yet.")
+	api.Handle(s, "AdminDeleteUserAttributes", us.AdminDeleteUserAttributes)
+	api.Handle(s, "AdminDeleteUser", us.AdminDeleteUser)
+	api.Handle(s, "AdminDisableUser", us.AdminDisableUser)
+	api.Handle(s, "AdminEnableUser", us.AdminEnableUser)
+	api.Handle(s, "AdminSetUserPassword", us.AdminSetUserPassword)
+	api.Handle(s, "AdminResetUserPassword", us.AdminResetUserPassword)
+	api.Handle(s, "ForgotPassword", us.ForgotPassword)
+	api.Handle(s, "ConfirmForgotPassword", us.ConfirmForgotPassword)
+	api.Handle(s, "AdminSetUserSettings", us.AdminSetUserSettings)
+
+	// Groups.
+	api.Handle(s, "CreateGroup", us.CreateGroup)
+	api.Handle(s, "GetGroup", us.GetGroup)
+	api.Handle(s, "ListGroups", us.ListGroups)
+	api.Handle(s, "UpdateGroup", us.UpdateGroup)
+	api.Handle(s, "DeleteGroup", us.DeleteGroup)
+	api.Handle(s, "AdminAddUserToGroup", us.AdminAddUserToGroup)
+	api.Handle(s, "AdminRemoveUserFromGroup", us.AdminRemoveUserFromGroup)
+	api.Handle(s, "AdminListGroupsForUser", us.AdminListGroupsForUser)
+	api.Handle(s, "ListUsersInGroup", us.ListUsersInGroup)
 
 	api.Handle(s, "TagResource", pools.TagResource).Notes("User pools only.")
 	api.Handle(s, "UntagResource", pools.UntagResource).Notes("User pools only.")

@@ -244,6 +244,11 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPool
 	if err != nil {
 		return nil, err
 	}
+	n, err := s.store.CountUsers(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	d.Pool.EstimatedNumberOfUsers = ptr(int32(n))
 	for _, dom := range domains {
 		if dom.Custom {
 			d.Pool.CustomDomain = dom.Name

@@ -1,0 +1,23 @@
+package app
+
+import (
+	"log/slog"
+
+	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/store"
+)
+
+// newSender builds the delivery layer: the outbox always, SMTP for email
+// when configured.
+func newSender(cfg config.Config, st store.Store, log *slog.Logger) (*messaging.Dispatcher, error) {
+	outbox := messaging.NewOutbox(st, nil)
+	smtp, err := smtpSender(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if smtp != nil {
+		log.Info("email is delivered through SMTP as well as to the outbox", "smtp", smtp)
+	}
+	return messaging.NewDispatcher(outbox, smtp), nil
+}

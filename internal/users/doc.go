@@ -1,0 +1,12 @@
+// Package users owns the user directory of a user pool, with Cognito's
+// rules: usernames (UsernameAttributes, AliasAttributes, case sensitivity),
+// attributes checked against the pool's schema and the app client's
+// permissions, user status, the password policy, sign-up and confirmation,
+// account recovery, groups and memberships, and the codes and temporary
+// passwords it sends through the delivery layer.
+//
+// Passwords are never stored: a user keeps a salt and the SRP verifier that
+// Cognito's SRP needs (package srp); checking a password derives the
+// verifier from it. Codes are kept hashed, expire as Cognito's do, are
+// compared in constant time, and repeated wrong codes are limited.
+package users

@@ -1,0 +1,367 @@
+package users
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/wire"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// Sender delivers messages (codes, temporary passwords).
+type Sender interface {
+	Send(ctx context.Context, m messaging.Message) error
+}
+
+// Options configure the service.
+type Options struct {
+	Now    func() time.Time
+	Rand   io.Reader
+	Sender Sender
+}
+
+// Service implements the user and group operations.
+type Service struct {
+	store  store.Store
+	now    func() time.Time
+	rand   io.Reader
+	sender Sender
+}
+
+// New builds the service.
+func New(st store.Store, o Options) *Service {
+	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	return s
+}
+
+// Statuses of a user.
+const (
+	StatusUnconfirmed         = "UNCONFIRMED"
+	StatusConfirmed           = "CONFIRMED"
+	StatusForceChangePassword = "FORCE_CHANGE_PASSWORD"
+	StatusResetRequired       = "RESET_REQUIRED"
+	StatusExternalProvider    = "EXTERNAL_PROVIDER"
+)
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+func ptr[T any](v T) *T { return &v }
+
+// pool is what the user operations need of a pool.
+type pool struct {
+	ID     string
+	Config cip.UserPoolType
+}
+
+func (p *pool) caseSensitive() bool {
+	c := p.Config.UsernameConfiguration
+	return c == nil || c.CaseSensitive == nil || *c.CaseSensitive
+}
+
+func (p *pool) usernameAttributes() []string { return p.Config.UsernameAttributes }
+func (p *pool) aliasAttributes() []string    { return p.Config.AliasAttributes }
+
+func (p *pool) schemaAttr(name string) *cip.SchemaAttributeType {
+	for i := range p.Config.SchemaAttributes {
+		if p.Config.SchemaAttributes[i].Name == name {
+			return &p.Config.SchemaAttributes[i]
+		}
+	}
+	return nil
+}
+
+func (p *pool) autoVerifies(attr string) bool {
+	for _, a := range p.Config.AutoVerifiedAttributes {
+		if a == attr {
+			return true
+		}
+	}
+	return false
+}
+
+func poolNotFound(id string) error {
+	return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", id)
+}
+
+func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
+	rec, err := s.store.GetUserPool(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, poolNotFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		Pool cip.UserPoolType `json:"Pool"`
+	}
+	if err := json.Unmarshal(rec.Doc, &d); err != nil {
+		return nil, fmt.Errorf("users: decoding pool %s: %w", id, err)
+	}
+	return &pool{ID: id, Config: d.Pool}, nil
+}
+
+// client is the app client of a public operation.
+type client struct {
+	Config cip.UserPoolClientType
+	pool   *pool
+}
+
+func (s *Service) loadClient(ctx context.Context, clientID string) (*client, error) {
+	rec, err := s.store.GetAppClient(ctx, clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", clientID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var c cip.UserPoolClientType
+	if err := json.Unmarshal(rec.Doc, &c); err != nil {
+		return nil, fmt.Errorf("users: decoding client %s: %w", clientID, err)
+	}
+	p, err := s.loadPool(ctx, rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	return &client{Config: c, pool: p}, nil
+}
+
+func (c *client) preventExistenceErrors() bool {
+	return c.Config.PreventUserExistenceErrors == "ENABLED"
+}
+
+// userDoc is what the store keeps of a user (store.User.Doc).
+type userDoc struct {
+	Attributes      []cip.AttributeType `json:"Attributes"`
+	Salt            string              `json:"Salt,omitempty"`
+	Verifier        string              `json:"Verifier,omitempty"`
+	PasswordHistory []passwordEntry     `json:"PasswordHistory,omitempty"`
+	TempPasswordExp time.Time           `json:"TempPasswordExpires,omitzero"`
+	Codes           map[string]*code    `json:"Codes,omitempty"`
+	Sends           []time.Time         `json:"Sends,omitempty"` // recent code deliveries, for rate limits
+	MFAOptions      []cip.MFAOptionType `json:"MFAOptions,omitempty"`
+	PreferredMfa    string              `json:"PreferredMfa,omitempty"`
+	MfaSettings     []string            `json:"MfaSettings,omitempty"`
+}
+
+type passwordEntry struct {
+	Salt     string `json:"Salt"`
+	Verifier string `json:"Verifier"`
+}
+
+// user is a loaded user.
+type user struct {
+	rec store.User
+	doc userDoc
+}
+
+func decodeUser(rec store.User) (*user, error) {
+	u := &user{rec: rec}
+	if err := json.Unmarshal(rec.Doc, &u.doc); err != nil {
+		return nil, fmt.Errorf("users: decoding user %s: %w", rec.Key, err)
+	}
+	return u, nil
+}
+
+func (u *user) attr(name string) (string, bool) {
+	for _, a := range u.doc.Attributes {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+func (u *user) setAttr(name, value string) {
+	for i := range u.doc.Attributes {
+		if u.doc.Attributes[i].Name == name {
+			u.doc.Attributes[i].Value = value
+			return
+		}
+	}
+	u.doc.Attributes = append(u.doc.Attributes, cip.AttributeType{Name: name, Value: value})
+}
+
+func (u *user) deleteAttr(name string) {
+	out := u.doc.Attributes[:0]
+	for _, a := range u.doc.Attributes {
+		if a.Name != name {
+			out = append(out, a)
+		}
+	}
+	u.doc.Attributes = out
+}
+
+func (u *user) verified(attr string) bool {
+	v, _ := u.attr(attr + "_verified")
+	return v == "true"
+}
+
+// searchable are the attributes ListUsers can filter on, as in Cognito.
+var searchable = []string{"username", "email", "phone_number", "name", "given_name", "family_name",
+	"preferred_username", "cognito:user_status", "status", "sub"}
+
+// indexes computes the store's index and unique values of a user.
+func (p *pool) indexes(u *user) (index, unique map[string]string) {
+	index = map[string]string{"username": p.normalize(u.rec.Username), "cognito:user_status": u.rec.Status, "sub": u.rec.Sub}
+	if u.rec.Enabled {
+		index["status"] = "Enabled"
+	} else {
+		index["status"] = "Disabled"
+	}
+	for _, a := range []string{"email", "phone_number", "name", "given_name", "family_name", "preferred_username"} {
+		if v, ok := u.attr(a); ok && v != "" {
+			index[a] = v
+		}
+	}
+	unique = map[string]string{"sub": u.rec.Sub}
+	for _, a := range p.usernameAttributes() {
+		if v, ok := u.attr(a); ok && v != "" {
+			unique["username:"+a] = p.normalize(v)
+		}
+	}
+	for _, a := range p.aliasAttributes() {
+		v, ok := u.attr(a)
+		if !ok || v == "" {
+			continue
+		}
+		if a == "preferred_username" || u.verified(a) {
+			unique["alias:"+a] = p.normalize(v)
+		}
+	}
+	return index, unique
+}
+
+// normalize is how usernames and aliases compare in the pool.
+func (p *pool) normalize(v string) string {
+	if p.caseSensitive() {
+		return v
+	}
+	return strings.ToLower(v)
+}
+
+// keyFor is the store key of a username.
+func (p *pool) keyFor(username string) string { return p.normalize(username) }
+
+func userNotFound() error { return awserr.New(awserr.UserNotFound, "User does not exist.") }
+
+// resolve finds a user by what a request calls its username: the username
+// itself, or an email or phone number used as username, or a verified alias.
+func (s *Service) resolve(ctx context.Context, p *pool, name string) (*user, error) {
+	rec, err := s.store.GetUser(ctx, p.ID, p.keyFor(name))
+	if err == nil {
+		return decodeUser(rec)
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	var kinds []string
+	for _, a := range p.usernameAttributes() {
+		kinds = append(kinds, "username:"+a)
+	}
+	for _, a := range p.aliasAttributes() {
+		kinds = append(kinds, "alias:"+a)
+	}
+	for _, k := range kinds {
+		rec, err := s.store.GetUserByUnique(ctx, p.ID, k, p.normalize(name))
+		if err == nil {
+			return decodeUser(rec)
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, userNotFound()
+}
+
+// save writes a changed user atomically: fn changes the freshly read user.
+func (s *Service) save(ctx context.Context, p *pool, key string, fn func(u *user) error) (*user, error) {
+	var out *user
+	_, err := s.store.UpdateUser(ctx, p.ID, key, func(rec *store.User) error {
+		u, err := decodeUser(*rec)
+		if err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		u.rec.UpdatedAt = s.clock()
+		b, err := json.Marshal(u.doc)
+		if err != nil {
+			return err
+		}
+		u.rec.Doc = b
+		u.rec.Index, u.rec.Unique = p.indexes(u)
+		*rec = u.rec
+		out = u
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, userNotFound()
+	}
+	if err != nil {
+		return nil, uniqueError(err)
+	}
+	return out, nil
+}
+
+// uniqueError turns a store clash into Cognito's error.
+func uniqueError(err error) error {
+	var ue *store.UniqueError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	switch {
+	case ue.Attribute == "":
+		return awserr.New(awserr.UsernameExists, "User account already exists")
+	case strings.HasPrefix(ue.Attribute, "username:email"):
+		return awserr.New(awserr.UsernameExists, "An account with the given email already exists.")
+	case strings.HasPrefix(ue.Attribute, "username:phone_number"):
+		return awserr.New(awserr.UsernameExists, "An account with the given phone_number already exists.")
+	case strings.HasPrefix(ue.Attribute, "alias:"):
+		return awserr.Newf("AliasExistsException", "An account with the %s already exists.", strings.TrimPrefix(ue.Attribute, "alias:"))
+	}
+	return awserr.New(awserr.UsernameExists, "User account already exists")
+}
+
+func wireTime(t time.Time) *wire.Time { return wire.NewTime(t) }
+
+// userType is the UserType view of a user (ListUsers, AdminCreateUser).
+func (u *user) userType(attrs []cip.AttributeType) cip.UserType {
+	return cip.UserType{
+		Username: u.rec.Username, Attributes: attrs, UserCreateDate: wireTime(u.rec.CreatedAt),
+		UserLastModifiedDate: wireTime(u.rec.UpdatedAt), Enabled: ptr(u.rec.Enabled), UserStatus: u.rec.Status,
+		MFAOptions: u.doc.MFAOptions,
+	}
+}
+
+func (u *user) attributes() []cip.AttributeType {
+	out := make([]cip.AttributeType, len(u.doc.Attributes))
+	copy(out, u.doc.Attributes)
+	return out
+}
+
+// newSub is a random (version 4) UUID.
+func (s *Service) newSub() string {
+	var b [16]byte
+	if _, err := io.ReadFull(s.rand, b[:]); err != nil {
+		panic("users: random source failed: " + err.Error())
+	}
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,323 @@
+package users
+
+import (
+	"context"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/srp"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+var zeroTime time.Time
+
+// checkSecretHash enforces SECRET_HASH for clients that have a secret.
+func (c *client) checkSecretHash(username, got string) error {
+	if c.Config.ClientSecret == "" {
+		return nil
+	}
+	if got == "" {
+		return awserr.Newf(awserr.NotAuthorized, "Client %s is configured for secret but secret was not received", c.Config.ClientId)
+	}
+	if !srp.CheckSecretHash(c.Config.ClientSecret, username, c.Config.ClientId, got) {
+		return awserr.Newf(awserr.NotAuthorized, "Unable to verify secret hash for client %s", c.Config.ClientId)
+	}
+	return nil
+}
+
+// SignUp registers a user through an app client: UNCONFIRMED, with a
+// confirmation code sent to the attribute the pool auto-verifies.
+func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignUpResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	p := c.pool
+	if acu := p.Config.AdminCreateUserConfig; acu != nil && acu.AllowAdminCreateUserOnly != nil && *acu.AllowAdminCreateUserOnly {
+		return nil, awserr.New(awserr.NotAuthorized, "SignUp is not permitted for this user pool")
+	}
+	attrs := normalizeAttrs(in.UserAttributes)
+	if err := c.checkWritable(attrs); err != nil {
+		return nil, err
+	}
+	if err := p.checkAttributes(attrs, true); err != nil {
+		return nil, err
+	}
+	if in.Password == "" {
+		return nil, awserr.New(awserr.InvalidParameter, "A password is required to sign up.")
+	}
+	u, err := s.newUser(p, in.Username, attrs, StatusUnconfirmed)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkRequired(u.doc.Attributes); err != nil {
+		return nil, err
+	}
+	if err := s.setPassword(p, u, in.Password); err != nil {
+		return nil, err
+	}
+	medium, attr, dest, ok := destination(u, p.Config.AutoVerifiedAttributes, false)
+	if len(p.Config.AutoVerifiedAttributes) == 0 {
+		ok = false
+	}
+	var codeValue string
+	if ok {
+		codeValue = s.newCode(u, purposeSignUp, attr, signUpCodeValidity)
+		_ = s.allowSend(u)
+	}
+	if err := s.insert(ctx, p, u); err != nil {
+		return nil, err
+	}
+	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.rec.Sub}
+	if ok {
+		subject, body := p.verificationMessage(messaging.KindSignUp, medium, codeValue, u.rec.Username)
+		if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindSignUp,
+			Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+			return nil, err
+		}
+		out.CodeDeliveryDetails = deliveryDetails(medium, attr, dest)
+	}
+	return out, nil
+}
+
+// ConfirmSignUp confirms a user with the code sent at sign-up; the attribute
+// the code went to becomes verified.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p := c.pool
+	u, err := s.resolve(ctx, p, in.Username)
+	if err != nil {
+		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
+			return nil, errCodeMismatch()
+		}
+		if awserr.Is(err, awserr.UserNotFound) {
+			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	force := in.ForceAliasCreation != nil && *in.ForceAliasCreation
+	var codeErr error
+	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+		codeErr = nil
+		if u.rec.Status != StatusUnconfirmed {
+			return awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+u.rec.Status)
+		}
+		attr, _, err := s.checkCode(u, purposeSignUp, in.ConfirmationCode)
+		if err != nil {
+			codeErr = err // the attempt is counted: save, then fail
+			return nil
+		}
+		u.rec.Status = StatusConfirmed
+		if attr != "" {
+			u.setAttr(attr+"_verified", "true")
+		}
+		return nil
+	})
+	if err != nil && force && awserr.Is(err, "AliasExistsException") {
+		if err := s.releaseAlias(ctx, p, u); err != nil {
+			return nil, err
+		}
+		return s.ConfirmSignUp(ctx, &cip.ConfirmSignUpRequest{ClientId: in.ClientId, Username: in.Username, SecretHash: in.SecretHash, ConfirmationCode: in.ConfirmationCode})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if codeErr != nil {
+		return nil, codeErr
+	}
+	return &cip.ConfirmSignUpResponse{}, nil
+}
+
+// releaseAlias takes a verified email/phone alias away from the user who
+// holds it (ForceAliasCreation), unverifying it there.
+func (s *Service) releaseAlias(ctx context.Context, p *pool, u *user) error {
+	for _, a := range p.aliasAttributes() {
+		v, ok := u.attr(a)
+		if !ok || v == "" {
+			continue
+		}
+		holder, err := s.store.GetUserByUnique(ctx, p.ID, "alias:"+a, p.normalize(v))
+		if err != nil || holder.Key == u.rec.Key {
+			continue
+		}
+		if _, err := s.save(ctx, p, holder.Key, func(h *user) error {
+			h.setAttr(a+"_verified", "false")
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ResendConfirmationCode sends a new sign-up code.
+func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p := c.pool
+	u, err := s.resolve(ctx, p, in.Username)
+	if err != nil {
+		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
+			return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
+		}
+		if awserr.Is(err, awserr.UserNotFound) {
+			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	if u.rec.Status != StatusUnconfirmed {
+		return nil, awserr.New(awserr.InvalidParameter, "User is already confirmed.")
+	}
+	medium, attr, dest, ok := destination(u, p.Config.AutoVerifiedAttributes, false)
+	if !ok || len(p.Config.AutoVerifiedAttributes) == 0 {
+		return nil, awserr.New(awserr.InvalidParameter, "Auto verification not turned on.")
+	}
+	var codeValue string
+	u, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+		if err := s.allowSend(u); err != nil {
+			return err
+		}
+		codeValue = s.newCode(u, purposeSignUp, attr, signUpCodeValidity)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	subject, body := p.verificationMessage(messaging.KindResendCode, medium, codeValue, u.rec.Username)
+	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindResendCode,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+		return nil, err
+	}
+	return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: deliveryDetails(medium, attr, dest)}, nil
+}
+
+// fakeDelivery is what Cognito answers for an unknown user when the client
+// prevents user existence errors: a plausible, simulated destination.
+func fakeDelivery(username string) *cip.CodeDeliveryDetailsType {
+	if emailRE.MatchString(username) {
+		return deliveryDetails(messaging.MediumEmail, "email", username)
+	}
+	return deliveryDetails(messaging.MediumEmail, "email", username+"@example.com")
+}
+
+// sendResetCode sends a password reset code to a verified email or phone
+// number. reset puts the user in RESET_REQUIRED (AdminResetUserPassword).
+func (s *Service) sendResetCode(ctx context.Context, p *pool, u *user, kind string, reset bool) (*cip.CodeDeliveryDetailsType, error) {
+	medium, attr, dest, ok := destination(u, p.recoveryAttributes(), true)
+	if !ok {
+		return nil, awserr.New(awserr.InvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
+	var codeValue string
+	u, err := s.save(ctx, p, u.rec.Key, func(u *user) error {
+		if err := s.allowSend(u); err != nil {
+			return err
+		}
+		codeValue = s.newCode(u, purposeForgot, attr, forgotCodeValidity)
+		if reset {
+			u.rec.Status = StatusResetRequired
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	subject, body := p.verificationMessage(kind, medium, codeValue, u.rec.Username)
+	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: kind,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+		return nil, err
+	}
+	return deliveryDetails(medium, attr, dest), nil
+}
+
+// ForgotPassword sends a password reset code.
+func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p := c.pool
+	u, err := s.resolve(ctx, p, in.Username)
+	if err != nil {
+		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
+			return &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
+		}
+		if awserr.Is(err, awserr.UserNotFound) {
+			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	if !u.rec.Enabled {
+		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
+	}
+	d, err := s.sendResetCode(ctx, p, u, messaging.KindForgotPassword, false)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
+}
+
+// ConfirmForgotPassword sets a new password with a reset code.
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordRequest) (*cip.ConfirmForgotPasswordResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p := c.pool
+	u, err := s.resolve(ctx, p, in.Username)
+	if err != nil {
+		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
+			return nil, errCodeMismatch()
+		}
+		if awserr.Is(err, awserr.UserNotFound) {
+			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
+		}
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	if err := p.checkPassword(in.Password); err != nil {
+		return nil, err
+	}
+	var codeErr error
+	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+		codeErr = nil
+		if _, _, err := s.checkCode(u, purposeForgot, in.ConfirmationCode); err != nil {
+			codeErr = err
+			return nil
+		}
+		if err := s.setPassword(p, u, in.Password); err != nil {
+			return err
+		}
+		if u.rec.Status == StatusResetRequired || u.rec.Status == StatusForceChangePassword {
+			u.rec.Status = StatusConfirmed
+		}
+		u.doc.TempPasswordExp = zeroTime
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if codeErr != nil {
+		return nil, codeErr
+	}
+	return &cip.ConfirmForgotPasswordResponse{}, nil
+}
