@@ -31,4 +31,3 @@ func secretHash(secret, username, clientID string) string {
 	m.Write([]byte(username + clientID))
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
-
