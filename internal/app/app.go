@@ -148,6 +148,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		w.Write(ca.RootPEM())
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /_gognito/outbox", outboxHandler(st))
 	mux.Handle("/", front)
 	a.handler = a.byHost(mux)
 	return a, nil

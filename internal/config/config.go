@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,6 +42,48 @@ type Config struct {
 	// Certificates the local CA issues for RequestCertificate.
 	IssuedCertValidity time.Duration `toml:"issued-cert-validity"`
 	IssuedCertRenew    time.Duration `toml:"issued-cert-renew-before"`
+
+	// Email delivery over SMTP, on when SMTPHost is set. Messages always go
+	// to the outbox as well.
+	SMTPHost     string `toml:"smtp-host"`
+	SMTPPort     int64  `toml:"smtp-port"`
+	SMTPUsername string `toml:"smtp-username"`
+	SMTPPassword Secret `toml:"smtp-password"`
+	SMTPFrom     string `toml:"smtp-from"`
+	SMTPStartTLS string `toml:"smtp-starttls"`
+}
+
+// Secret is a setting that must never be shown: it prints, logs and
+// marshals as "[REDACTED]" (empty when unset). Reveal gives its value to the
+// code that needs it.
+type Secret string
+
+const redacted = "[REDACTED]"
+
+// Reveal is the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String hides the value.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString hides the value from %#v.
+func (s Secret) GoString() string { return `"` + s.String() + `"` }
+
+// LogValue hides the value from log/slog.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText hides the value from encoders (JSON, TOML).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText sets the value (from the TOML config file).
+func (s *Secret) UnmarshalText(b []byte) error {
+	*s = Secret(b)
+	return nil
 }
 
 // Default is the configuration with nothing set.
@@ -61,6 +105,10 @@ func Default() Config {
 
 		IssuedCertValidity: 395 * 24 * time.Hour,
 		IssuedCertRenew:    60 * 24 * time.Hour,
+
+		SMTPPort:     587,
+		SMTPFrom:     "no-reply@verificationemail.com", // Cognito's own sender
+		SMTPStartTLS: "required",
 	}
 }
 
@@ -71,6 +119,7 @@ type setting struct {
 	i64   *int64
 	dur   *time.Duration
 	b     *bool
+	sec   *Secret
 }
 
 func (c *Config) settings() []setting {
@@ -93,6 +142,12 @@ func (c *Config) settings() []setting {
 		{name: "cloudfront-suffix", usage: "suffix of the CloudFront domain names reported for user pool domains", str: &c.CloudFrontSuffix},
 		{name: "issued-cert-validity", usage: "validity of certificates the local CA issues for RequestCertificate (ACM's is 395 days)", dur: &c.IssuedCertValidity},
 		{name: "issued-cert-renew-before", usage: "renew certificates the local CA issued this long before they expire (ACM: 60 days)", dur: &c.IssuedCertRenew},
+		{name: "smtp-host", usage: "SMTP relay that email (codes, temporary passwords) is also sent through; empty: the outbox only", str: &c.SMTPHost},
+		{name: "smtp-port", usage: "port of the SMTP relay (587: submission with STARTTLS)", i64: &c.SMTPPort},
+		{name: "smtp-username", usage: "user for AUTH PLAIN at the SMTP relay; empty: no AUTH", str: &c.SMTPUsername},
+		{name: "smtp-password", usage: "SECRET: password for AUTH PLAIN at the SMTP relay, never printed; prefer the environment variable or the config file to the flag, which other local users can see", sec: &c.SMTPPassword},
+		{name: "smtp-from", usage: "sender of email (Cognito's default is no-reply@verificationemail.com)", str: &c.SMTPFrom},
+		{name: "smtp-starttls", usage: "required (refuse relays without STARTTLS), opportunistic (STARTTLS when offered) or off; credentials are never sent unencrypted except to localhost", str: &c.SMTPStartTLS},
 	}
 }
 
@@ -122,6 +177,8 @@ func Load(cmd string, args []string, getenv func(string) string, stderr io.Write
 			fs.Duration(s.name, *s.dur, help)
 		case s.b != nil:
 			fs.Bool(s.name, *s.b, help)
+		case s.sec != nil:
+			fs.String(s.name, "", help) // no default is ever shown
 		}
 	}
 	fs.Usage = func() {
@@ -188,6 +245,8 @@ func (s setting) set(v string) error {
 			return fmt.Errorf("not a boolean: %q", v)
 		}
 		*s.b = b
+	case s.sec != nil:
+		*s.sec = Secret(v)
 	}
 	return nil
 }
@@ -227,7 +286,42 @@ func (c *Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
 	}
+	errs = append(errs, c.validateSMTP()...)
 	return errors.Join(errs...)
+}
+
+// validateSMTP checks the SMTP settings. Its errors never quote the
+// password.
+func (c *Config) validateSMTP() []error {
+	var errs []error
+	switch c.SMTPStartTLS {
+	case "required", "opportunistic", "off":
+	default:
+		errs = append(errs, fmt.Errorf("smtp-starttls %q: want required, opportunistic or off", c.SMTPStartTLS))
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		errs = append(errs, fmt.Errorf("smtp-port %d: want 1 to 65535", c.SMTPPort))
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		errs = append(errs, fmt.Errorf("smtp-from %q is not an email address: %w", c.SMTPFrom, err))
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(c.SMTPHost, "["), "]")
+	if c.SMTPHost != "" && net.ParseIP(host) == nil && strings.ContainsFunc(host, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || strings.ContainsRune(":/@[]", r)
+	}) {
+		errs = append(errs, fmt.Errorf("smtp-host %q: want a host name or IP address (the port is smtp-port)", c.SMTPHost))
+	}
+	if c.SMTPPassword != "" && c.SMTPUsername == "" {
+		errs = append(errs, errors.New("smtp-password is set but smtp-username is not"))
+	}
+	if strings.ContainsAny(c.SMTPUsername, "\x00\r\n") || strings.ContainsAny(c.SMTPPassword.Reveal(), "\x00\r\n") {
+		errs = append(errs, errors.New("smtp-username and smtp-password must not contain NUL or line breaks"))
+	}
+	local := host == "localhost" || host == "127.0.0.1" || host == "::1"
+	if c.SMTPHost != "" && c.SMTPUsername != "" && c.SMTPStartTLS == "off" && !local {
+		errs = append(errs, errors.New("smtp-username with smtp-starttls off: credentials are never sent over an unencrypted connection (except to localhost), so they would never be used"))
+	}
+	return errs
 }
 
 // DatabaseDSN is the database to open: the configured DSN or the SQLite file

@@ -273,7 +273,8 @@ var dotnetKeyB = strings.Join([]string{
 }, "")
 
 // Server-side vector computed for this package with an independent Python
-// model (hashlib/hmac/pow, written from the spec, not from this code):
+// model (testdata/model.py: hashlib/hmac/pow, written from the spec, not
+// from this code):
 // salt = bytes 0x80..0x8f (top bit set, so padHex adds a zero byte),
 // b = bytes 0x01..0x20, a = 128 bytes 0xa0, 0xa1, ... (mod 256).
 const (

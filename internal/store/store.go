@@ -290,7 +290,7 @@ type Message struct {
 	ID          int64
 	PoolID      string
 	Username    string
-	Kind        string // e.g. SIGN_UP, ADMIN_CREATE_USER, FORGOT_PASSWORD
+	Kind        string // e.g. SignUp, AdminCreateUser, ForgotPassword (messaging.Kind*)
 	Medium      string // EMAIL or SMS
 	Destination string
 	Subject     string

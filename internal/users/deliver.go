@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -101,10 +102,11 @@ func (s *Service) send(ctx context.Context, m messaging.Message) error {
 	if s.sender == nil {
 		return nil
 	}
-	if err := s.sender.Send(ctx, m); err != nil {
+	err := s.sender.Send(ctx, m)
+	if errors.Is(err, messaging.ErrDeliveryFailed) {
 		return awserr.New("CodeDeliveryFailureException", "Unable to deliver the message: "+m.Medium+" delivery failed.")
 	}
-	return nil
+	return err
 }
 
 // recoveryAttributes are the verified attributes a password reset code may

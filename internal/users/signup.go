@@ -70,6 +70,9 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 		_ = s.allowSend(u)
 	}
 	if err := s.insert(ctx, p, u); err != nil {
+		if e, ok := awserr.As(err); ok && e.Message() == "User account already exists" {
+			return nil, awserr.New(awserr.UsernameExists, "User already exists") // SignUp's wording
+		}
 		return nil, err
 	}
 	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.rec.Sub}
