@@ -23,6 +23,7 @@ func (ts *testServer) acmClient(region string) *acm.Client {
 		BaseEndpoint:     aws.String(ts.URL),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", ""),
 		RetryMaxAttempts: 1,
+		HTTPClient:       testHTTPClient,
 	})
 }
 

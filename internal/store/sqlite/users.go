@@ -33,10 +33,10 @@ type execer interface {
 
 // writeUserIndexes replaces a user's index and unique rows.
 func writeUserIndexes(ctx context.Context, tx execer, u store.User) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM user_index WHERE pool_id = ? AND user_key = ?`, u.PoolID, u.Key); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_index INDEXED BY user_index_by_user WHERE pool_id = ? AND user_key = ?`, u.PoolID, u.Key); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM user_unique WHERE pool_id = ? AND user_key = ?`, u.PoolID, u.Key); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_unique INDEXED BY user_unique_by_user WHERE pool_id = ? AND user_key = ?`, u.PoolID, u.Key); err != nil {
 		return err
 	}
 	for _, attr := range sortedKeys(u.Index) {
@@ -81,7 +81,9 @@ func loadUserIndexes(ctx context.Context, q execer, users []store.User) error {
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", len(users)), ",")
 	for _, tbl := range []string{"user_index", "user_unique"} {
-		rows, err := q.QueryContext(ctx, `SELECT user_key, attr, value FROM `+tbl+` WHERE pool_id = ? AND user_key IN (`+in+`)`, keys...)
+		// INDEXED BY: the planner would otherwise pick the (pool_id, attr, value)
+		// key and read every row of the pool.
+		rows, err := q.QueryContext(ctx, `SELECT user_key, attr, value FROM `+tbl+` INDEXED BY `+tbl+`_by_user WHERE pool_id = ? AND user_key IN (`+in+`)`, keys...)
 		if err != nil {
 			return err
 		}
