@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/domains"
@@ -26,6 +27,7 @@ import (
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 )
@@ -51,7 +53,12 @@ type App struct {
 	certs    *certs.Service
 	domains  *domains.Service
 	users    *users.Service
+	tokens   *tokens.Service
+	auth     *authflow.Service
 	edge     *edge.Edge
+	// publicURL is where clients reach the API listener: --public-url, or
+	// the listener's address once it listens.
+	publicURL atomic.Value
 	ready    atomic.Bool
 	dataPath string
 }
@@ -115,7 +122,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.users = users.New(st, users.Options{Sender: sender})
-	a.cognito = newCognitoService(pools, a.domains, a.users)
+	a.publicURL.Store(strings.TrimSuffix(cfg.PublicURL, "/"))
+	if cfg.PublicURL == "" {
+		a.publicURL.Store("http://" + cfg.Listen)
+	}
+	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
+	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer})
+	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth)
 	a.acm = newACMService(a.certs)
 	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
 
@@ -149,6 +162,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /_gognito/outbox", outboxHandler(st))
+	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
+	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
 	mux.Handle("/", front)
 	a.handler = a.byHost(mux)
 	return a, nil
@@ -221,6 +236,18 @@ func (a *App) Edge() *edge.Edge { return a.edge }
 // Certificates is the certificate service (for tools such as `gognito ca`).
 func (a *App) Certificates() *certs.Service { return a.certs }
 
+// Issuer is the iss of a pool's tokens: the public URL and the pool id.
+func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) + "/" + poolID }
+
+// SetNow moves the clock of sign-in sessions and token checks (tests only).
+func (a *App) SetNow(now func() time.Time) {
+	a.auth.SetNow(now)
+	a.tokens.SetNow(now)
+}
+
+// Tokens is the token service (for tests and tools).
+func (a *App) Tokens() *tokens.Service { return a.tokens }
+
 // Users is the user directory service (for tests and tools).
 func (a *App) Users() *users.Service { return a.users }
 
@@ -256,6 +283,9 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if a.cfg.PublicURL == "" {
+		a.publicURL.Store("http://" + ls.API.Addr().String())
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ls.API) }()

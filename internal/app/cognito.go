@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
@@ -11,7 +12,7 @@ import (
 // newCognitoService registers the cognito-idp operations gognito implements
 // on the generated operation table; the rest answer with a well-formed
 // UnsupportedOperationException that names them.
-func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users.Service) *api.Service {
+func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users.Service, auth *authflow.Service) *api.Service {
 	s := api.NewService("cognito-idp", cip.TargetPrefix, cip.Shapes, cip.Operations)
 
 	api.Handle(s, "CreateUserPool", pools.CreateUserPool)
@@ -74,6 +75,23 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "AdminRemoveUserFromGroup", us.AdminRemoveUserFromGroup)
 	api.Handle(s, "AdminListGroupsForUser", us.AdminListGroupsForUser)
 	api.Handle(s, "ListUsersInGroup", us.ListUsersInGroup)
+
+	// Authentication and the caller's own account.
+	api.Handle(s, "InitiateAuth", auth.InitiateAuth).Notes("USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN. CUSTOM_AUTH needs Lambda triggers (not built); USER_AUTH is not built.")
+	api.Handle(s, "AdminInitiateAuth", auth.AdminInitiateAuth).Notes("ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH.")
+	api.Handle(s, "RespondToAuthChallenge", auth.RespondToAuthChallenge).Notes("PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED and the MFA challenges.")
+	api.Handle(s, "AdminRespondToAuthChallenge", auth.AdminRespondToAuthChallenge)
+	api.Handle(s, "GetUser", auth.GetUser)
+	api.Handle(s, "UpdateUserAttributes", auth.UpdateUserAttributes)
+	api.Handle(s, "DeleteUserAttributes", auth.DeleteUserAttributes)
+	api.Handle(s, "DeleteUser", auth.DeleteUser)
+	api.Handle(s, "ChangePassword", auth.ChangePassword)
+	api.Handle(s, "GetUserAttributeVerificationCode", auth.GetUserAttributeVerificationCode)
+	api.Handle(s, "VerifyUserAttribute", auth.VerifyUserAttribute)
+	api.Handle(s, "SetUserSettings", auth.SetUserSettings)
+	api.Handle(s, "GlobalSignOut", auth.GlobalSignOut)
+	api.Handle(s, "AdminUserGlobalSignOut", auth.AdminUserGlobalSignOut)
+	api.Handle(s, "RevokeToken", auth.RevokeToken).Notes("Revokes the refresh token and every token issued from it (origin_jti).")
 
 	api.Handle(s, "TagResource", pools.TagResource).Notes("User pools only.")
 	api.Handle(s, "UntagResource", pools.UntagResource).Notes("User pools only.")

@@ -86,6 +86,7 @@ const (
 	FeatureUnavailableInTier     = "FeatureUnavailableInTierException"
 	UsernameExists               = "UsernameExistsException"
 	UserNotFound                 = "UserNotFoundException"
+	UserNotConfirmed             = "UserNotConfirmedException"
 	GroupExists                  = "GroupExistsException"
 	InvalidUserPoolConfiguration = "InvalidUserPoolConfigurationException"
 )

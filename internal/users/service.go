@@ -156,6 +156,22 @@ type userDoc struct {
 	MFAOptions      []cip.MFAOptionType `json:"MFAOptions,omitempty"`
 	PreferredMfa    string              `json:"PreferredMfa,omitempty"`
 	MfaSettings     []string            `json:"MfaSettings,omitempty"`
+
+	// Sign-in state.
+	FailedSignIns int       `json:"FailedSignIns,omitempty"`
+	LockedUntil   time.Time `json:"LockedUntil,omitzero"`
+	SignedOutAt   time.Time `json:"SignedOutAt,omitzero"`
+
+	// TOTP (software token) MFA.
+	TOTPSecret       []byte   `json:"TOTPSecret,omitempty"` // sealed
+	TOTPPending      []byte   `json:"TOTPPending,omitempty"`
+	TOTPVerified     bool     `json:"TOTPVerified,omitempty"`
+	TOTPUsedSteps    []int64  `json:"TOTPUsedSteps,omitempty"`
+	SMSMfaEnabled    bool     `json:"SMSMfaEnabled,omitempty"`
+	TOTPMfaEnabled   bool     `json:"TOTPMfaEnabled,omitempty"`
+	EmailMfaEnabled  bool     `json:"EmailMfaEnabled,omitempty"`
+	PreferredMfaKind string   `json:"PreferredMfaKind,omitempty"`
+	Devices          []string `json:"Devices,omitempty"`
 }
 
 type passwordEntry struct {

@@ -1,0 +1,531 @@
+package authflow
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/srp"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/userpool"
+	"github.com/gognito/gognito/internal/users"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// Options configure the service.
+type Options struct {
+	Store  store.Store
+	Users  *users.Service
+	Tokens *tokens.Service
+	Sealer *secrets.Sealer
+	Now    func() time.Time
+	Rand   io.Reader
+}
+
+// Service implements the authentication operations.
+type Service struct {
+	st     store.Store
+	users  *users.Service
+	tokens *tokens.Service
+	sealer *secrets.Sealer
+	now    func() time.Time
+	rand   io.Reader
+}
+
+// New builds the service.
+func New(o Options) *Service {
+	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, now: o.Now, rand: o.Rand}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	return s
+}
+
+// SetNow replaces the clock (tests move time to expire sessions).
+func (s *Service) SetNow(now func() time.Time) { s.now = now }
+
+// client is the app client of a request, with its pool.
+type client struct {
+	cfg  cip.UserPoolClientType
+	pool cip.UserPoolType
+}
+
+func (s *Service) loadClient(ctx context.Context, clientID string) (*client, error) {
+	rec, err := s.st.GetAppClient(ctx, clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", clientID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &client{}
+	if err := json.Unmarshal(rec.Doc, &c.cfg); err != nil {
+		return nil, err
+	}
+	prec, err := s.st.GetUserPool(ctx, rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		Pool cip.UserPoolType `json:"Pool"`
+	}
+	if err := json.Unmarshal(prec.Doc, &d); err != nil {
+		return nil, err
+	}
+	c.pool = d.Pool
+	return c, nil
+}
+
+func (c *client) allows(flow string) bool {
+	flows := c.cfg.ExplicitAuthFlows
+	legacy := len(flows) > 0 && !strings.HasPrefix(flows[0], "ALLOW_")
+	has := func(f ...string) bool {
+		for _, x := range f {
+			if slices.Contains(flows, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch flow {
+	case "USER_PASSWORD_AUTH":
+		return has("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
+	case "USER_SRP_AUTH":
+		return legacy || has("ALLOW_USER_SRP_AUTH")
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		return legacy || has("ALLOW_REFRESH_TOKEN_AUTH")
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+		return has("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
+	case "CUSTOM_AUTH":
+		return has("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY")
+	case "USER_AUTH":
+		return has("ALLOW_USER_AUTH")
+	}
+	return false
+}
+
+func (c *client) preventExistence() bool { return c.cfg.PreventUserExistenceErrors == "ENABLED" }
+
+func (c *client) checkSecretHash(got string, names ...string) error {
+	if c.cfg.ClientSecret == "" {
+		return nil
+	}
+	if got == "" {
+		return awserr.Newf(awserr.NotAuthorized, "Client %s is configured for secret but secret was not received", c.cfg.ClientId)
+	}
+	for _, n := range names {
+		if n != "" && srp.CheckSecretHash(c.cfg.ClientSecret, n, c.cfg.ClientId, got) {
+			return nil
+		}
+	}
+	return awserr.Newf(awserr.NotAuthorized, "Unable to verify secret hash for client %s", c.cfg.ClientId)
+}
+
+func incorrect() error { return awserr.New(awserr.NotAuthorized, "Incorrect username or password.") }
+
+func missing(p string) error {
+	return awserr.New(awserr.InvalidParameter, "Missing required parameter "+p)
+}
+
+// findUser resolves the user a flow names, hiding whether it exists when
+// the client asks for it.
+func (s *Service) findUser(ctx context.Context, c *client, username string) (*users.Account, error) {
+	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
+	if awserr.Is(err, awserr.UserNotFound) {
+		if c.preventExistence() {
+			return nil, incorrect()
+		}
+		return nil, awserr.New(awserr.UserNotFound, "User does not exist.")
+	}
+	return a, err
+}
+
+// checkUsable refuses users that may not sign in.
+func (s *Service) checkUsable(c *client, a *users.Account) error {
+	if !a.Enabled {
+		return awserr.New(awserr.NotAuthorized, "User is disabled.")
+	}
+	return s.users.Throttled(a)
+}
+
+func (s *Service) checkStatusAfterPassword(a *users.Account) error {
+	switch a.Status {
+	case users.StatusUnconfirmed:
+		return awserr.New(awserr.UserNotConfirmed, "User is not confirmed.")
+	case users.StatusResetRequired:
+		return awserr.New("PasswordResetRequiredException", "Password reset required for the user")
+	}
+	if a.TempPasswordExpired {
+		return awserr.New(awserr.NotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+	}
+	return nil
+}
+
+// ---- sessions ----
+
+// session is what a challenge Session carries, sealed.
+type session struct {
+	PoolID    string    `json:"p"`
+	ClientID  string    `json:"c"`
+	Username  string    `json:"u"`
+	Challenge string    `json:"ch"`
+	Expires   time.Time `json:"e"`
+	AuthTime  time.Time `json:"a"`
+	Nonce     string    `json:"n"`
+}
+
+const sessionAAD = "gognito auth session v1"
+
+func (s *Service) sessionValidity(c *client) time.Duration {
+	m := int32(3)
+	if c.cfg.AuthSessionValidity != nil {
+		m = *c.cfg.AuthSessionValidity
+	}
+	return time.Duration(m) * time.Minute
+}
+
+func (s *Service) newSession(c *client, a *users.Account, challenge string) string {
+	var nonce [8]byte
+	io.ReadFull(s.rand, nonce[:])
+	b, _ := json.Marshal(session{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Username: a.Username, Challenge: challenge,
+		Expires: s.now().Add(s.sessionValidity(c)), Nonce: base64.RawURLEncoding.EncodeToString(nonce[:])})
+	return base64.RawURLEncoding.EncodeToString(s.sealer.Seal(b, []byte(sessionAAD)))
+}
+
+func errInvalidSession() error {
+	return awserr.New(awserr.NotAuthorized, "Invalid session for the user, session is expired.")
+}
+
+func (s *Service) openSession(c *client, raw, challenge string) (*session, error) {
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
+	}
+	plain, err := s.sealer.Open(b, []byte(sessionAAD))
+	if err != nil {
+		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
+	}
+	var ses session
+	if err := json.Unmarshal(plain, &ses); err != nil {
+		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
+	}
+	if ses.ClientID != c.cfg.ClientId || ses.Challenge != challenge {
+		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
+	}
+	if s.now().After(ses.Expires) {
+		return nil, errInvalidSession()
+	}
+	return &ses, nil
+}
+
+// ---- results ----
+
+// outcome is the answer of an authentication step: tokens, or a challenge.
+type outcome struct {
+	Result        *cip.AuthenticationResultType
+	ChallengeName string
+	Params        map[string]string
+	Session       string
+}
+
+// complete is what follows a verified password: a new password when the
+// user has a temporary one, MFA when it applies, else tokens.
+func (s *Service) complete(ctx context.Context, c *client, a *users.Account) (*outcome, error) {
+	if a.Status == users.StatusForceChangePassword {
+		attrs := map[string]string{}
+		for _, at := range a.Attributes {
+			if at.Name != "sub" {
+				attrs[at.Name] = at.Value
+			}
+		}
+		required, err := s.users.RequiredAttributes(ctx, c.cfg.UserPoolId, a)
+		if err != nil {
+			return nil, err
+		}
+		if required == nil {
+			required = []string{}
+		}
+		ua, _ := json.Marshal(attrs)
+		ra, _ := json.Marshal(required)
+		return &outcome{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: s.newSession(c, a, "NEW_PASSWORD_REQUIRED"),
+			Params: map[string]string{"USER_ID_FOR_SRP": a.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
+	}
+	if o, err := s.mfaChallenge(ctx, c, a); o != nil || err != nil {
+		return o, err
+	}
+	return s.issue(ctx, c, a, time.Time{})
+}
+
+// issue signs the tokens of a completed authentication.
+func (s *Service) issue(ctx context.Context, c *client, a *users.Account, authTime time.Time) (*outcome, error) {
+	if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
+		return nil, err
+	}
+	sub, err := s.subject(ctx, c, a)
+	if err != nil {
+		return nil, err
+	}
+	sub.AuthTime = authTime
+	access, id, refresh := userpool.TokenValidity(&c.cfg)
+	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, true)
+	if err != nil {
+		return nil, err
+	}
+	return &outcome{Result: &cip.AuthenticationResultType{AccessToken: t.AccessToken, IdToken: t.IDToken, RefreshToken: t.RefreshToken,
+		ExpiresIn: &t.ExpiresIn, TokenType: "Bearer"}}, nil
+}
+
+// subject is what the tokens say about the user, limited to what the
+// client may read.
+func (s *Service) subject(ctx context.Context, c *client, a *users.Account) (tokens.Subject, error) {
+	groups, err := s.users.GroupNames(ctx, c.cfg.UserPoolId, a.Key)
+	if err != nil {
+		return tokens.Subject{}, err
+	}
+	attrs := map[string]string{}
+	for _, at := range a.Attributes {
+		if len(c.cfg.ReadAttributes) == 0 || slices.Contains(c.cfg.ReadAttributes, at.Name) {
+			if !strings.HasPrefix(at.Name, "dev:") {
+				attrs[at.Name] = at.Value
+			}
+		}
+	}
+	return tokens.Subject{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Username: a.Username, Sub: a.Sub, Groups: groups, Attributes: attrs}, nil
+}
+
+// ---- the flows ----
+
+// start runs a flow's first step.
+func (s *Service) start(ctx context.Context, c *client, flow string, params map[string]string, admin bool) (*outcome, error) {
+	if !c.allows(flow) {
+		if flow == "USER_PASSWORD_AUTH" {
+			return nil, awserr.New(awserr.InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
+		}
+		return nil, awserr.New(awserr.InvalidParameter, "Auth flow not enabled for this client")
+	}
+	switch flow {
+	case "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+		return s.passwordAuth(ctx, c, params)
+	case "USER_SRP_AUTH":
+		return s.srpStart(ctx, c, params)
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		return s.refresh(ctx, c, params)
+	case "CUSTOM_AUTH":
+		return nil, awserr.New(awserr.InvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
+	case "USER_AUTH":
+		return nil, awserr.New(awserr.InvalidParameter, "USER_AUTH is not supported by gognito yet.")
+	}
+	return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
+}
+
+func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string]string) (*outcome, error) {
+	username, password := params["USERNAME"], params["PASSWORD"]
+	if username == "" {
+		return nil, missing("USERNAME")
+	}
+	if password == "" {
+		return nil, missing("PASSWORD")
+	}
+	a, err := s.findUser(ctx, c, username)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSecretHash(params["SECRET_HASH"], username, a.Username); err != nil {
+		return nil, err
+	}
+	if err := s.checkUsable(c, a); err != nil {
+		return nil, err
+	}
+	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
+		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
+			return nil, err
+		}
+		return nil, incorrect()
+	}
+	if err := s.checkStatusAfterPassword(a); err != nil {
+		return nil, err
+	}
+	return s.complete(ctx, c, a)
+}
+
+func (s *Service) refresh(ctx context.Context, c *client, params map[string]string) (*outcome, error) {
+	token := params["REFRESH_TOKEN"]
+	if token == "" {
+		return nil, missing("REFRESH_TOKEN")
+	}
+	rc, err := s.tokens.ParseRefresh(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if rc.ClientID != c.cfg.ClientId || rc.PoolID != c.cfg.UserPoolId {
+		return nil, awserr.New(awserr.NotAuthorized, "Invalid Refresh Token")
+	}
+	if err := c.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], rc.Username, rc.Sub); err != nil {
+		return nil, err
+	}
+	a, err := s.users.Account(ctx, c.cfg.UserPoolId, rc.Username)
+	if err != nil || a.Sub != rc.Sub {
+		return nil, awserr.New(awserr.NotAuthorized, "Invalid Refresh Token")
+	}
+	if !a.Enabled {
+		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
+	}
+	sub, err := s.subject(ctx, c, a)
+	if err != nil {
+		return nil, err
+	}
+	sub.AuthTime, sub.OriginJTI = rc.AuthTime, rc.OriginJTI
+	access, id, refresh := userpool.TokenValidity(&c.cfg)
+	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, false)
+	if err != nil {
+		return nil, err
+	}
+	return &outcome{Result: &cip.AuthenticationResultType{AccessToken: t.AccessToken, IdToken: t.IDToken, ExpiresIn: &t.ExpiresIn, TokenType: "Bearer"}}, nil
+}
+
+// ---- operations ----
+
+func toInitiate(o *outcome) *cip.InitiateAuthResponse {
+	return &cip.InitiateAuthResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}
+}
+
+func (o *outcome) params() map[string]string {
+	if o.Result != nil {
+		return map[string]string{}
+	}
+	return o.Params
+}
+
+// InitiateAuth starts a sign-in through an app client.
+func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest) (*cip.InitiateAuthResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if in.AuthFlow == "ADMIN_USER_PASSWORD_AUTH" || in.AuthFlow == "ADMIN_NO_SRP_AUTH" {
+		return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
+	}
+	o, err := s.start(ctx, c, in.AuthFlow, in.AuthParameters, false)
+	if err != nil {
+		return nil, err
+	}
+	return toInitiate(o), nil
+}
+
+// AdminInitiateAuth starts a sign-in on a server (IAM-authorized).
+func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAuthRequest) (*cip.AdminInitiateAuthResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.UserPoolId != in.UserPoolId {
+		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", in.ClientId)
+	}
+	if in.AuthFlow == "USER_PASSWORD_AUTH" {
+		return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
+	}
+	o, err := s.start(ctx, c, in.AuthFlow, in.AuthParameters, true)
+	if err != nil {
+		return nil, err
+	}
+	r := toInitiate(o)
+	return &cip.AdminInitiateAuthResponse{AuthenticationResult: r.AuthenticationResult, ChallengeName: r.ChallengeName, ChallengeParameters: r.ChallengeParameters, Session: r.Session}, nil
+}
+
+// respond answers a challenge.
+func (s *Service) respond(ctx context.Context, c *client, name string, resp map[string]string, rawSession string) (*outcome, error) {
+	switch name {
+	case "PASSWORD_VERIFIER":
+		return s.srpVerify(ctx, c, resp)
+	case "NEW_PASSWORD_REQUIRED":
+		ses, err := s.openSession(c, rawSession, name)
+		if err != nil {
+			return nil, err
+		}
+		if resp["NEW_PASSWORD"] == "" {
+			return nil, missing("NEW_PASSWORD")
+		}
+		a, err := s.users.Account(ctx, c.cfg.UserPoolId, ses.Username)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], a.Username); err != nil {
+			return nil, err
+		}
+		var attrs []cip.AttributeType
+		for k, v := range resp {
+			if n, ok := strings.CutPrefix(k, "userAttributes."); ok {
+				attrs = append(attrs, cip.AttributeType{Name: n, Value: v})
+			}
+		}
+		slices.SortFunc(attrs, func(x, y cip.AttributeType) int { return strings.Compare(x.Name, y.Name) })
+		if err := s.users.CompleteNewPassword(ctx, c.cfg.UserPoolId, a.Key, resp["NEW_PASSWORD"], attrs); err != nil {
+			return nil, err
+		}
+		a, err = s.users.Account(ctx, c.cfg.UserPoolId, a.Username)
+		if err != nil {
+			return nil, err
+		}
+		return s.complete(ctx, c, a)
+	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "MFA_SETUP", "SELECT_MFA_TYPE":
+		return s.respondMFA(ctx, c, name, resp, rawSession)
+	}
+	return nil, awserr.New(awserr.InvalidParameter, fmt.Sprintf("The challenge %s is not supported.", name))
+}
+
+// RespondToAuthChallenge answers a challenge through an app client.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToAuthChallengeRequest) (*cip.RespondToAuthChallengeResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.respond(ctx, c, in.ChallengeName, in.ChallengeResponses, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.RespondToAuthChallengeResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}, nil
+}
+
+// AdminRespondToAuthChallenge answers a challenge on a server.
+func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cip.AdminRespondToAuthChallengeRequest) (*cip.AdminRespondToAuthChallengeResponse, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.UserPoolId != in.UserPoolId {
+		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", in.ClientId)
+	}
+	o, err := s.respond(ctx, c, in.ChallengeName, in.ChallengeResponses, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminRespondToAuthChallengeResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}, nil
+}
+
+func constantEqual(a, b string) bool {
+	return len(a) == len(b) && hmacEqual([]byte(a), []byte(b))
+}
+
+func decodeSegment(s string) []byte {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func hmacEqual(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }

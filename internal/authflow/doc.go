@@ -1,0 +1,13 @@
+// Package authflow owns sign-in as Cognito does it: InitiateAuth and
+// AdminInitiateAuth with their flows (USER_SRP_AUTH, USER_PASSWORD_AUTH,
+// ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, REFRESH_TOKEN_AUTH), the
+// challenges answered through (Admin)RespondToAuthChallenge
+// (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, MFA), the app client's rules
+// (ExplicitAuthFlows, SECRET_HASH, AuthSessionValidity,
+// PreventUserExistenceErrors), sign-out and token revocation, and the
+// operations a user calls with an access token.
+//
+// Challenge sessions and SRP state are sealed into the Session and
+// SECRET_BLOCK strings the client carries, so any node can continue a
+// sign-in another node started.
+package authflow

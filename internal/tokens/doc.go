@@ -1,0 +1,8 @@
+// Package tokens owns the tokens a user pool issues: RS256 ID and access
+// tokens with Cognito's claims, signed with per-pool keys (one for ID
+// tokens, one for access tokens, as Cognito has) that are created on first
+// use, kept sealed in the store and rotatable; opaque refresh tokens sealed
+// with the server's key and bound to client and user; the JWKS; and the
+// checks that refuse an expired, revoked, signed-out, foreign-pool or badly
+// signed token.
+package tokens

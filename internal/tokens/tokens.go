@@ -1,0 +1,389 @@
+package tokens
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/store"
+)
+
+// ScopeAdmin is the scope of tokens the API issues.
+const ScopeAdmin = "aws.cognito.signin.user.admin"
+
+// Options configure the service.
+type Options struct {
+	Store  store.Store
+	Sealer *secrets.Sealer
+	// Issuer is the iss of a pool's tokens.
+	Issuer func(poolID string) string
+	// SignedOutAfter tells when the user last signed out everywhere
+	// (GlobalSignOut): tokens issued before are refused.
+	SignedOutAfter func(ctx context.Context, poolID, username string) (time.Time, error)
+	Now            func() time.Time
+	Rand           io.Reader
+}
+
+// Service issues and checks tokens.
+type Service struct {
+	o    Options
+	keys *keyring
+}
+
+// New builds the service.
+func New(o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	return &Service{o: o, keys: &keyring{store: o.Store, sealer: o.Sealer, pools: map[string]*poolKeys{}}}
+}
+
+// SetNow replaces the clock (tests move time to expire tokens).
+func (s *Service) SetNow(now func() time.Time) { s.o.Now = now }
+
+// Subject is what the tokens say about an authenticated user.
+type Subject struct {
+	PoolID     string
+	ClientID   string
+	Username   string // the internal username
+	Sub        string
+	Groups     []string
+	Attributes map[string]string // readable attributes, for the ID token
+	AuthTime   time.Time
+	OriginJTI  string // of the authentication the tokens descend from; "" for a new one
+	Scopes     []string
+	Nonce      string
+}
+
+// Validity is how long each token lives.
+type Validity struct {
+	Access, ID, Refresh time.Duration
+}
+
+// Issued are the tokens of an AuthenticationResult.
+type Issued struct {
+	IDToken      string
+	AccessToken  string
+	RefreshToken string
+	ExpiresIn    int32
+	OriginJTI    string
+}
+
+func (s *Service) uuid() string {
+	var b [16]byte
+	io.ReadFull(s.o.Rand, b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Issue signs ID and access tokens, and makes a refresh token when asked.
+func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefresh bool) (*Issued, error) {
+	now := s.o.Now().UTC()
+	keys, err := s.keys.keys(ctx, sub.PoolID, now)
+	if err != nil {
+		return nil, err
+	}
+	origin := sub.OriginJTI
+	if origin == "" {
+		origin = s.uuid()
+	}
+	authTime := sub.AuthTime
+	if authTime.IsZero() {
+		authTime = now
+	}
+	iss := s.o.Issuer(sub.PoolID)
+	eventID := s.uuid()
+	scope := ScopeAdmin
+	if len(sub.Scopes) > 0 {
+		scope = strings.Join(sub.Scopes, " ")
+	}
+	access := map[string]any{
+		"sub": sub.Sub, "iss": iss, "client_id": sub.ClientID, "origin_jti": origin, "event_id": eventID,
+		"token_use": "access", "scope": scope, "auth_time": authTime.Unix(), "exp": now.Add(v.Access).Unix(),
+		"iat": now.Unix(), "jti": s.uuid(), "username": sub.Username,
+	}
+	id := map[string]any{
+		"sub": sub.Sub, "iss": iss, "cognito:username": sub.Username, "origin_jti": origin, "aud": sub.ClientID,
+		"event_id": eventID, "token_use": "id", "auth_time": authTime.Unix(), "exp": now.Add(v.ID).Unix(),
+		"iat": now.Unix(), "jti": s.uuid(),
+	}
+	if len(sub.Groups) > 0 {
+		access["cognito:groups"] = sub.Groups
+		id["cognito:groups"] = sub.Groups
+	}
+	if sub.Nonce != "" {
+		id["nonce"] = sub.Nonce
+	}
+	for k, val := range sub.Attributes {
+		if k == "sub" {
+			continue
+		}
+		switch k {
+		case "email_verified", "phone_number_verified":
+			id[k] = val == "true" // booleans in the ID token
+		default:
+			id[k] = val // custom attributes stay strings
+		}
+	}
+	out := &Issued{ExpiresIn: int32(v.Access / time.Second), OriginJTI: origin}
+	if out.AccessToken, err = sign(keys.current[UseAccess], access); err != nil {
+		return nil, err
+	}
+	if out.IDToken, err = sign(keys.current[UseID], id); err != nil {
+		return nil, err
+	}
+	if withRefresh {
+		out.RefreshToken, err = s.newRefresh(RefreshClaims{PoolID: sub.PoolID, ClientID: sub.ClientID, Username: sub.Username,
+			Sub: sub.Sub, OriginJTI: origin, AuthTime: authTime, IssuedAt: now, Expires: now.Add(v.Refresh)})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func sign(k *signingKey, claims map[string]any) (string, error) {
+	if k == nil {
+		return "", errors.New("tokens: no current key")
+	}
+	b, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	return k.sign(b)
+}
+
+// RefreshClaims are what a refresh token carries, sealed.
+type RefreshClaims struct {
+	PoolID    string    `json:"p"`
+	ClientID  string    `json:"c"`
+	Username  string    `json:"u"`
+	Sub       string    `json:"s"`
+	OriginJTI string    `json:"o"`
+	AuthTime  time.Time `json:"a"`
+	IssuedAt  time.Time `json:"i"`
+	Expires   time.Time `json:"e"`
+}
+
+const refreshAAD = "gognito refresh token v1"
+
+func (s *Service) newRefresh(c RefreshClaims) (string, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(s.o.Sealer.Seal(b, []byte(refreshAAD))), nil
+}
+
+func invalidRefresh() error { return awserr.New(awserr.NotAuthorized, "Invalid Refresh Token") }
+
+// ParseRefresh opens a refresh token and checks it is current: not
+// expired, not revoked, not from before a global sign-out.
+func (s *Service) ParseRefresh(ctx context.Context, token string) (*RefreshClaims, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return nil, invalidRefresh()
+	}
+	b, err := s.o.Sealer.Open(raw, []byte(refreshAAD))
+	if err != nil {
+		return nil, invalidRefresh()
+	}
+	var c RefreshClaims
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, invalidRefresh()
+	}
+	if s.o.Now().After(c.Expires) {
+		return nil, awserr.New(awserr.NotAuthorized, "Refresh Token has expired")
+	}
+	if revoked, err := s.Revoked(ctx, c.OriginJTI); err != nil {
+		return nil, err
+	} else if revoked {
+		return nil, awserr.New(awserr.NotAuthorized, "Refresh Token has been revoked")
+	}
+	if err := s.checkSignOut(ctx, c.PoolID, c.Username, c.IssuedAt); err != nil {
+		return nil, awserr.New(awserr.NotAuthorized, "Refresh Token has been revoked")
+	}
+	return &c, nil
+}
+
+func (s *Service) checkSignOut(ctx context.Context, poolID, username string, issued time.Time) error {
+	if s.o.SignedOutAfter == nil {
+		return nil
+	}
+	after, err := s.o.SignedOutAfter(ctx, poolID, username)
+	if err != nil {
+		return err
+	}
+	if !after.IsZero() && !issued.After(after) {
+		return errSignedOut
+	}
+	return nil
+}
+
+var errSignedOut = errors.New("tokens: signed out")
+
+// AccessClaims are the checked claims of an access token.
+type AccessClaims struct {
+	PoolID    string
+	ClientID  string
+	Username  string
+	Sub       string
+	JTI       string
+	OriginJTI string
+	Scopes    []string
+	IssuedAt  time.Time
+	Expires   time.Time
+	AuthTime  time.Time
+}
+
+type accessJSON struct {
+	Sub       string `json:"sub"`
+	Iss       string `json:"iss"`
+	ClientID  string `json:"client_id"`
+	OriginJTI string `json:"origin_jti"`
+	TokenUse  string `json:"token_use"`
+	Scope     string `json:"scope"`
+	AuthTime  int64  `json:"auth_time"`
+	Exp       int64  `json:"exp"`
+	Iat       int64  `json:"iat"`
+	JTI       string `json:"jti"`
+	Username  string `json:"username"`
+}
+
+// Verify errors, Cognito's messages for an access token it refuses.
+func errInvalidAccess() error { return awserr.New(awserr.NotAuthorized, "Invalid Access Token") }
+
+// VerifyAccess checks an access token: its signature by one of its pool's
+// keys, its expiry, its use, and that it was neither revoked nor issued
+// before the user signed out everywhere.
+func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims, error) {
+	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil || len(obj.Signatures) != 1 {
+		return nil, errInvalidAccess()
+	}
+	// The pool comes from the unverified claims; the signature must then be
+	// one of that pool's keys.
+	var peek accessJSON
+	if err := json.Unmarshal(obj.UnsafePayloadWithoutVerification(), &peek); err != nil {
+		return nil, errInvalidAccess()
+	}
+	i := strings.LastIndex(peek.Iss, "/")
+	if i < 0 {
+		return nil, errInvalidAccess()
+	}
+	poolID := peek.Iss[i+1:]
+	if s.o.Issuer(poolID) != peek.Iss {
+		return nil, errInvalidAccess()
+	}
+	if _, err := s.o.Store.GetUserPool(ctx, poolID); err != nil {
+		return nil, errInvalidAccess()
+	}
+	keys, err := s.keys.keys(ctx, poolID, s.o.Now())
+	if err != nil {
+		return nil, err
+	}
+	k := keys.all[obj.Signatures[0].Header.KeyID]
+	if k == nil {
+		s.keys.forget(poolID) // rotated elsewhere? re-read once
+		if keys, err = s.keys.keys(ctx, poolID, s.o.Now()); err != nil {
+			return nil, err
+		}
+		if k = keys.all[obj.Signatures[0].Header.KeyID]; k == nil {
+			return nil, errInvalidAccess()
+		}
+	}
+	payload, err := obj.Verify(&k.Private.PublicKey)
+	if err != nil {
+		return nil, errInvalidAccess()
+	}
+	var c accessJSON
+	if err := json.Unmarshal(payload, &c); err != nil || c.TokenUse != "access" || k.Use != UseAccess {
+		return nil, errInvalidAccess()
+	}
+	now := s.o.Now()
+	if now.Unix() >= c.Exp {
+		return nil, awserr.New(awserr.NotAuthorized, "Access Token has expired")
+	}
+	if revoked, err := s.Revoked(ctx, c.OriginJTI); err != nil {
+		return nil, err
+	} else if revoked {
+		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+	}
+	if err := s.checkSignOut(ctx, poolID, c.Username, time.Unix(c.Iat, 0)); errors.Is(err, errSignedOut) {
+		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+	} else if err != nil {
+		return nil, err
+	}
+	return &AccessClaims{PoolID: poolID, ClientID: c.ClientID, Username: c.Username, Sub: c.Sub, JTI: c.JTI, OriginJTI: c.OriginJTI,
+		Scopes: strings.Fields(c.Scope), IssuedAt: time.Unix(c.Iat, 0), Expires: time.Unix(c.Exp, 0), AuthTime: time.Unix(c.AuthTime, 0)}, nil
+}
+
+func revokedKey(originJTI string) string { return "revoked-token/" + originJTI }
+
+// Revoke invalidates every token descending from an authentication.
+func (s *Service) Revoke(ctx context.Context, originJTI string) error {
+	return s.o.Store.SetValue(ctx, revokedKey(originJTI), []byte(s.o.Now().UTC().Format(time.RFC3339)))
+}
+
+// Revoked reports whether an authentication's tokens were revoked.
+func (s *Service) Revoked(ctx context.Context, originJTI string) (bool, error) {
+	if originJTI == "" {
+		return false, nil
+	}
+	_, err := s.o.Store.GetValue(ctx, revokedKey(originJTI))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// JWKS is a pool's JSON Web Key Set: the public keys of every key that may
+// still have signed a valid token.
+func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
+	keys, err := s.keys.keys(ctx, poolID, s.o.Now())
+	if err != nil {
+		return nil, err
+	}
+	set := jose.JSONWebKeySet{}
+	for _, use := range []string{UseID, UseAccess} {
+		for _, k := range keys.all {
+			if k.Use == use {
+				set.Keys = append(set.Keys, jose.JSONWebKey{Key: &k.Private.PublicKey, KeyID: k.KID, Algorithm: "RS256", Use: "sig"})
+			}
+		}
+	}
+	return json.Marshal(set)
+}
+
+// Rotate gives a pool new signing keys; tokens signed by the old ones stay
+// valid until they expire (the JWKS keeps listing the old keys).
+func (s *Service) Rotate(ctx context.Context, poolID string) error {
+	return s.keys.rotate(ctx, poolID, s.o.Now())
+}
+
+// PublicKey returns the public key of a kid of a pool (for tests and tools).
+func (s *Service) PublicKey(ctx context.Context, poolID, kid string) (*rsa.PublicKey, error) {
+	keys, err := s.keys.keys(ctx, poolID, s.o.Now())
+	if err != nil {
+		return nil, err
+	}
+	if k := keys.all[kid]; k != nil {
+		return &k.Private.PublicKey, nil
+	}
+	return nil, store.ErrNotFound
+}

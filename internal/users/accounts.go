@@ -1,0 +1,349 @@
+package users
+
+import (
+	"context"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/messaging"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// Account is a user as the authentication flows and the access-token
+// operations see it.
+type Account struct {
+	PoolID     string
+	Key        string
+	Username   string // the internal username (USER_ID_FOR_SRP)
+	Sub        string
+	Status     string
+	Enabled    bool
+	Attributes []cip.AttributeType
+	Salt       string
+	Verifier   string
+	// TempPasswordExpired is true for a FORCE_CHANGE_PASSWORD user whose
+	// temporary password is too old.
+	TempPasswordExpired bool
+	LockedUntil         time.Time
+	SignedOutAt         time.Time
+	MFA                 MFASettings
+}
+
+// MFASettings are a user's MFA choices.
+type MFASettings struct {
+	SMSEnabled, TOTPEnabled, EmailEnabled bool
+	TOTPVerified                          bool
+	Preferred                             string // SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP or ""
+}
+
+func (s *Service) account(u *user) *Account {
+	a := &Account{PoolID: u.rec.PoolID, Key: u.rec.Key, Username: u.rec.Username, Sub: u.rec.Sub, Status: u.rec.Status,
+		Enabled: u.rec.Enabled, Attributes: u.attributes(), Salt: u.doc.Salt, Verifier: u.doc.Verifier,
+		LockedUntil: u.doc.LockedUntil, SignedOutAt: u.doc.SignedOutAt,
+		MFA: MFASettings{SMSEnabled: u.doc.SMSMfaEnabled, TOTPEnabled: u.doc.TOTPMfaEnabled, EmailEnabled: u.doc.EmailMfaEnabled,
+			TOTPVerified: u.doc.TOTPVerified, Preferred: u.doc.PreferredMfaKind}}
+	if u.rec.Status == StatusForceChangePassword && !u.doc.TempPasswordExp.IsZero() && s.clock().After(u.doc.TempPasswordExp) {
+		a.TempPasswordExpired = true
+	}
+	return a
+}
+
+// Account finds a user by username or alias.
+func (s *Service) Account(ctx context.Context, poolID, name string) (*Account, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolve(ctx, p, name)
+	if err != nil {
+		return nil, err
+	}
+	return s.account(u), nil
+}
+
+// Attribute is the value of an account attribute.
+func (a *Account) Attribute(name string) (string, bool) {
+	for _, at := range a.Attributes {
+		if at.Name == name {
+			return at.Value, true
+		}
+	}
+	return "", false
+}
+
+// Sign-in throttling, as Cognito's: after a few wrong passwords in a row
+// the user is locked for a time that doubles with each further failure.
+const (
+	freeFailures = 5
+	maxLockout   = 15 * time.Minute
+)
+
+// ErrPasswordAttemptsExceeded is Cognito's answer while a user is locked.
+func ErrPasswordAttemptsExceeded() error {
+	return awserr.New(awserr.NotAuthorized, "Password attempts exceeded")
+}
+
+// Throttled refuses a sign-in while the user is locked out.
+func (s *Service) Throttled(a *Account) error {
+	if s.clock().Before(a.LockedUntil) {
+		return ErrPasswordAttemptsExceeded()
+	}
+	return nil
+}
+
+// RecordSignIn counts a wrong password (locking the user after too many)
+// or clears the count after a right one. The count is in the store, so
+// every node sees it.
+func (s *Service) RecordSignIn(ctx context.Context, poolID, key string, ok bool) error {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	_, err = s.save(ctx, p, key, func(u *user) error {
+		if ok {
+			u.doc.FailedSignIns, u.doc.LockedUntil = 0, zeroTime
+			return nil
+		}
+		u.doc.FailedSignIns++
+		if n := u.doc.FailedSignIns - freeFailures; n >= 0 {
+			lock := time.Second << min(n, 10)
+			u.doc.LockedUntil = s.clock().Add(min(lock, maxLockout))
+		}
+		return nil
+	})
+	return err
+}
+
+// CompleteNewPassword answers NEW_PASSWORD_REQUIRED: it sets the new
+// password and the required attributes the user supplies, and confirms the
+// user.
+func (s *Service) CompleteNewPassword(ctx context.Context, poolID, key, password string, attrs []cip.AttributeType) error {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	attrs = normalizeAttrs(attrs)
+	if err := p.checkAttributes(attrs, false); err != nil {
+		return err
+	}
+	_, err = s.save(ctx, p, key, func(u *user) error {
+		if u.rec.Status != StatusForceChangePassword {
+			return awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
+		}
+		for _, a := range attrs {
+			u.setAttr(a.Name, a.Value)
+		}
+		if err := p.checkRequired(u.doc.Attributes); err != nil {
+			return err
+		}
+		if err := s.setPassword(p, u, password); err != nil {
+			return err
+		}
+		u.rec.Status = StatusConfirmed
+		u.doc.TempPasswordExp = zeroTime
+		return nil
+	})
+	return err
+}
+
+// RequiredAttributes are the names of required schema attributes the
+// account has no value for (NEW_PASSWORD_REQUIRED asks for them).
+func (s *Service) RequiredAttributes(ctx context.Context, poolID string, a *Account) ([]string, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, def := range p.Config.SchemaAttributes {
+		if def.Required != nil && *def.Required && def.Name != "sub" {
+			if v, ok := a.Attribute(def.Name); !ok || v == "" {
+				out = append(out, "userAttributes."+def.Name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SignOutEverywhere makes every token issued to the user so far unusable.
+func (s *Service) SignOutEverywhere(ctx context.Context, poolID, key string) error {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	_, err = s.save(ctx, p, key, func(u *user) error {
+		u.doc.SignedOutAt = s.clock()
+		return nil
+	})
+	return err
+}
+
+// SignedOutAfter is when the user (by internal username) last signed out
+// everywhere; a deleted user counts as signed out now.
+func (s *Service) SignedOutAfter(ctx context.Context, poolID, username string) (time.Time, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return s.clock(), nil
+	}
+	u, err := s.resolve(ctx, p, username)
+	if awserr.Is(err, awserr.UserNotFound) {
+		return s.clock().Add(time.Hour), nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !u.rec.Enabled {
+		return s.clock().Add(time.Hour), nil
+	}
+	return u.doc.SignedOutAt, nil
+}
+
+// ---- operations on the caller's own account (access-token operations) ----
+
+// SelfGetUser is GetUser for the holder of an access token.
+func (s *Service) SelfGetUser(ctx context.Context, poolID, username string) (*cip.GetUserResponse, error) {
+	a, err := s.Account(ctx, poolID, username)
+	if err != nil {
+		return nil, err
+	}
+	var mfa []string
+	if a.MFA.SMSEnabled {
+		mfa = append(mfa, "SMS_MFA")
+	}
+	if a.MFA.TOTPEnabled {
+		mfa = append(mfa, "SOFTWARE_TOKEN_MFA")
+	}
+	if a.MFA.EmailEnabled {
+		mfa = append(mfa, "EMAIL_OTP")
+	}
+	return &cip.GetUserResponse{Username: a.Username, UserAttributes: a.Attributes, PreferredMfaSetting: a.MFA.Preferred, UserMFASettingList: mfa}, nil
+}
+
+// SelfUpdateAttributes is UpdateUserAttributes.
+func (s *Service) SelfUpdateAttributes(ctx context.Context, poolID, username string, attrs []cip.AttributeType) ([]cip.CodeDeliveryDetailsType, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolve(ctx, p, username)
+	if err != nil {
+		return nil, err
+	}
+	_, details, err := s.updateAttributes(ctx, p, u.rec.Key, attrs, false)
+	if err != nil {
+		return nil, err
+	}
+	out := []cip.CodeDeliveryDetailsType{}
+	for _, d := range details {
+		out = append(out, *d)
+	}
+	return out, nil
+}
+
+// SelfDeleteAttributes is DeleteUserAttributes.
+func (s *Service) SelfDeleteAttributes(ctx context.Context, poolID, username string, names []string) error {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	u, err := s.resolve(ctx, p, username)
+	if err != nil {
+		return err
+	}
+	return s.deleteAttributes(ctx, p, u.rec.Key, names)
+}
+
+// SelfDelete is DeleteUser.
+func (s *Service) SelfDelete(ctx context.Context, poolID, username string) error {
+	_, err := s.AdminDeleteUser(ctx, &cip.AdminDeleteUserRequest{UserPoolId: poolID, Username: username})
+	return err
+}
+
+// SelfChangePassword is ChangePassword: the previous password must match.
+func (s *Service) SelfChangePassword(ctx context.Context, poolID, username, previous, proposed string) error {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	u, err := s.resolve(ctx, p, username)
+	if err != nil {
+		return err
+	}
+	if err := s.Throttled(s.account(u)); err != nil {
+		return err
+	}
+	if !u.checkPassword(p.ID, previous) {
+		_ = s.RecordSignIn(ctx, p.ID, u.rec.Key, false)
+		return awserr.New(awserr.NotAuthorized, "Incorrect username or password.")
+	}
+	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error { return s.setPassword(p, u, proposed) })
+	return err
+}
+
+// SelfAttributeCode is GetUserAttributeVerificationCode.
+func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr string) (*cip.CodeDeliveryDetailsType, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.resolve(ctx, p, username)
+	if err != nil {
+		return nil, err
+	}
+	if attr != "email" && attr != "phone_number" {
+		return nil, awserr.New(awserr.InvalidParameter, "Invalid attribute name specified: "+attr)
+	}
+	medium, _, dest, ok := destination(u, []string{attr}, false)
+	if !ok {
+		return nil, awserr.New(awserr.InvalidParameter, "User does not have a "+attr+" to verify.")
+	}
+	var codeValue string
+	u, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+		if err := s.allowSend(u); err != nil {
+			return err
+		}
+		codeValue = s.newCode(u, purposeVerify(attr), attr, verifyCodeValidity)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	subject, body := p.verificationMessage(messaging.KindVerifyUserAttribute, medium, codeValue, u.rec.Username)
+	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindVerifyUserAttribute,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+		return nil, err
+	}
+	return deliveryDetails(medium, attr, dest), nil
+}
+
+// SelfVerifyAttribute is VerifyUserAttribute.
+func (s *Service) SelfVerifyAttribute(ctx context.Context, poolID, username, attr, code string) error {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	u, err := s.resolve(ctx, p, username)
+	if err != nil {
+		return err
+	}
+	var codeErr error
+	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+		codeErr = nil
+		if _, _, err := s.checkCode(u, purposeVerify(attr), code); err != nil {
+			codeErr = err
+			return nil
+		}
+		u.setAttr(attr+"_verified", "true")
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return codeErr
+}
+
+// SelfSetSettings is SetUserSettings (the legacy MFAOptions).
+func (s *Service) SelfSetSettings(ctx context.Context, poolID, username string, opts []cip.MFAOptionType) error {
+	_, err := s.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsRequest{UserPoolId: poolID, Username: username, MFAOptions: opts})
+	return err
+}
+
