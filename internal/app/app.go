@@ -44,23 +44,23 @@ const (
 
 // App is one gognito server.
 type App struct {
-	cfg      config.Config
-	log      *slog.Logger
-	store    store.Store
-	handler  http.Handler
-	cognito  *api.Service
-	acm      *api.Service
-	certs    *certs.Service
-	domains  *domains.Service
-	users    *users.Service
-	tokens   *tokens.Service
-	auth     *authflow.Service
-	edge     *edge.Edge
+	cfg     config.Config
+	log     *slog.Logger
+	store   store.Store
+	handler http.Handler
+	cognito *api.Service
+	acm     *api.Service
+	certs   *certs.Service
+	domains *domains.Service
+	users   *users.Service
+	tokens  *tokens.Service
+	auth    *authflow.Service
+	edge    *edge.Edge
 	// publicURL is where clients reach the API listener: --public-url, or
 	// the listener's address once it listens.
 	publicURL atomic.Value
-	ready    atomic.Bool
-	dataPath string
+	ready     atomic.Bool
+	dataPath  string
 }
 
 // Listeners are the sockets a server serves: the API listener and, when not

@@ -270,7 +270,9 @@ func TestSRPSignIn(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	_, err = signIn("Passw0rd!", func(r map[string]string) { r["SECRET_HASH"] = secretHash(secret, "sam@example.com", clientID) })
 	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash")
-	_, err = signIn("Passw0rd!", func(r map[string]string) { r["PASSWORD_CLAIM_SECRET_BLOCK"] = base64.StdEncoding.EncodeToString([]byte("forged")) })
+	_, err = signIn("Passw0rd!", func(r map[string]string) {
+		r["PASSWORD_CLAIM_SECRET_BLOCK"] = base64.StdEncoding.EncodeToString([]byte("forged"))
+	})
 	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	_, err = f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
 		AuthParameters: map[string]string{"USERNAME": "sam@example.com", "SRP_A": "abc"}})
@@ -371,7 +373,7 @@ func TestRevocationAndSignOut(t *testing.T) {
 	fp := strings.Split(*foreign.AccessToken, ".")
 	wantAPIError(t, getUser(aws.String(fp[0]+"."+base64.RawURLEncoding.EncodeToString(forged)+"."+fp[2])), "NotAuthorizedException", "")
 	wantAPIError(t, getUser(foreign.AccessToken), "NotAuthorizedException", "") // a pool of another server
-	wantAPIError(t, getUser(second.IdToken), "NotAuthorizedException", "")     // an ID token is no access token
+	wantAPIError(t, getUser(second.IdToken), "NotAuthorizedException", "")      // an ID token is no access token
 
 	// Expired.
 	f.ts.App.SetNow(func() time.Time { return time.Now().Add(2 * time.Hour) })

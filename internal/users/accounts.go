@@ -346,4 +346,3 @@ func (s *Service) SelfSetSettings(ctx context.Context, poolID, username string, 
 	_, err := s.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsRequest{UserPoolId: poolID, Username: username, MFAOptions: opts})
 	return err
 }
-
