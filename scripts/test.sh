@@ -22,6 +22,11 @@ if ! python3 -c 'import boto3' 2>/dev/null; then
   exit 1
 fi
 
+need node "Node.js runs the amazon-cognito-identity-js and AWS SDK for JavaScript tests"
+need npm "npm installs the JavaScript test clients"
+echo "== node packages (test/node)"
+./scripts/node-deps.sh
+
 echo "== go vet"
 go vet ./...
 

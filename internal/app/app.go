@@ -121,7 +121,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
-	a.users = users.New(st, users.Options{Sender: sender})
+	a.users = users.New(st, users.Options{Sender: sender, Sealer: sealer})
 	a.publicURL.Store(strings.TrimSuffix(cfg.PublicURL, "/"))
 	if cfg.PublicURL == "" {
 		a.publicURL.Store("http://" + cfg.Listen)

@@ -62,6 +62,7 @@ func (s *Service) SetNow(now func() time.Time) { s.now = now }
 type client struct {
 	cfg  cip.UserPoolClientType
 	pool cip.UserPoolType
+	totp bool // the pool allows software-token MFA
 }
 
 func (s *Service) loadClient(ctx context.Context, clientID string) (*client, error) {
@@ -81,12 +82,14 @@ func (s *Service) loadClient(ctx context.Context, clientID string) (*client, err
 		return nil, err
 	}
 	var d struct {
-		Pool cip.UserPoolType `json:"Pool"`
+		Pool             cip.UserPoolType                `json:"Pool"`
+		SoftwareTokenMfa *cip.SoftwareTokenMfaConfigType `json:"SoftwareTokenMfa"`
 	}
 	if err := json.Unmarshal(prec.Doc, &d); err != nil {
 		return nil, err
 	}
 	c.pool = d.Pool
+	c.totp = d.SoftwareTokenMfa != nil && d.SoftwareTokenMfa.Enabled != nil && *d.SoftwareTokenMfa.Enabled
 	return c, nil
 }
 
@@ -210,7 +213,8 @@ func errInvalidSession() error {
 	return awserr.New(awserr.NotAuthorized, "Invalid session for the user, session is expired.")
 }
 
-func (s *Service) openSession(c *client, raw, challenge string) (*session, error) {
+// peekSession opens a session without checking its client or challenge.
+func (s *Service) peekSession(raw string) (*session, error) {
 	b, err := base64.RawURLEncoding.DecodeString(raw)
 	if err != nil {
 		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
@@ -223,13 +227,21 @@ func (s *Service) openSession(c *client, raw, challenge string) (*session, error
 	if err := json.Unmarshal(plain, &ses); err != nil {
 		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
 	}
+	return &ses, nil
+}
+
+func (s *Service) openSession(c *client, raw, challenge string) (*session, error) {
+	ses, err := s.peekSession(raw)
+	if err != nil {
+		return nil, err
+	}
 	if ses.ClientID != c.cfg.ClientId || ses.Challenge != challenge {
 		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
 	}
 	if s.now().After(ses.Expires) {
 		return nil, errInvalidSession()
 	}
-	return &ses, nil
+	return ses, nil
 }
 
 // ---- results ----

@@ -2,18 +2,246 @@ package authflow
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
+	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/users"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-// mfaChallenge decides whether a sign-in needs a second factor and, if so,
-// answers the challenge. nil, nil means none is needed.
+// Challenge names of the MFA steps.
+const (
+	chTOTP      = "SOFTWARE_TOKEN_MFA"
+	chSMS       = "SMS_MFA"
+	chEmail     = "EMAIL_OTP"
+	chSelect    = "SELECT_MFA_TYPE"
+	chSetup     = "MFA_SETUP"
+	chSetupDone = "MFA_SETUP_VERIFIED" // session after VerifySoftwareToken
+	mfaOff      = "OFF"
+	mfaRequired = "ON"
+)
+
+// factors lists the second factors a user has turned on.
+func factors(a *users.Account) []string {
+	var out []string
+	if a.MFA.TOTPEnabled && a.MFA.TOTPVerified {
+		out = append(out, chTOTP)
+	}
+	if _, has := a.Attribute("phone_number"); a.MFA.SMSEnabled && has {
+		out = append(out, chSMS)
+	}
+	if _, has := a.Attribute("email"); a.MFA.EmailEnabled && has {
+		out = append(out, chEmail)
+	}
+	return out
+}
+
+func jsonList(v []string) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// mfaChallenge decides whether a sign-in needs a second factor, as the
+// pool's MfaConfiguration and the user's settings say, and starts it. nil,
+// nil means none is needed.
 func (s *Service) mfaChallenge(ctx context.Context, c *client, a *users.Account) (*outcome, error) {
-	return nil, nil
+	mode := c.pool.MfaConfiguration
+	if mode == "" || mode == mfaOff {
+		return nil, nil
+	}
+	fs := factors(a)
+	switch {
+	case len(fs) == 0 && mode == mfaRequired:
+		var can []string
+		if c.totp {
+			can = append(can, chTOTP)
+		}
+		if c.pool.SmsConfiguration != nil {
+			can = append(can, chSMS)
+		}
+		return &outcome{ChallengeName: chSetup, Session: s.newSession(c, a, chSetup),
+			Params: map[string]string{"MFAS_CAN_SETUP": jsonList(can), "USER_ID_FOR_SRP": a.Username}}, nil
+	case len(fs) == 0:
+		return nil, nil
+	case len(fs) > 1 && !slices.Contains(fs, a.MFA.Preferred):
+		choose := make([]string, 0, len(fs))
+		for _, f := range fs {
+			if f == chEmail {
+				f = "EMAIL_MFA"
+			}
+			choose = append(choose, f)
+		}
+		return &outcome{ChallengeName: chSelect, Session: s.newSession(c, a, chSelect),
+			Params: map[string]string{"MFAS_CAN_CHOOSE": jsonList(choose), "USER_ID_FOR_SRP": a.Username}}, nil
+	}
+	f := fs[0]
+	if slices.Contains(fs, a.MFA.Preferred) {
+		f = a.MFA.Preferred
+	}
+	return s.startFactor(ctx, c, a, f)
+}
+
+func (s *Service) startFactor(ctx context.Context, c *client, a *users.Account, f string) (*outcome, error) {
+	switch f {
+	case chTOTP:
+		return &outcome{ChallengeName: chTOTP, Session: s.newSession(c, a, chTOTP), Params: map[string]string{"USER_ID_FOR_SRP": a.Username}}, nil
+	case chSMS, chEmail:
+		medium := messaging.MediumSMS
+		if f == chEmail {
+			medium = messaging.MediumEmail
+		}
+		d, err := s.users.SendMFACode(ctx, c.cfg.UserPoolId, a.Key, medium)
+		if err != nil {
+			return nil, err
+		}
+		return &outcome{ChallengeName: f, Session: s.newSession(c, a, f), Params: map[string]string{
+			"CODE_DELIVERY_DELIVERY_MEDIUM": d.DeliveryMedium, "CODE_DELIVERY_DESTINATION": d.Destination, "USER_ID_FOR_SRP": a.Username}}, nil
+	}
+	return nil, awserr.New(awserr.InvalidParameter, "Unsupported MFA type "+f)
 }
 
 // respondMFA answers an MFA challenge.
 func (s *Service) respondMFA(ctx context.Context, c *client, name string, resp map[string]string, rawSession string) (*outcome, error) {
-	return nil, awserr.New(awserr.InvalidParameter, "The challenge "+name+" is not supported yet.")
+	challenge := name
+	if name == chSetup {
+		challenge = chSetupDone
+	}
+	ses, err := s.openSession(c, rawSession, challenge)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.users.Account(ctx, c.cfg.UserPoolId, ses.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], a.Username); err != nil {
+		return nil, err
+	}
+	if err := s.checkUsable(c, a); err != nil {
+		return nil, err
+	}
+	switch name {
+	case chTOTP:
+		code := resp["SOFTWARE_TOKEN_MFA_CODE"]
+		if code == "" {
+			return nil, missing("SOFTWARE_TOKEN_MFA_CODE")
+		}
+		if err := s.users.CheckTOTP(ctx, c.cfg.UserPoolId, a.Key, code); err != nil {
+			return nil, err
+		}
+	case chSMS, chEmail:
+		param := "SMS_MFA_CODE"
+		if name == chEmail {
+			param = "EMAIL_OTP_CODE"
+		}
+		if resp[param] == "" {
+			return nil, missing(param)
+		}
+		if err := s.users.CheckMFACode(ctx, c.cfg.UserPoolId, a.Key, resp[param]); err != nil {
+			return nil, err
+		}
+	case chSelect:
+		answer := resp["ANSWER"]
+		if answer == "EMAIL_MFA" {
+			answer = chEmail
+		}
+		if !slices.Contains(factors(a), answer) {
+			return nil, awserr.New(awserr.InvalidParameter, "Invalid ANSWER for SELECT_MFA_TYPE.")
+		}
+		return s.startFactor(ctx, c, a, answer)
+	case chSetup:
+		// The session came from VerifySoftwareToken: the user has set TOTP up.
+	}
+	return s.issue(ctx, c, a, time.Time{})
+}
+
+// userOf finds the user of an AccessToken or of an MFA_SETUP Session.
+func (s *Service) userOf(ctx context.Context, accessToken, rawSession string) (poolID, username string, c *client, err error) {
+	if accessToken != "" {
+		claims, err := s.caller(ctx, accessToken)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return claims.PoolID, claims.Username, nil, nil
+	}
+	if rawSession == "" {
+		return "", "", nil, awserr.New(awserr.InvalidParameter, "Either AccessToken or Session is required.")
+	}
+	ses, err := s.peekSession(rawSession)
+	if err != nil {
+		return "", "", nil, err
+	}
+	c, err = s.loadClient(ctx, ses.ClientID)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if _, err := s.openSession(c, rawSession, chSetup); err != nil {
+		return "", "", nil, err
+	}
+	return ses.PoolID, ses.Username, c, nil
+}
+
+// AssociateSoftwareToken gives the user a TOTP secret to add to an
+// authenticator app.
+func (s *Service) AssociateSoftwareToken(ctx context.Context, in *cip.AssociateSoftwareTokenRequest) (*cip.AssociateSoftwareTokenResponse, error) {
+	poolID, username, c, err := s.userOf(ctx, in.AccessToken, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := s.users.AssociateTOTP(ctx, poolID, username)
+	if err != nil {
+		return nil, err
+	}
+	out := &cip.AssociateSoftwareTokenResponse{SecretCode: secret}
+	if c != nil {
+		a, err := s.users.Account(ctx, poolID, username)
+		if err != nil {
+			return nil, err
+		}
+		out.Session = s.newSession(c, a, chSetup)
+	}
+	return out, nil
+}
+
+// VerifySoftwareToken checks a code from the new TOTP secret.
+func (s *Service) VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwareTokenRequest) (*cip.VerifySoftwareTokenResponse, error) {
+	poolID, username, c, err := s.userOf(ctx, in.AccessToken, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.users.VerifyTOTPSetup(ctx, poolID, username, in.UserCode, c != nil); err != nil {
+		return nil, err
+	}
+	out := &cip.VerifySoftwareTokenResponse{Status: "SUCCESS"}
+	if c != nil {
+		a, err := s.users.Account(ctx, poolID, username)
+		if err != nil {
+			return nil, err
+		}
+		out.Session = s.newSession(c, a, chSetupDone)
+	}
+	return out, nil
+}
+
+// SetUserMFAPreference sets the caller's MFA factors.
+func (s *Service) SetUserMFAPreference(ctx context.Context, in *cip.SetUserMFAPreferenceRequest) (*cip.SetUserMFAPreferenceResponse, error) {
+	claims, err := s.caller(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.users.SetMFAPreference(ctx, claims.PoolID, claims.Username, in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings); err != nil {
+		return nil, err
+	}
+	return &cip.SetUserMFAPreferenceResponse{}, nil
+}
+
+// AdminSetUserMFAPreference sets a user's MFA factors.
+func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *cip.AdminSetUserMFAPreferenceRequest) (*cip.AdminSetUserMFAPreferenceResponse, error) {
+	if err := s.users.SetMFAPreference(ctx, in.UserPoolId, in.Username, in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings); err != nil {
+		return nil, err
+	}
+	return &cip.AdminSetUserMFAPreferenceResponse{}, nil
 }

@@ -204,7 +204,9 @@ func TestKeyNeverStoredInClear(t *testing.T) {
 				t.Fatalf("%s: the store holds a private key in the clear", arn)
 			}
 			for _, line := range body[1 : len(body)-1] {
-				if bytes.Contains(field, []byte(line)) {
+				// Only whole 64-character lines: a short last line could
+				// turn up anywhere by chance.
+				if len(line) == 64 && bytes.Contains(field, []byte(line)) {
 					t.Fatalf("%s: the store holds a line of the key PEM", arn)
 				}
 			}

@@ -205,17 +205,7 @@ func (s *Service) SelfGetUser(ctx context.Context, poolID, username string) (*ci
 	if err != nil {
 		return nil, err
 	}
-	var mfa []string
-	if a.MFA.SMSEnabled {
-		mfa = append(mfa, "SMS_MFA")
-	}
-	if a.MFA.TOTPEnabled {
-		mfa = append(mfa, "SOFTWARE_TOKEN_MFA")
-	}
-	if a.MFA.EmailEnabled {
-		mfa = append(mfa, "EMAIL_OTP")
-	}
-	return &cip.GetUserResponse{Username: a.Username, UserAttributes: a.Attributes, PreferredMfaSetting: a.MFA.Preferred, UserMFASettingList: mfa}, nil
+	return &cip.GetUserResponse{Username: a.Username, UserAttributes: a.Attributes, PreferredMfaSetting: a.MFA.Preferred, UserMFASettingList: a.MFA.List()}, nil
 }
 
 // SelfUpdateAttributes is UpdateUserAttributes.
@@ -345,4 +335,23 @@ func (s *Service) SelfVerifyAttribute(ctx context.Context, poolID, username, att
 func (s *Service) SelfSetSettings(ctx context.Context, poolID, username string, opts []cip.MFAOptionType) error {
 	_, err := s.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsRequest{UserPoolId: poolID, Username: username, MFAOptions: opts})
 	return err
+}
+
+// List is the user's enabled factors, as UserMFASettingList shows them.
+func (m MFASettings) List() []string {
+	var out []string
+	if m.SMSEnabled {
+		out = append(out, "SMS_MFA")
+	}
+	if m.TOTPEnabled {
+		out = append(out, "SOFTWARE_TOKEN_MFA")
+	}
+	if m.EmailEnabled {
+		out = append(out, "EMAIL_OTP")
+	}
+	return out
+}
+
+func (u *user) mfaList() []string {
+	return MFASettings{SMSEnabled: u.doc.SMSMfaEnabled, TOTPEnabled: u.doc.TOTPMfaEnabled, EmailEnabled: u.doc.EmailMfaEnabled}.List()
 }

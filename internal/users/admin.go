@@ -104,7 +104,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest)
 	return &cip.AdminGetUserResponse{
 		Username: u.rec.Username, UserAttributes: u.attributes(), UserCreateDate: wireTime(u.rec.CreatedAt),
 		UserLastModifiedDate: wireTime(u.rec.UpdatedAt), Enabled: ptr(u.rec.Enabled), UserStatus: u.rec.Status,
-		MFAOptions: u.doc.MFAOptions, PreferredMfaSetting: u.doc.PreferredMfa, UserMFASettingList: u.doc.MfaSettings,
+		MFAOptions: u.doc.MFAOptions, PreferredMfaSetting: u.doc.PreferredMfaKind, UserMFASettingList: u.mfaList(),
 	}, nil
 }
 

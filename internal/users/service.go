@@ -12,6 +12,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -27,6 +28,7 @@ type Options struct {
 	Now    func() time.Time
 	Rand   io.Reader
 	Sender Sender
+	Sealer *secrets.Sealer // seals TOTP secrets at rest
 }
 
 // Service implements the user and group operations.
@@ -35,11 +37,12 @@ type Service struct {
 	now    func() time.Time
 	rand   io.Reader
 	sender Sender
+	sealer *secrets.Sealer
 }
 
 // New builds the service.
 func New(st store.Store, o Options) *Service {
-	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender}
+	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender, sealer: o.Sealer}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -154,8 +157,6 @@ type userDoc struct {
 	Codes           map[string]*code    `json:"Codes,omitempty"`
 	Sends           []time.Time         `json:"Sends,omitempty"` // recent code deliveries, for rate limits
 	MFAOptions      []cip.MFAOptionType `json:"MFAOptions,omitempty"`
-	PreferredMfa    string              `json:"PreferredMfa,omitempty"`
-	MfaSettings     []string            `json:"MfaSettings,omitempty"`
 
 	// Sign-in state.
 	FailedSignIns int       `json:"FailedSignIns,omitempty"`
