@@ -284,8 +284,10 @@ func (s *Service) complete(ctx context.Context, c *client, a *users.Account) (*o
 
 // issue signs the tokens of a completed authentication.
 func (s *Service) issue(ctx context.Context, c *client, a *users.Account, authTime time.Time) (*outcome, error) {
-	if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
-		return nil, err
+	if a.FailedSignIns > 0 { // only a sign-in after failures writes: clearing the count
+		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
+			return nil, err
+		}
 	}
 	sub, err := s.subject(ctx, c, a)
 	if err != nil {

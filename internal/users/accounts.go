@@ -25,6 +25,7 @@ type Account struct {
 	// temporary password is too old.
 	TempPasswordExpired bool
 	LockedUntil         time.Time
+	FailedSignIns       int
 	SignedOutAt         time.Time
 	MFA                 MFASettings
 }
@@ -39,7 +40,7 @@ type MFASettings struct {
 func (s *Service) account(u *user) *Account {
 	a := &Account{PoolID: u.rec.PoolID, Key: u.rec.Key, Username: u.rec.Username, Sub: u.rec.Sub, Status: u.rec.Status,
 		Enabled: u.rec.Enabled, Attributes: u.attributes(), Salt: u.doc.Salt, Verifier: u.doc.Verifier,
-		LockedUntil: u.doc.LockedUntil, SignedOutAt: u.doc.SignedOutAt,
+		LockedUntil: u.doc.LockedUntil, FailedSignIns: u.doc.FailedSignIns, SignedOutAt: u.doc.SignedOutAt,
 		MFA: MFASettings{SMSEnabled: u.doc.SMSMfaEnabled, TOTPEnabled: u.doc.TOTPMfaEnabled, EmailEnabled: u.doc.EmailMfaEnabled,
 			TOTPVerified: u.doc.TOTPVerified, Preferred: u.doc.PreferredMfaKind}}
 	if u.rec.Status == StatusForceChangePassword && !u.doc.TempPasswordExp.IsZero() && s.clock().After(u.doc.TempPasswordExp) {

@@ -1,0 +1,114 @@
+package tokens_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/tokens"
+)
+
+func newService(t *testing.T) (*tokens.Service, store.Store) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	key := make([]byte, secrets.KeySize)
+	rand.Read(key)
+	sealer, _ := secrets.NewSealer(key)
+	st.CreateUserPool(context.Background(), store.UserPool{ID: "us-east-1_TOKENS001", Name: "p", Doc: []byte(`{}`)})
+	return tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: func(p string) string { return "http://issuer.test/" + p }}), st
+}
+
+func kid(t *testing.T, token string) string {
+	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obj.Signatures[0].Header.KeyID
+}
+
+func TestKeysAreCognitoLikeAndRotate(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	sub := tokens.Subject{PoolID: "us-east-1_TOKENS001", ClientID: "client", Username: "u", Sub: "sub-1"}
+	v := tokens.Validity{Access: time.Hour, ID: time.Hour, Refresh: 24 * time.Hour}
+	first, err := s.Issue(ctx, sub, v, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idKID, accessKID := kid(t, first.IDToken), kid(t, first.AccessToken)
+	if idKID == accessKID || len(idKID) != 44 || !strings.HasSuffix(idKID, "=") {
+		t.Fatalf("kids %q %q: want two different 44-character base64 kids", idKID, accessKID)
+	}
+	var set jose.JSONWebKeySet
+	b, _ := s.JWKS(ctx, sub.PoolID)
+	json.Unmarshal(b, &set)
+	if len(set.Keys) != 2 || set.Keys[0].Algorithm != "RS256" || set.Keys[0].Use != "sig" {
+		t.Fatalf("JWKS %s", b)
+	}
+
+	if err := s.Rotate(ctx, sub.PoolID); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := s.Issue(ctx, sub, v, false)
+	if kid(t, second.AccessToken) == accessKID || kid(t, second.IDToken) == idKID {
+		t.Fatal("tokens after the rotation are signed with the old keys")
+	}
+	if _, err := s.VerifyAccess(ctx, first.AccessToken); err != nil {
+		t.Fatalf("a token signed before the rotation: %v", err)
+	}
+	if _, err := s.VerifyAccess(ctx, second.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = s.JWKS(ctx, sub.PoolID)
+	json.Unmarshal(b, &set)
+	if len(set.Keys) != 4 {
+		t.Fatalf("JWKS after rotation has %d keys, want 4", len(set.Keys))
+	}
+	if _, err := s.VerifyAccess(ctx, first.IDToken); !awserr.Is(err, awserr.NotAuthorized) {
+		t.Fatalf("an ID token accepted as an access token: %v", err)
+	}
+}
+
+func TestRefreshTokens(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	sub := tokens.Subject{PoolID: "us-east-1_TOKENS001", ClientID: "client", Username: "u", Sub: "sub-1"}
+	out, _ := s.Issue(ctx, sub, tokens.Validity{Access: time.Hour, ID: time.Hour, Refresh: time.Hour}, true)
+	rc, err := s.ParseRefresh(ctx, out.RefreshToken)
+	if err != nil || rc.ClientID != "client" || rc.Sub != "sub-1" || rc.OriginJTI != out.OriginJTI {
+		t.Fatalf("refresh claims %+v %v", rc, err)
+	}
+	tampered := []byte(out.RefreshToken)
+	tampered[10] ^= 1
+	if _, err := s.ParseRefresh(ctx, string(tampered)); !awserr.Is(err, awserr.NotAuthorized) {
+		t.Fatalf("tampered refresh token: %v", err)
+	}
+	s.SetNow(func() time.Time { return time.Now().Add(2 * time.Hour) })
+	if _, err := s.ParseRefresh(ctx, out.RefreshToken); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("expired refresh token: %v", err)
+	}
+	s.SetNow(time.Now)
+	if err := s.Revoke(ctx, out.OriginJTI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ParseRefresh(ctx, out.RefreshToken); err == nil || !strings.Contains(err.Error(), "revoked") {
+		t.Fatalf("revoked refresh token: %v", err)
+	}
+	if _, err := s.VerifyAccess(ctx, out.AccessToken); err == nil || !strings.Contains(err.Error(), "revoked") {
+		t.Fatalf("access token of a revoked refresh token: %v", err)
+	}
+}
