@@ -63,6 +63,22 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   ` + "`localhost`" + `) with a wildcard certificate from the local CA, and on the API listener by Host.
   Until the hosted pages exist, ` + "`GET /`" + ` on a domain answers a small page naming its pool.
 
+### Users and sign-in
+
+- DesiredDeliveryMediums defaults to SMS, as in Cognito; messages go to the outbox whatever the
+  medium (SMS is only ever delivered there), and email also through SMTP when configured.
+- Codes are 6 digits, kept hashed: sign-up and attribute codes live 24 hours, reset codes 1
+  hour, MFA codes 3 minutes; 5 wrong codes in a row answer LimitExceededException; 5 code
+  deliveries per user and hour.
+- After 5 wrong passwords in a row a user is locked for 1 s, doubling with each further failure
+  up to 15 minutes ("Password attempts exceeded"); the count is in the store.
+- Refresh tokens are opaque (sealed) strings, not Cognito's JWE; GlobalSignOut refuses every
+  token issued before it (access tokens at Cognito's operations, refresh tokens everywhere).
+- The issuer is ` + "`<public URL>/<pool id>`" + ` (` + "`--public-url`" + `); JWKS and discovery live under it.
+- UserAttributeUpdateSettings (keeping the old email until the new one is verified) is not
+  applied: a changed email is unverified at once and gets a code.
+- USER_AUTH (choice-based sign-in), CUSTOM_AUTH, devices and Lambda triggers are not built.
+
 ### Certificates (ACM)
 
 - Importing a certificate that is not yet valid or already expired is refused, as in ACM;
