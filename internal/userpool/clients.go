@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/pagetoken"
 	"github.com/gognito/gognito/internal/store"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -344,7 +345,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *cip.ListUserPoolC
 	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
-	after, err := parsePageToken("clients", in.NextToken)
+	after, err := pagetoken.Decode("clients", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +357,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *cip.ListUserPoolC
 	out := &cip.ListUserPoolClientsResponse{UserPoolClients: []cip.UserPoolClientDescription{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.NextToken = pageToken("clients", recs[len(recs)-1].ID)
+		out.NextToken = pagetoken.Encode("clients", recs[len(recs)-1].ID)
 	}
 	for _, r := range recs {
 		out.UserPoolClients = append(out.UserPoolClients, cip.UserPoolClientDescription{ClientId: r.ID, UserPoolId: r.PoolID, ClientName: r.Name})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/pagetoken"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -261,7 +262,7 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPool
 
 // ListUserPools pages through the pools.
 func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*cip.ListUserPoolsResponse, error) {
-	after, err := parsePageToken("pools", in.NextToken)
+	after, err := pagetoken.Decode("pools", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +274,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 	out := &cip.ListUserPoolsResponse{UserPools: []cip.UserPoolDescriptionType{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.NextToken = pageToken("pools", recs[len(recs)-1].ID)
+		out.NextToken = pagetoken.Encode("pools", recs[len(recs)-1].ID)
 	}
 	for _, rec := range recs {
 		d, err := decodePool(rec)

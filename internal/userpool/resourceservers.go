@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/pagetoken"
 	"github.com/gognito/gognito/internal/store"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -97,7 +98,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *cip.ListResourceS
 	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
-	after, err := parsePageToken("resource-servers", in.NextToken)
+	after, err := pagetoken.Decode("resource-servers", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *cip.ListResourceS
 	out := &cip.ListResourceServersResponse{ResourceServers: []cip.ResourceServerType{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.NextToken = pageToken("resource-servers", recs[len(recs)-1].Identifier)
+		out.NextToken = pagetoken.Encode("resource-servers", recs[len(recs)-1].Identifier)
 	}
 	for _, r := range recs {
 		rs, err := decodeResourceServer(r)

@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,26 +138,6 @@ func (s *Service) updatePool(ctx context.Context, id string, fn func(d *poolDoc)
 		return nil, poolNotFound(id)
 	}
 	return out, err
-}
-
-// Pagination tokens are opaque to clients: the last key of the previous
-// page, base64url-encoded with a tag so that a token from one listing is not
-// taken by another.
-func pageToken(kind, lastKey string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + lastKey))
-}
-
-func parsePageToken(kind, tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err == nil {
-		if k, key, ok := strings.Cut(string(b), "\x00"); ok && k == kind {
-			return key, nil
-		}
-	}
-	return "", awserr.New(awserr.InvalidParameter, "Invalid pagination token.")
 }
 
 func int32Or(p *int32, def int32) int32 {

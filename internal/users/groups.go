@@ -2,13 +2,12 @@ package users
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/pagetoken"
 	"github.com/gognito/gognito/internal/store"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -27,23 +26,6 @@ func decodeGroup(rec store.Group) (*cip.GroupType, error) {
 		return nil, fmt.Errorf("users: decoding group %s: %w", rec.Name, err)
 	}
 	return &g, nil
-}
-
-func pageToken(kind, key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + key))
-}
-
-func parsePageToken(kind, tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err == nil {
-		if k, key, ok := strings.Cut(string(b), "\x00"); ok && k == kind {
-			return key, nil
-		}
-	}
-	return "", awserr.New(awserr.InvalidParameter, "Invalid pagination token.")
 }
 
 func limitOf(l *int32) int {
@@ -108,7 +90,7 @@ func (s *Service) ListGroups(ctx context.Context, in *cip.ListGroupsRequest) (*c
 	if err != nil {
 		return nil, err
 	}
-	after, err := parsePageToken("groups", in.NextToken)
+	after, err := pagetoken.Decode("groups", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +102,7 @@ func (s *Service) ListGroups(ctx context.Context, in *cip.ListGroupsRequest) (*c
 	out := &cip.ListGroupsResponse{Groups: []cip.GroupType{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.NextToken = pageToken("groups", recs[len(recs)-1].Name)
+		out.NextToken = pagetoken.Encode("groups", recs[len(recs)-1].Name)
 	}
 	for _, r := range recs {
 		g, err := decodeGroup(r)
@@ -245,7 +227,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *cip.AdminListG
 	if err != nil {
 		return nil, err
 	}
-	after, err := parsePageToken("user-groups", in.NextToken)
+	after, err := pagetoken.Decode("user-groups", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +239,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *cip.AdminListG
 	out := &cip.AdminListGroupsForUserResponse{Groups: []cip.GroupType{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.NextToken = pageToken("user-groups", recs[len(recs)-1].Name)
+		out.NextToken = pagetoken.Encode("user-groups", recs[len(recs)-1].Name)
 	}
 	for _, r := range recs {
 		g, err := decodeGroup(r)
@@ -294,7 +276,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *cip.ListUsersInGroup
 	} else if err != nil {
 		return nil, err
 	}
-	after, err := parsePageToken("group-users", in.NextToken)
+	after, err := pagetoken.Decode("group-users", in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +288,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *cip.ListUsersInGroup
 	out := &cip.ListUsersInGroupResponse{Users: []cip.UserType{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.NextToken = pageToken("group-users", recs[len(recs)-1].Key)
+		out.NextToken = pagetoken.Encode("group-users", recs[len(recs)-1].Key)
 	}
 	for _, r := range recs {
 		u, err := decodeUser(r)

@@ -2,12 +2,12 @@ package users
 
 import (
 	"context"
-	"encoding/base64"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/pagetoken"
 	"github.com/gognito/gognito/internal/store"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -43,23 +43,6 @@ func ParseFilter(f string) (*store.UserQuery, error) {
 	return &store.UserQuery{Attribute: attr, Value: v.String(), Prefix: m[2] == "^="}, nil
 }
 
-func userPageToken(cursor string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("users\x00" + cursor))
-}
-
-func parseUserPageToken(tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err == nil {
-		if kind, cursor, ok := strings.Cut(string(b), "\x00"); ok && kind == "users" {
-			return cursor, nil
-		}
-	}
-	return "", awserr.New(awserr.InvalidParameter, "Invalid pagination token.")
-}
-
 func selectAttributes(attrs []cip.AttributeType, names []string, all bool) []cip.AttributeType {
 	if all {
 		return attrs
@@ -92,7 +75,7 @@ func (s *Service) ListUsers(ctx context.Context, in *cip.ListUsersRequest) (*cip
 			return nil, awserr.New(awserr.InvalidParameter, "One or more requested attributes do not exist.")
 		}
 	}
-	after, err := parseUserPageToken(in.PaginationToken)
+	after, err := pagetoken.Decode("users", in.PaginationToken)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +90,7 @@ func (s *Service) ListUsers(ctx context.Context, in *cip.ListUsersRequest) (*cip
 	out := &cip.ListUsersResponse{Users: []cip.UserType{}}
 	if len(recs) > limit {
 		recs = recs[:limit]
-		out.PaginationToken = userPageToken(store.UserCursor(recs[len(recs)-1], q))
+		out.PaginationToken = pagetoken.Encode("users", store.UserCursor(recs[len(recs)-1], q))
 	}
 	for _, rec := range recs {
 		u, err := decodeUser(rec)

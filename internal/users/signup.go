@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -24,6 +25,35 @@ func (c *client) checkSecretHash(username, got string) error {
 		return awserr.Newf(awserr.NotAuthorized, "Unable to verify secret hash for client %s", c.Config.ClientId)
 	}
 	return nil
+}
+
+// errHiddenUser is clientUser's answer for an unknown user when the client
+// prevents user existence errors: each operation then answers as if the
+// user existed.
+var errHiddenUser = errors.New("users: unknown user, hidden")
+
+// clientUser resolves the user a public operation names through its app
+// client and checks the SECRET_HASH. An unknown user is Cognito's
+// UserNotFoundException, or errHiddenUser when the client hides it.
+func (s *Service) clientUser(ctx context.Context, clientID, username, secretHash string) (*client, *user, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.resolve(ctx, c.pool, username)
+	if awserr.Is(err, awserr.UserNotFound) {
+		if c.preventExistenceErrors() {
+			return c, nil, errHiddenUser
+		}
+		return nil, nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.checkSecretHash(username, secretHash); err != nil {
+		return nil, nil, err
+	}
+	return c, u, nil
 }
 
 // SignUp registers a user through an app client: UNCONFIRMED, with a
@@ -90,24 +120,14 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 // ConfirmSignUp confirms a user with the code sent at sign-up; the attribute
 // the code went to becomes verified.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if errors.Is(err, errHiddenUser) {
+		return nil, errCodeMismatch()
+	}
 	if err != nil {
 		return nil, err
 	}
 	p := c.pool
-	u, err := s.resolve(ctx, p, in.Username)
-	if err != nil {
-		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
-			return nil, errCodeMismatch()
-		}
-		if awserr.Is(err, awserr.UserNotFound) {
-			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
-		}
-		return nil, err
-	}
-	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
 	force := in.ForceAliasCreation != nil && *in.ForceAliasCreation
 	var codeErr error
 	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
@@ -165,24 +185,14 @@ func (s *Service) releaseAlias(ctx context.Context, p *pool, u *user) error {
 
 // ResendConfirmationCode sends a new sign-up code.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if errors.Is(err, errHiddenUser) {
+		return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	p := c.pool
-	u, err := s.resolve(ctx, p, in.Username)
-	if err != nil {
-		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
-			return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
-		}
-		if awserr.Is(err, awserr.UserNotFound) {
-			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
-		}
-		return nil, err
-	}
-	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
 	if u.rec.Status != StatusUnconfirmed {
 		return nil, awserr.New(awserr.InvalidParameter, "User is already confirmed.")
 	}
@@ -249,24 +259,14 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *user, kind stri
 
 // ForgotPassword sends a password reset code.
 func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if errors.Is(err, errHiddenUser) {
+		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	p := c.pool
-	u, err := s.resolve(ctx, p, in.Username)
-	if err != nil {
-		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
-			return &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
-		}
-		if awserr.Is(err, awserr.UserNotFound) {
-			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
-		}
-		return nil, err
-	}
-	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
 	if !u.rec.Enabled {
 		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
 	}
@@ -279,24 +279,14 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 
 // ConfirmForgotPassword sets a new password with a reset code.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordRequest) (*cip.ConfirmForgotPasswordResponse, error) {
-	c, err := s.loadClient(ctx, in.ClientId)
+	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if errors.Is(err, errHiddenUser) {
+		return nil, errCodeMismatch()
+	}
 	if err != nil {
 		return nil, err
 	}
 	p := c.pool
-	u, err := s.resolve(ctx, p, in.Username)
-	if err != nil {
-		if awserr.Is(err, awserr.UserNotFound) && c.preventExistenceErrors() {
-			return nil, errCodeMismatch()
-		}
-		if awserr.Is(err, awserr.UserNotFound) {
-			return nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
-		}
-		return nil, err
-	}
-	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
 	if err := p.checkPassword(in.Password); err != nil {
 		return nil, err
 	}
