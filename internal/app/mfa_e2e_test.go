@@ -173,3 +173,34 @@ func TestSMSMFAAndSelection(t *testing.T) {
 		t.Fatalf("after choosing SMS %+v", picked)
 	}
 }
+
+func TestEmailOTPMFA(t *testing.T) {
+	f := newAuthFixture(t, &cognito.CreateUserPoolInput{PoolName: aws.String("email-mfa"),
+		EmailConfiguration: &types.EmailConfigurationType{EmailSendingAccount: types.EmailSendingAccountTypeDeveloper, SourceArn: aws.String("arn:aws:ses:us-east-1:000000000000:identity/example.com")}}, nil)
+	ctx := context.Background()
+	must[*cognito.SetUserPoolMfaConfigOutput](t)(f.c.SetUserPoolMfaConfig(ctx, &cognito.SetUserPoolMfaConfigInput{UserPoolId: &f.poolID, MfaConfiguration: types.UserPoolMfaTypeOptional,
+		EmailMfaConfiguration: &types.EmailMfaConfigType{Message: aws.String("Sign-in code {####}"), Subject: aws.String("Your code")}}))
+	f.confirmedUser(t, "eve", "Passw0rd!", "email", "eve@example.com", "email_verified", "true")
+	must[*cognito.AdminSetUserMFAPreferenceOutput](t)(f.c.AdminSetUserMFAPreference(ctx, &cognito.AdminSetUserMFAPreferenceInput{UserPoolId: &f.poolID, Username: aws.String("eve"),
+		EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true}}))
+	start := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("eve", "Passw0rd!"))
+	if start.ChallengeName != types.ChallengeNameTypeEmailOtp || start.ChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"] != "EMAIL" {
+		t.Fatalf("EMAIL_OTP challenge %+v", start)
+	}
+	ms := f.ts.outbox(t, f.poolID, "eve")
+	if len(ms) == 0 || ms[0].Medium != "EMAIL" || ms[0].Destination != "eve@example.com" || ms[0].Subject != "Your code" || !strings.HasPrefix(ms[0].Body, "Sign-in code ") {
+		t.Fatalf("email code %+v", ms)
+	}
+	code := f.ts.lastCode(t, f.poolID, "eve")
+	email := func(c string) (*cognito.RespondToAuthChallengeOutput, error) {
+		return f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: f.client.ClientId, ChallengeName: types.ChallengeNameTypeEmailOtp,
+			Session: start.Session, ChallengeResponses: map[string]string{"USERNAME": "eve", "EMAIL_OTP_CODE": c}})
+	}
+	_, err := email(wrongCode(code))
+	wantAPIError(t, err, "CodeMismatchException", "")
+	if out := must[*cognito.RespondToAuthChallengeOutput](t)(email(code)); out.AuthenticationResult == nil {
+		t.Fatalf("after the email code %+v", out)
+	}
+	_, err = email(code)
+	wantAPIError(t, err, "ExpiredCodeException", "")
+}

@@ -190,6 +190,14 @@ func (s *Service) SendMFACode(ctx context.Context, poolID, key, medium string) (
 	}
 	if medium == messaging.MediumEmail {
 		subject = def
+		if m := p.EmailMfa; m != nil {
+			if m.Message != "" {
+				tmpl = m.Message
+			}
+			if m.Subject != "" {
+				subject = m.Subject
+			}
+		}
 	}
 	body = messaging.Render(tmpl, codeValue, u.rec.Username)
 	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindAuthentication,

@@ -67,8 +67,9 @@ func ptr[T any](v T) *T { return &v }
 
 // pool is what the user operations need of a pool.
 type pool struct {
-	ID     string
-	Config cip.UserPoolType
+	ID       string
+	Config   cip.UserPoolType
+	EmailMfa *cip.EmailMfaConfigType
 }
 
 func (p *pool) caseSensitive() bool {
@@ -110,12 +111,13 @@ func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 		return nil, err
 	}
 	var d struct {
-		Pool cip.UserPoolType `json:"Pool"`
+		Pool     cip.UserPoolType        `json:"Pool"`
+		EmailMfa *cip.EmailMfaConfigType `json:"EmailMfa"`
 	}
 	if err := json.Unmarshal(rec.Doc, &d); err != nil {
 		return nil, fmt.Errorf("users: decoding pool %s: %w", id, err)
 	}
-	return &pool{ID: id, Config: d.Pool}, nil
+	return &pool{ID: id, Config: d.Pool, EmailMfa: d.EmailMfa}, nil
 }
 
 // client is the app client of a public operation.
