@@ -123,13 +123,26 @@ func strippedKeysIn(v any, names bool, path string) []string {
 }
 
 // TestStrippedModelsMatchUpstream strips the original models, when the shared
-// reference folder is present next to the repository, and compares.
+// reference folder is present next to the repository, and compares. On a
+// clone without it (CI), it checks what it can: the committed models are
+// their own stripped form.
 func TestStrippedModelsMatchUpstream(t *testing.T) {
 	for _, tg := range targets {
 		orig := filepath.Join("../../../../shared/aws-models", filepath.Base(tg.model))
 		data, err := os.ReadFile(orig)
 		if err != nil {
-			t.Skipf("no upstream model at %s", orig)
+			committed, err := os.ReadFile(tg.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := stripModel(committed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again, committed) {
+				t.Errorf("%s is not in stripped form (no upstream model at %s to compare with)", tg.model, orig)
+			}
+			continue
 		}
 		if !bytes.Contains(data, []byte(`"documentation"`)) {
 			t.Fatalf("%s has no documentation: not an upstream model", orig)
