@@ -1,0 +1,116 @@
+package authflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/srp"
+	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/userpool"
+	"github.com/gognito/gognito/internal/users"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// What the hosted pages and the OAuth endpoints need of the sign-in rules.
+
+// Client returns an app client's settings.
+func (s *Service) Client(ctx context.Context, clientID string) (*cip.UserPoolClientType, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return &c.cfg, nil
+}
+
+// PagePasswordResult is the outcome of a password typed on a sign-in page.
+type PagePasswordResult struct {
+	Account *users.Account
+	// Next is "" when the user is signed in, else the step the page must
+	// show next: NEW_PASSWORD_REQUIRED or an MFA challenge name.
+	Next string
+}
+
+// CheckPagePassword checks a username and password typed on a hosted page,
+// with the rules of a sign-in (disabled, unconfirmed, throttled users).
+func (s *Service) CheckPagePassword(ctx context.Context, clientID, username, password string) (*PagePasswordResult, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
+	if awserr.Is(err, awserr.UserNotFound) {
+		return nil, incorrect() // the pages never reveal whether a user exists
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkUsable(c, a); err != nil {
+		return nil, err
+	}
+	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
+		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
+			return nil, err
+		}
+		return nil, incorrect()
+	}
+	if err := s.checkStatusAfterPassword(a); err != nil {
+		return nil, err
+	}
+	if a.FailedSignIns > 0 {
+		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
+			return nil, err
+		}
+	}
+	res := &PagePasswordResult{Account: a}
+	if a.Status == users.StatusForceChangePassword {
+		res.Next = "NEW_PASSWORD_REQUIRED"
+	} else if o, err := s.mfaChallenge(ctx, c, a); err != nil {
+		return nil, err
+	} else if o != nil {
+		res.Next = o.ChallengeName
+	}
+	return res, nil
+}
+
+// IssueForClient signs tokens for a user signed in through the hosted pages
+// or the token endpoint: scopes are the granted OAuth scopes, the ID token
+// carries the nonce, and the refresh token is made when asked.
+func (s *Service) IssueForClient(ctx context.Context, clientID, username string, scopes []string, nonce string, authTime time.Time, withRefresh bool) (*tokens.Issued, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Enabled {
+		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
+	}
+	sub, err := s.subject(ctx, c, a)
+	if err != nil {
+		return nil, err
+	}
+	sub.Scopes, sub.Nonce, sub.AuthTime = scopes, nonce, authTime
+	access, id, refresh := userpool.TokenValidity(&c.cfg)
+	return s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, withRefresh)
+}
+
+// RefreshForClient answers the token endpoint's refresh_token grant.
+func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken string) (*tokens.Issued, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	// The token endpoint has authenticated the client with its secret
+	// already; the API's SECRET_HASH does not apply.
+	authed := *c
+	authed.cfg.ClientSecret = ""
+	out, err := s.refresh(ctx, &authed, map[string]string{"REFRESH_TOKEN": refreshToken})
+	if err != nil {
+		return nil, err
+	}
+	r := out.Result
+	return &tokens.Issued{IDToken: r.IdToken, AccessToken: r.AccessToken, ExpiresIn: *r.ExpiresIn}, nil
+}
