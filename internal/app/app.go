@@ -24,6 +24,7 @@ import (
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
+	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
@@ -55,10 +56,13 @@ type App struct {
 	users   *users.Service
 	tokens  *tokens.Service
 	auth    *authflow.Service
+	hosted  *hostedui.Handler
 	edge    *edge.Edge
 	// publicURL is where clients reach the API listener: --public-url, or
 	// the listener's address once it listens.
 	publicURL atomic.Value
+	// edgePort is the HTTPS edge's port ("" for 443), for the URLs of domains.
+	edgePort atomic.Value
 	ready     atomic.Bool
 	dataPath  string
 }
@@ -129,6 +133,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
 	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer})
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth)
+	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log})
 	a.acm = newACMService(a.certs)
 	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
 
@@ -194,7 +199,7 @@ func (a *App) byHost(next http.Handler) http.Handler {
 		}
 		if strings.Contains(host, ".auth.") {
 			if site, ok := a.edge.Lookup(host); ok && site.CertificateARN == "" {
-				a.sitePage(w, r, site)
+				a.serveDomain(w, r, site, false)
 				return
 			}
 		}
@@ -217,8 +222,17 @@ func (a *App) edgeHandler() http.Handler {
 		if r.TLS != nil {
 			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		a.sitePage(w, r, site)
+		a.serveDomain(w, r, site, r.TLS != nil)
 	})
+}
+
+// serveDomain serves a request on a user pool domain: the OAuth endpoints
+// and hosted pages, else the domain's page.
+func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Site, secure bool) {
+	if a.hosted.ServeSite(w, r, hostedui.Site{PoolID: site.PoolID, Secure: secure}) {
+		return
+	}
+	a.sitePage(w, r, site)
 }
 
 // Handler is the API listener's handler.
@@ -243,6 +257,7 @@ func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) 
 func (a *App) SetNow(now func() time.Time) {
 	a.auth.SetNow(now)
 	a.tokens.SetNow(now)
+	a.hosted.SetNow(now)
 }
 
 // Tokens is the token service (for tests and tools).
@@ -293,6 +308,9 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	edgeCtx, stopEdge := context.WithCancel(context.Background())
 	defer stopEdge()
 	if ls.TLS != nil {
+		if _, port, err := net.SplitHostPort(ls.TLS.Addr().String()); err == nil && port != "443" {
+			a.edgePort.Store(port)
+		}
 		go func() { edgeDone <- a.edge.Serve(edgeCtx, ls.TLS, a.edgeHandler(), a.cfg.ShutdownTimeout) }()
 	} else {
 		edgeDone <- nil

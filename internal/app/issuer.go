@@ -86,5 +86,9 @@ func (a *App) domainBase(r *http.Request, poolID string) string {
 			d = x
 		}
 	}
-	return "https://" + a.domains.Host(d)
+	base := "https://" + a.domains.Host(d)
+	if port, ok := a.edgePort.Load().(string); ok && port != "" {
+		base += ":" + port
+	}
+	return base
 }

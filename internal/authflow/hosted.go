@@ -114,3 +114,25 @@ func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken s
 	r := out.Result
 	return &tokens.Issued{IDToken: r.IdToken, AccessToken: r.AccessToken, ExpiresIn: *r.ExpiresIn}, nil
 }
+
+// UserInfo is what /oauth2/userInfo answers for an access token: the user's
+// readable attributes (the *_verified ones as strings) and username.
+func (s *Service) UserInfo(ctx context.Context, claims *tokens.AccessClaims) (map[string]string, error) {
+	c, err := s.loadClient(ctx, claims.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.users.Account(ctx, claims.PoolID, claims.Username)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.subject(ctx, c, a)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{"sub": a.Sub, "username": a.Username}
+	for k, v := range sub.Attributes {
+		out[k] = v
+	}
+	return out, nil
+}

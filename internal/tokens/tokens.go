@@ -115,7 +115,10 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 	access := map[string]any{
 		"sub": sub.Sub, "iss": iss, "client_id": sub.ClientID, "origin_jti": origin, "event_id": eventID,
 		"token_use": "access", "scope": scope, "auth_time": authTime.Unix(), "exp": now.Add(v.Access).Unix(),
-		"iat": now.Unix(), "jti": s.uuid(), "username": sub.Username,
+		"iat": now.Unix(), "jti": s.uuid(),
+	}
+	if sub.Username != "" { // client_credentials tokens have no user
+		access["username"] = sub.Username
 	}
 	id := map[string]any{
 		"sub": sub.Sub, "iss": iss, "cognito:username": sub.Username, "origin_jti": origin, "aud": sub.ClientID,

@@ -1,0 +1,415 @@
+package hostedui
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gognito/gognito/internal/authflow"
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/tokens"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// Options configure the handler.
+type Options struct {
+	Store  store.Store
+	Auth   *authflow.Service
+	Tokens *tokens.Service
+	Sealer *secrets.Sealer
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// Handler serves the pages and endpoints of user pool domains.
+type Handler struct {
+	o Options
+}
+
+// New builds the handler.
+func New(o Options) *Handler {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{o: o}
+}
+
+// SetNow replaces the clock (tests expire codes and sessions).
+func (h *Handler) SetNow(now func() time.Time) { h.o.Now = now }
+
+// Lifetimes, as Cognito's.
+const (
+	sessionLifetime = time.Hour
+	codeLifetime    = 5 * time.Minute
+	sessionCookie   = "cognito"
+	csrfCookie      = "XSRF-TOKEN"
+)
+
+// Site is the domain a request arrived on.
+type Site struct {
+	PoolID string
+	Secure bool // served over HTTPS
+}
+
+// ServeSite serves one request on a user pool domain.
+func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) bool {
+	hdr := w.Header()
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	switch r.URL.Path {
+	case "/oauth2/authorize":
+		h.authorize(w, r, site)
+	case "/login":
+		h.login(w, r, site)
+	case "/oauth2/token":
+		h.token(w, r, site)
+	case "/oauth2/userInfo", "/oauth2/userinfo":
+		h.userInfo(w, r, site)
+	case "/oauth2/revoke":
+		h.revoke(w, r, site)
+	case "/logout":
+		h.logout(w, r, site)
+	default:
+		return false
+	}
+	return true
+}
+
+func (h *Handler) random(n int) string {
+	b := make([]byte, n)
+	io.ReadFull(rand.Reader, b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ---- sealed state ----
+
+type sessionState struct {
+	PoolID   string    `json:"p"`
+	Username string    `json:"u"`
+	AuthTime time.Time `json:"a"`
+	Expires  time.Time `json:"e"`
+}
+
+type codeState struct {
+	PoolID    string    `json:"p"`
+	ClientID  string    `json:"c"`
+	Username  string    `json:"u"`
+	Redirect  string    `json:"r"`
+	Scopes    []string  `json:"s"`
+	Challenge string    `json:"ch,omitempty"`
+	Nonce     string    `json:"n,omitempty"`
+	AuthTime  time.Time `json:"a"`
+	Expires   time.Time `json:"e"`
+	ID        string    `json:"id"`
+}
+
+func (h *Handler) seal(aad string, v any) string {
+	b, _ := json.Marshal(v)
+	return base64.RawURLEncoding.EncodeToString(h.o.Sealer.Seal(b, []byte(aad)))
+}
+
+func (h *Handler) open(aad, s string, v any) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return false
+	}
+	plain, err := h.o.Sealer.Open(b, []byte(aad))
+	if err != nil {
+		return false
+	}
+	return json.Unmarshal(plain, v) == nil
+}
+
+func (h *Handler) session(r *http.Request, site Site) *sessionState {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	var s sessionState
+	if !h.open("hosted session", c.Value, &s) || s.PoolID != site.PoolID || h.o.Now().After(s.Expires) {
+		return nil
+	}
+	return &s
+}
+
+func (h *Handler) setSession(w http.ResponseWriter, site Site, username string, authTime time.Time) {
+	v := h.seal("hosted session", sessionState{PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.o.Now().Add(sessionLifetime)})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: "/", MaxAge: int(sessionLifetime / time.Second),
+		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+// ---- authorization requests ----
+
+// authRequest is a checked /oauth2/authorize request.
+type authRequest struct {
+	client   *cip.UserPoolClientType
+	query    url.Values
+	redirect string
+	respType string
+	scopes   []string
+	state    string
+}
+
+// errorPage is an error shown on the domain, without redirecting (an
+// unknown client or an unregistered redirect_uri).
+type errorPage struct{ code, message string }
+
+func (e *errorPage) Error() string { return e.message }
+
+// redirectError is an OAuth error sent back to the client's redirect_uri.
+type redirectError struct{ code, description string }
+
+func (e *redirectError) Error() string { return e.code }
+
+func (h *Handler) checkAuthRequest(ctx context.Context, q url.Values, site Site) (*authRequest, error) {
+	clientID := q.Get("client_id")
+	if clientID == "" {
+		return nil, &errorPage{"invalid_request", "The client_id parameter is missing."}
+	}
+	c, err := h.o.Auth.Client(ctx, clientID)
+	if err != nil || c.UserPoolId != site.PoolID {
+		return nil, &errorPage{"invalid_request", "The client does not exist."}
+	}
+	redirect := q.Get("redirect_uri")
+	if redirect == "" || !slices.Contains(c.CallbackURLs, redirect) {
+		return nil, &errorPage{"redirect_mismatch", "The redirect_uri is not registered for this client."}
+	}
+	ar := &authRequest{client: c, query: q, redirect: redirect, respType: q.Get("response_type"), state: q.Get("state")}
+	if c.AllowedOAuthFlowsUserPoolClient == nil || !*c.AllowedOAuthFlowsUserPoolClient {
+		return ar, &redirectError{"unauthorized_client", "Client is not enabled for OAuth2.0 flows."}
+	}
+	switch ar.respType {
+	case "":
+		return ar, &redirectError{"invalid_request", "response_type is missing"}
+	case "code":
+		if !slices.Contains(c.AllowedOAuthFlows, "code") {
+			return ar, &redirectError{"unauthorized_client", "The code flow is not allowed for this client."}
+		}
+	case "token":
+		if !slices.Contains(c.AllowedOAuthFlows, "implicit") {
+			return ar, &redirectError{"unauthorized_client", "The implicit flow is not allowed for this client."}
+		}
+	default:
+		return ar, &redirectError{"unsupported_response_type", ""}
+	}
+	if m := q.Get("code_challenge_method"); q.Get("code_challenge") != "" && m != "S256" {
+		return ar, &redirectError{"invalid_request", "code_challenge_method must be S256"}
+	} else if m != "" && q.Get("code_challenge") == "" {
+		return ar, &redirectError{"invalid_request", "code_challenge is missing"}
+	}
+	if idp := q.Get("identity_provider"); idp != "" && idp != "COGNITO" {
+		return ar, &redirectError{"invalid_request", "Unsupported identity provider"}
+	}
+	// Scopes the client may not have are dropped, as Cognito does; none
+	// given means all the client's scopes.
+	if raw := strings.Fields(q.Get("scope")); len(raw) == 0 {
+		ar.scopes = slices.Clone(c.AllowedOAuthScopes)
+	} else {
+		for _, s := range raw {
+			if slices.Contains(c.AllowedOAuthScopes, s) && !slices.Contains(ar.scopes, s) {
+				ar.scopes = append(ar.scopes, s)
+			}
+		}
+	}
+	if len(ar.scopes) == 0 {
+		return ar, &redirectError{"invalid_scope", "No valid scope requested."}
+	}
+	return ar, nil
+}
+
+func (h *Handler) sendError(w http.ResponseWriter, r *http.Request, ar *authRequest, err error) {
+	var ep *errorPage
+	if errors.As(err, &ep) {
+		h.renderError(w, http.StatusBadRequest, ep.code, ep.message)
+		return
+	}
+	var re *redirectError
+	if errors.As(err, &re) && ar != nil {
+		v := url.Values{"error": {re.code}}
+		if re.description != "" {
+			v.Set("error_description", re.description)
+		}
+		if ar.state != "" {
+			v.Set("state", ar.state)
+		}
+		http.Redirect(w, r, appendQuery(ar.redirect, v), http.StatusFound)
+		return
+	}
+	h.o.Log.Error("hosted UI", "error", err)
+	h.renderError(w, http.StatusInternalServerError, "server_error", "Something went wrong.")
+}
+
+func appendQuery(u string, v url.Values) string {
+	if strings.Contains(u, "?") {
+		return u + "&" + v.Encode()
+	}
+	return u + "?" + v.Encode()
+}
+
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, site Site) {
+	if r.Method != http.MethodGet {
+		h.renderError(w, http.StatusMethodNotAllowed, "invalid_request", "Use GET.")
+		return
+	}
+	ar, err := h.checkAuthRequest(r.Context(), r.URL.Query(), site)
+	if err != nil {
+		h.sendError(w, r, ar, err)
+		return
+	}
+	if ses := h.session(r, site); ses != nil {
+		h.finish(w, r, ar, ses.Username, ses.AuthTime)
+		return
+	}
+	http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+}
+
+// finish completes an authorization for a signed-in user: a code, or
+// tokens in the fragment for the implicit flow.
+func (h *Handler) finish(w http.ResponseWriter, r *http.Request, ar *authRequest, username string, authTime time.Time) {
+	ctx := r.Context()
+	if ar.respType == "token" {
+		t, err := h.o.Auth.IssueForClient(ctx, ar.client.ClientId, username, ar.scopes, ar.query.Get("nonce"), authTime, false)
+		if err != nil {
+			h.sendError(w, r, ar, err)
+			return
+		}
+		v := url.Values{"access_token": {t.AccessToken}, "token_type": {"Bearer"}, "expires_in": {fmt.Sprint(t.ExpiresIn)}}
+		if slices.Contains(ar.scopes, "openid") {
+			v.Set("id_token", t.IDToken)
+		}
+		if ar.state != "" {
+			v.Set("state", ar.state)
+		}
+		http.Redirect(w, r, ar.redirect+"#"+v.Encode(), http.StatusFound)
+		return
+	}
+	cs := codeState{PoolID: ar.client.UserPoolId, ClientID: ar.client.ClientId, Username: username, Redirect: ar.redirect,
+		Scopes: ar.scopes, Challenge: ar.query.Get("code_challenge"), Nonce: ar.query.Get("nonce"), AuthTime: authTime,
+		Expires: h.o.Now().Add(codeLifetime), ID: h.random(16)}
+	v := url.Values{"code": {h.seal("oauth code", cs)}}
+	if ar.state != "" {
+		v.Set("state", ar.state)
+	}
+	http.Redirect(w, r, appendQuery(ar.redirect, v), http.StatusFound)
+}
+
+// ---- the sign-in page ----
+
+func (h *Handler) csrf(w http.ResponseWriter, r *http.Request, site Site) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	t := h.random(32)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: t, Path: "/", HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteStrictMode})
+	return t
+}
+
+func csrfOK(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || len(c.Value) < 32 {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("_csrf"))) == 1
+}
+
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
+	ar, err := h.checkAuthRequest(r.Context(), r.URL.Query(), site)
+	if err != nil {
+		h.sendError(w, r, ar, err)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		h.renderLogin(w, http.StatusOK, loginPage{Action: "/login?" + r.URL.RawQuery, CSRF: h.csrf(w, r, site), ClientName: ar.client.ClientName})
+	case http.MethodPost:
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if !csrfOK(r) {
+			h.renderError(w, http.StatusForbidden, "invalid_request", "The form has expired or was not sent by this page. Please try again.")
+			return
+		}
+		username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
+		page := loginPage{Action: "/login?" + r.URL.RawQuery, CSRF: h.csrf(w, r, site), ClientName: ar.client.ClientName, Username: username}
+		res, err := h.o.Auth.CheckPagePassword(r.Context(), ar.client.ClientId, username, password)
+		if err != nil {
+			if e, ok := awserr.As(err); ok {
+				page.Error = e.Message()
+				if e.Type() == awserr.UserNotFound {
+					page.Error = "Incorrect username or password."
+				}
+				h.renderLogin(w, http.StatusBadRequest, page)
+				return
+			}
+			h.sendError(w, r, ar, err)
+			return
+		}
+		if res.Next != "" {
+			page.Error = "This account needs a step the hosted pages do not offer yet (" + res.Next + "). Sign in through the API."
+			h.renderLogin(w, http.StatusBadRequest, page)
+			return
+		}
+		now := h.o.Now()
+		h.setSession(w, site, res.Account.Username, now)
+		h.finish(w, r, ar, res.Account.Username, now)
+	default:
+		h.renderError(w, http.StatusMethodNotAllowed, "invalid_request", "Use GET or POST.")
+	}
+}
+
+// ---- /logout ----
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
+	q := r.URL.Query()
+	c, err := h.o.Auth.Client(r.Context(), q.Get("client_id"))
+	if err != nil || c.UserPoolId != site.PoolID {
+		h.renderError(w, http.StatusBadRequest, "invalid_request", "The client does not exist.")
+		return
+	}
+	clear := func() {
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+	}
+	if lo := q.Get("logout_uri"); lo != "" {
+		if !slices.Contains(c.LogoutURLs, lo) {
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not registered for this client.")
+			return
+		}
+		clear()
+		http.Redirect(w, r, lo, http.StatusFound)
+		return
+	}
+	if q.Get("redirect_uri") != "" {
+		if _, err := h.checkAuthRequest(r.Context(), q, site); err != nil {
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The redirect_uri is not registered for this client.")
+			return
+		}
+		clear()
+		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+		return
+	}
+	h.renderError(w, http.StatusBadRequest, "invalid_request", "logout_uri or redirect_uri is required.")
+}
+
+// pkceOK checks an S256 code verifier.
+func pkceOK(challenge, verifier string) bool {
+	if challenge == "" {
+		return verifier == ""
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	return subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) == 1
+}
