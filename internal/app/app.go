@@ -63,8 +63,8 @@ type App struct {
 	publicURL atomic.Value
 	// edgePort is the HTTPS edge's port ("" for 443), for the URLs of domains.
 	edgePort atomic.Value
-	ready     atomic.Bool
-	dataPath  string
+	ready    atomic.Bool
+	dataPath string
 }
 
 // Listeners are the sockets a server serves: the API listener and, when not
