@@ -42,6 +42,46 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 }
 
+// TestServeWithoutEdge: with --tls-listen "" the server still serves (and
+// stops only when told to).
+func TestServeWithoutEdge(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "gognito")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--tls-listen", "")
+	cmd.Dir = dir
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	url := ""
+	for sc.Scan() {
+		if m := regexp.MustCompile(`API \(cognito-idp\):\s+(http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+			break
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	resp, err := http.Get(url + "/_gognito/health")
+	if err != nil {
+		t.Fatalf("the server without an edge is not serving: %v\n%s", err, stderr.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("health %d", resp.StatusCode)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+}
+
 // TestServeBinary builds the real binary, starts it on a free port, checks
 // what it prints and that it serves, then stops it with SIGTERM and expects a
 // clean exit.

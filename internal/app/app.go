@@ -166,7 +166,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		w.Write(ca.RootPEM())
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("GET /_gognito/outbox", outboxHandler(st))
+	mux.Handle("GET /_gognito/outbox", loopbackOnly(outboxHandler(st), cfg.OutboxPublic))
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
 	mux.Handle("/", front)
@@ -223,6 +223,19 @@ func (a *App) edgeHandler() http.Handler {
 			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		a.serveDomain(w, r, site, r.TLS != nil)
+	})
+}
+
+// loopbackOnly refuses requests from non-loopback peers unless public: the
+// outbox holds codes and temporary passwords.
+func loopbackOnly(h http.Handler, public bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); !public && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, `{"message":"The outbox is served to loopback peers only (see --outbox-public)."}`, http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
 	})
 }
 
@@ -304,16 +317,16 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ls.API) }()
-	edgeDone := make(chan error, 1)
+	// edgeDone stays nil (never ready in a select) when there is no edge.
+	var edgeDone chan error
 	edgeCtx, stopEdge := context.WithCancel(context.Background())
 	defer stopEdge()
 	if ls.TLS != nil {
 		if _, port, err := net.SplitHostPort(ls.TLS.Addr().String()); err == nil && port != "443" {
 			a.edgePort.Store(port)
 		}
+		edgeDone = make(chan error, 1)
 		go func() { edgeDone <- a.edge.Serve(edgeCtx, ls.TLS, a.edgeHandler(), a.cfg.ShutdownTimeout) }()
-	} else {
-		edgeDone <- nil
 	}
 	a.ready.Store(true)
 	var serveErr error
@@ -329,8 +342,10 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	defer cancel()
 	stopEdge()
 	err := srv.Shutdown(sctx)
-	if eerr := <-edgeDone; eerr != nil && !errors.Is(eerr, http.ErrServerClosed) && err == nil {
-		err = fmt.Errorf("edge: %w", eerr)
+	if edgeDone != nil {
+		if eerr := <-edgeDone; eerr != nil && !errors.Is(eerr, http.ErrServerClosed) && err == nil {
+			err = fmt.Errorf("edge: %w", eerr)
+		}
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

@@ -354,6 +354,9 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string
 	if password == "" {
 		return nil, missing("PASSWORD")
 	}
+	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
+		return nil, c.checkSecretHash("", username)
+	}
 	a, err := s.findUser(ctx, c, username)
 	if err != nil {
 		return nil, err
@@ -363,6 +366,9 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string
 	}
 	if err := s.checkUsable(c, a); err != nil {
 		return nil, err
+	}
+	if a.Status == users.StatusUnconfirmed { // refused before the password, as Cognito does
+		return nil, awserr.New(awserr.UserNotConfirmed, "User is not confirmed.")
 	}
 	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
 		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
@@ -402,7 +408,7 @@ func (s *Service) refresh(ctx context.Context, c *client, params map[string]stri
 	if err != nil {
 		return nil, err
 	}
-	sub.AuthTime, sub.OriginJTI = rc.AuthTime, rc.OriginJTI
+	sub.AuthTime, sub.OriginJTI, sub.Scopes = rc.AuthTime, rc.OriginJTI, rc.Scopes
 	access, id, refresh := userpool.TokenValidity(&c.cfg)
 	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, false)
 	if err != nil {

@@ -45,7 +45,7 @@ func (s *Service) CheckPagePassword(ctx context.Context, clientID, username, pas
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkUsable(c, a); err != nil {
+	if err := s.users.Throttled(a); err != nil {
 		return nil, err
 	}
 	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
@@ -53,6 +53,9 @@ func (s *Service) CheckPagePassword(ctx context.Context, clientID, username, pas
 			return nil, err
 		}
 		return nil, incorrect()
+	}
+	if !a.Enabled {
+		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
 	}
 	if err := s.checkStatusAfterPassword(a); err != nil {
 		return nil, err
@@ -97,7 +100,8 @@ func (s *Service) IssueForClient(ctx context.Context, clientID, username string,
 	return s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, withRefresh)
 }
 
-// RefreshForClient answers the token endpoint's refresh_token grant.
+// RefreshForClient answers the token endpoint's refresh_token grant. The
+// new tokens keep the scopes first granted; Scopes reports them.
 func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken string) (*tokens.Issued, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {

@@ -55,12 +55,13 @@ func (s *Service) mfaChallenge(ctx context.Context, c *client, a *users.Account)
 	fs := factors(a)
 	switch {
 	case len(fs) == 0 && mode == mfaRequired:
+		// Only what can be set up here: a software token.
 		var can []string
 		if c.totp {
 			can = append(can, chTOTP)
 		}
-		if c.pool.SmsConfiguration != nil {
-			can = append(can, chSMS)
+		if len(can) == 0 {
+			return nil, awserr.New(awserr.InvalidUserPoolConfiguration, "MFA is required but no MFA method can be set up for the user.")
 		}
 		return &outcome{ChallengeName: chSetup, Session: s.newSession(c, a, chSetup),
 			Params: map[string]string{"MFAS_CAN_SETUP": jsonList(can), "USER_ID_FOR_SRP": a.Username}}, nil

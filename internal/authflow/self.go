@@ -17,6 +17,11 @@ func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.Acces
 	if err != nil {
 		return nil, err
 	}
+	// The token must be the current user's of that name, not a deleted
+	// and re-created one's.
+	if a, err := s.users.Account(ctx, c.PoolID, c.Username); err != nil || a.Sub != c.Sub {
+		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+	}
 	for _, sc := range c.Scopes {
 		if sc == tokens.ScopeAdmin {
 			return c, nil

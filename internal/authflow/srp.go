@@ -30,6 +30,10 @@ type secretBlock struct {
 
 const secretBlockAAD = "gognito srp secret block v1"
 
+// maxTimestampSkew is how far a PASSWORD_VERIFIER TIMESTAMP may be from the
+// server's clock.
+const maxTimestampSkew = 5 * time.Minute
+
 // fakeVerifier gives an unknown user a stable, plausible salt and verifier
 // (from a secret), so the client cannot tell it from a real one.
 func (s *Service) fakeVerifier(ctx context.Context, poolID, username string) (salt, verifier string, err error) {
@@ -53,6 +57,9 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 	if srpA == "" {
 		return nil, missing("SRP_A")
 	}
+	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
+		return nil, c.checkSecretHash("", username)
+	}
 	block := secretBlock{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Expires: s.now().Add(s.sessionValidity(c))}
 	a, err := s.findUser(ctx, c, username)
 	var salt, verifier string
@@ -69,6 +76,9 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 			return nil, incorrect()
 		}
 	case c.preventExistence() && awserr.Is(err, awserr.NotAuthorized):
+		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+			return nil, err
+		}
 		block.Username, block.Fake = username, true
 		if salt, verifier, err = s.fakeVerifier(ctx, c.cfg.UserPoolId, username); err != nil {
 			return nil, err
@@ -110,10 +120,14 @@ func (s *Service) srpVerify(ctx context.Context, c *client, resp map[string]stri
 	if s.now().After(block.Expires) {
 		return nil, errInvalidSession()
 	}
-	if _, err := srp.ParseTimestamp(resp["TIMESTAMP"]); errors.Is(err, srp.ErrTimestampFormat) {
+	ts, err := srp.ParseTimestamp(resp["TIMESTAMP"])
+	if errors.Is(err, srp.ErrTimestampFormat) {
 		return nil, awserr.New(awserr.InvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
 	} else if err != nil {
 		return nil, incorrect()
+	}
+	if d := s.now().Sub(ts); d > maxTimestampSkew || d < -maxTimestampSkew {
+		return nil, incorrect() // a replayed or badly clocked answer
 	}
 	if block.Fake {
 		return nil, incorrect()

@@ -43,6 +43,9 @@ type Config struct {
 	IssuedCertValidity time.Duration `toml:"issued-cert-validity"`
 	IssuedCertRenew    time.Duration `toml:"issued-cert-renew-before"`
 
+	// OutboxPublic serves /_gognito/outbox to every peer, not only loopback.
+	OutboxPublic bool `toml:"outbox-public"`
+
 	// Email delivery over SMTP, on when SMTPHost is set. Messages always go
 	// to the outbox as well.
 	SMTPHost     string `toml:"smtp-host"`
@@ -141,6 +144,7 @@ func (c *Config) settings() []setting {
 		{name: "check-parent-dns", usage: "require a DNS A record on a custom domain's parent, as Cognito does (off for local use)", b: &c.CheckParentDNS},
 		{name: "cloudfront-suffix", usage: "suffix of the CloudFront domain names reported for user pool domains", str: &c.CloudFrontSuffix},
 		{name: "issued-cert-validity", usage: "validity of certificates the local CA issues for RequestCertificate (ACM's is 395 days)", dur: &c.IssuedCertValidity},
+		{name: "outbox-public", usage: "serve /_gognito/outbox (codes, temporary passwords) to every peer, not only loopback ones", b: &c.OutboxPublic},
 		{name: "issued-cert-renew-before", usage: "renew certificates the local CA issued this long before they expire (ACM: 60 days)", dur: &c.IssuedCertRenew},
 		{name: "smtp-host", usage: "SMTP relay that email (codes, temporary passwords) is also sent through; empty: the outbox only", str: &c.SMTPHost},
 		{name: "smtp-port", usage: "port of the SMTP relay (587: submission with STARTTLS)", i64: &c.SMTPPort},

@@ -43,6 +43,10 @@ type Edge struct {
 	sites map[string]*Site           // guarded by mu
 	byARN map[string]map[string]bool // certificate ARN -> names; guarded by mu
 
+	// loadMu serialises loads (read from the source, then swap), so a slow
+	// load can never overwrite a newer one with what it read earlier.
+	loadMu sync.Mutex
+
 	handshakes atomic.Int64
 	refused    atomic.Int64
 	loadErrors atomic.Int64
@@ -154,6 +158,8 @@ func valid(s *Site) error {
 // name the source no longer serves is dropped, and a failed load keeps what
 // was served before.
 func (e *Edge) Refresh(ctx context.Context, name string) error {
+	e.loadMu.Lock()
+	defer e.loadMu.Unlock()
 	name = normalize(name)
 	s, err := e.src.Site(ctx, name)
 	if errors.Is(err, ErrNotServed) {
@@ -196,6 +202,8 @@ func (e *Edge) RefreshCertificate(ctx context.Context, arn string) error {
 // source no longer lists are dropped. If the source cannot be read, nothing
 // changes.
 func (e *Edge) Sync(ctx context.Context) error {
+	e.loadMu.Lock()
+	defer e.loadMu.Unlock()
 	sites, err := e.src.Sites(ctx)
 	if err != nil {
 		e.loadErrors.Add(1)

@@ -152,7 +152,7 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 	}
 	if withRefresh {
 		out.RefreshToken, err = s.newRefresh(RefreshClaims{PoolID: sub.PoolID, ClientID: sub.ClientID, Username: sub.Username,
-			Sub: sub.Sub, OriginJTI: origin, AuthTime: authTime, IssuedAt: now, Expires: now.Add(v.Refresh)})
+			Sub: sub.Sub, OriginJTI: origin, AuthTime: authTime, IssuedAt: now, Expires: now.Add(v.Refresh), Scopes: sub.Scopes})
 		if err != nil {
 			return nil, err
 		}
@@ -181,6 +181,7 @@ type RefreshClaims struct {
 	AuthTime  time.Time `json:"a"`
 	IssuedAt  time.Time `json:"i"`
 	Expires   time.Time `json:"e"`
+	Scopes    []string  `json:"sc,omitempty"` // the granted OAuth scopes; none: the API's
 }
 
 const refreshAAD = "gognito refresh token v1"
@@ -239,6 +240,23 @@ func (s *Service) checkSignOut(ctx context.Context, poolID, username string, iss
 }
 
 var errSignedOut = errors.New("tokens: signed out")
+
+// checkSignOutSeconds is checkSignOut for a token stamped in whole seconds:
+// a token from the second of the sign-out itself stays good (so a sign-in
+// right after a global sign-out works), older ones are refused.
+func (s *Service) checkSignOutSeconds(ctx context.Context, poolID, username string, iat int64) error {
+	if s.o.SignedOutAfter == nil {
+		return nil
+	}
+	after, err := s.o.SignedOutAfter(ctx, poolID, username)
+	if err != nil {
+		return err
+	}
+	if !after.IsZero() && iat < after.Unix() {
+		return errSignedOut
+	}
+	return nil
+}
 
 // AccessClaims are the checked claims of an access token.
 type AccessClaims struct {
@@ -327,7 +345,7 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 	} else if revoked {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
-	if err := s.checkSignOut(ctx, poolID, c.Username, time.Unix(c.Iat, 0)); errors.Is(err, errSignedOut) {
+	if err := s.checkSignOutSeconds(ctx, poolID, c.Username, c.Iat); errors.Is(err, errSignedOut) {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	} else if err != nil {
 		return nil, err

@@ -105,14 +105,20 @@ func (s *Service) RecordSignIn(ctx context.Context, poolID, key string, ok bool)
 			u.doc.FailedSignIns, u.doc.LockedUntil = 0, zeroTime
 			return nil
 		}
-		u.doc.FailedSignIns++
-		if n := u.doc.FailedSignIns - freeFailures; n >= 0 {
-			lock := time.Second << min(n, 10)
-			u.doc.LockedUntil = s.clock().Add(min(lock, maxLockout))
-		}
+		s.countFailure(u)
 		return nil
 	})
 	return err
+}
+
+// countFailure counts a failed sign-in step (password or MFA code) and
+// locks the user after too many in a row.
+func (s *Service) countFailure(u *user) {
+	u.doc.FailedSignIns++
+	if n := u.doc.FailedSignIns - freeFailures; n >= 0 {
+		lock := time.Second << min(n, 10)
+		u.doc.LockedUntil = s.clock().Add(min(lock, maxLockout))
+	}
 }
 
 // CompleteNewPassword answers NEW_PASSWORD_REQUIRED: it sets the new
@@ -293,6 +299,7 @@ func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr 
 			return err
 		}
 		codeValue = s.newCode(u, purposeVerify(attr), attr, verifyCodeValidity)
+		u.doc.Codes[purposeVerify(attr)].Value = dest
 		return nil
 	})
 	if err != nil {
@@ -319,8 +326,13 @@ func (s *Service) SelfVerifyAttribute(ctx context.Context, poolID, username, att
 	var codeErr error
 	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
 		codeErr = nil
+		sent := u.doc.Codes[purposeVerify(attr)]
 		if _, _, err := s.checkCode(u, purposeVerify(attr), code); err != nil {
 			codeErr = err
+			return nil
+		}
+		if cur, _ := u.attr(attr); sent != nil && sent.Value != "" && sent.Value != cur {
+			codeErr = errExpiredCode() // the code went to another value
 			return nil
 		}
 		u.setAttr(attr+"_verified", "true")

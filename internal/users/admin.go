@@ -3,6 +3,7 @@ package users
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/messaging"
@@ -149,9 +150,19 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, key string, att
 			given[a.Name] = true
 		}
 		for _, a := range attrs {
+			if !admin && strings.HasSuffix(a.Name, "_verified") {
+				// Only an administrator marks an attribute verified; users verify with a code.
+				return awserr.New(awserr.NotAuthorized, "A client attempted to write unauthorized attribute")
+			}
+		}
+		for _, a := range attrs {
 			old, had := u.attr(a.Name)
 			u.setAttr(a.Name, a.Value)
-			if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) && !given[a.Name+"_verified"] {
+			if (a.Name == "email" || a.Name == "phone_number") && (!had || old != a.Value) {
+				delete(u.doc.Codes, purposeVerify(a.Name)) // a code sent to the old value proves nothing now
+				if given[a.Name+"_verified"] {
+					continue
+				}
 				u.setAttr(a.Name+"_verified", "false")
 				if p.autoVerifies(a.Name) && a.Value != "" {
 					toVerify = append(toVerify, a.Name)
@@ -160,6 +171,8 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, key string, att
 		}
 		for _, a := range toVerify {
 			codes[a] = s.newCode(u, purposeVerify(a), a, verifyCodeValidity)
+			v, _ := u.attr(a)
+			u.doc.Codes[purposeVerify(a)].Value = v
 		}
 		return nil
 	})
@@ -267,7 +280,13 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 	if err != nil {
 		return err
 	}
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error { u.rec.Enabled = enabled; return nil })
+	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+		u.rec.Enabled = enabled
+		if !enabled {
+			u.doc.SignedOutAt = s.clock() // tokens from before stay dead after a re-enable
+		}
+		return nil
+	})
 	return err
 }
 

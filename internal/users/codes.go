@@ -34,6 +34,7 @@ type code struct {
 	Expires   time.Time `json:"Expires"`
 	Attempts  int       `json:"Attempts"`
 	Attribute string    `json:"Attribute,omitempty"`
+	Value     string    `json:"Value,omitempty"` // the attribute value the code was sent to
 }
 
 func hashCode(key, c string) string {

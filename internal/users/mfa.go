@@ -143,11 +143,16 @@ func (s *Service) CheckTOTP(ctx context.Context, poolID, key, code string) error
 			return err
 		}
 		step, ok := matchTOTP(secret, code, s.clock())
-		if !ok || slices.Contains(u.doc.TOTPUsedSteps, step) {
-			fail = awserr.New("CodeMismatchException", "Invalid code received for user")
-			u.doc.FailedSignIns++
+		if s.clock().Before(u.doc.LockedUntil) {
+			fail = ErrPasswordAttemptsExceeded()
 			return nil
 		}
+		if !ok || slices.Contains(u.doc.TOTPUsedSteps, step) {
+			fail = awserr.New("CodeMismatchException", "Invalid code received for user")
+			s.countFailure(u)
+			return nil
+		}
+		u.doc.FailedSignIns, u.doc.LockedUntil = 0, zeroTime
 		u.doc.TOTPUsedSteps = append(u.doc.TOTPUsedSteps, step)
 		if len(u.doc.TOTPUsedSteps) > 4 {
 			u.doc.TOTPUsedSteps = u.doc.TOTPUsedSteps[len(u.doc.TOTPUsedSteps)-4:]
