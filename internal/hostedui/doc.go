@@ -1,10 +1,17 @@
 // Package hostedui serves what Cognito serves on a user pool domain: the
 // OAuth 2.0 / OpenID Connect endpoints (/oauth2/authorize, /oauth2/token,
-// /oauth2/userInfo, /oauth2/revoke, /logout) and the hosted sign-in page.
+// /oauth2/userInfo, /oauth2/revoke, /logout) and the hosted pages: sign-in
+// (/login, with its new-password and MFA steps), sign-up (/signup,
+// /confirm, /resendcode, /confirmUser) and a forgotten password
+// (/forgotPassword, /confirmForgotPassword). The pages are server-rendered
+// HTML that works without JavaScript, and carry the authorization request
+// from page to page so every flow ends with the redirect back to the client.
 // It is a transport package: the rules of signing in, tokens and users live
 // in authflow, tokens and users.
 //
 // State the browser carries is sealed: the session cookie (one hour, as
-// Cognito's) and the authorization codes (single use, five minutes). Every
-// form is protected by a double-submit CSRF token.
+// Cognito's), a sign-in in progress between steps (cognito-fl, the client's
+// AuthSessionValidity), a notice shown after a redirect, and the
+// authorization codes (single use, five minutes). Every form is protected
+// by a double-submit CSRF token (the XSRF-TOKEN cookie and a _csrf field).
 package hostedui

@@ -78,6 +78,18 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 		h.authorize(w, r, site)
 	case "/login":
 		h.login(w, r, site)
+	case "/signup":
+		h.signUp(w, r, site)
+	case "/confirm":
+		h.confirm(w, r, site)
+	case "/resendcode":
+		h.resendCode(w, r, site)
+	case "/confirmUser":
+		h.confirmUser(w, r, site)
+	case "/forgotPassword":
+		h.forgotPassword(w, r, site)
+	case "/confirmForgotPassword":
+		h.confirmForgotPassword(w, r, site)
 	case "/oauth2/token":
 		h.token(w, r, site)
 	case "/oauth2/userInfo", "/oauth2/userinfo":
@@ -160,6 +172,7 @@ func (h *Handler) setSession(w http.ResponseWriter, site Site, username string, 
 // authRequest is a checked /oauth2/authorize request.
 type authRequest struct {
 	client   *cip.UserPoolClientType
+	pool     *cip.UserPoolType
 	query    url.Values
 	redirect string
 	respType string
@@ -183,15 +196,19 @@ func (h *Handler) checkAuthRequest(ctx context.Context, q url.Values, site Site)
 	if clientID == "" {
 		return nil, &errorPage{"invalid_request", "The client_id parameter is missing."}
 	}
-	c, err := h.o.Auth.Client(ctx, clientID)
-	if err != nil || c.UserPoolId != site.PoolID {
+	pc, err := h.o.Auth.PageClient(ctx, clientID)
+	if err != nil || pc.Client.UserPoolId != site.PoolID {
+		if _, isAWS := awserr.As(err); err != nil && !isAWS {
+			return nil, err
+		}
 		return nil, &errorPage{"invalid_request", "The client does not exist."}
 	}
+	c := &pc.Client
 	redirect := q.Get("redirect_uri")
 	if redirect == "" || !slices.Contains(c.CallbackURLs, redirect) {
 		return nil, &errorPage{"redirect_mismatch", "The redirect_uri is not registered for this client."}
 	}
-	ar := &authRequest{client: c, query: q, redirect: redirect, respType: q.Get("response_type"), state: q.Get("state")}
+	ar := &authRequest{client: c, pool: &pc.Pool, query: q, redirect: redirect, respType: q.Get("response_type"), state: q.Get("state")}
 	if c.AllowedOAuthFlowsUserPoolClient == nil || !*c.AllowedOAuthFlowsUserPoolClient {
 		return ar, &redirectError{"unauthorized_client", "Client is not enabled for OAuth2.0 flows."}
 	}
@@ -310,7 +327,7 @@ func (h *Handler) finish(w http.ResponseWriter, r *http.Request, ar *authRequest
 	http.Redirect(w, r, appendQuery(ar.redirect, v), http.StatusFound)
 }
 
-// ---- the sign-in page ----
+// ---- CSRF: a double-submit token, the XSRF-TOKEN cookie and the _csrf field ----
 
 func (h *Handler) csrf(w http.ResponseWriter, r *http.Request, site Site) string {
 	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
@@ -329,49 +346,6 @@ func csrfOK(r *http.Request) bool {
 	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("_csrf"))) == 1
 }
 
-func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
-	ar, err := h.checkAuthRequest(r.Context(), r.URL.Query(), site)
-	if err != nil {
-		h.sendError(w, r, ar, err)
-		return
-	}
-	switch r.Method {
-	case http.MethodGet:
-		h.renderLogin(w, http.StatusOK, loginPage{Action: "/login?" + r.URL.RawQuery, CSRF: h.csrf(w, r, site), ClientName: ar.client.ClientName})
-	case http.MethodPost:
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if !csrfOK(r) {
-			h.renderError(w, http.StatusForbidden, "invalid_request", "The form has expired or was not sent by this page. Please try again.")
-			return
-		}
-		username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
-		page := loginPage{Action: "/login?" + r.URL.RawQuery, CSRF: h.csrf(w, r, site), ClientName: ar.client.ClientName, Username: username}
-		res, err := h.o.Auth.CheckPagePassword(r.Context(), ar.client.ClientId, username, password)
-		if err != nil {
-			if e, ok := awserr.As(err); ok {
-				page.Error = e.Message()
-				if e.Type() == awserr.UserNotFound {
-					page.Error = "Incorrect username or password."
-				}
-				h.renderLogin(w, http.StatusBadRequest, page)
-				return
-			}
-			h.sendError(w, r, ar, err)
-			return
-		}
-		if res.Next != "" {
-			page.Error = "This account needs a step the hosted pages do not offer yet (" + res.Next + "). Sign in through the API."
-			h.renderLogin(w, http.StatusBadRequest, page)
-			return
-		}
-		now := h.o.Now()
-		h.setSession(w, site, res.Account.Username, now)
-		h.finish(w, r, ar, res.Account.Username, now)
-	default:
-		h.renderError(w, http.StatusMethodNotAllowed, "invalid_request", "Use GET or POST.")
-	}
-}
-
 // ---- /logout ----
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
@@ -383,6 +357,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 	}
 	clear := func() {
 		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+		h.clearPending(w, site)
 	}
 	if lo := q.Get("logout_uri"); lo != "" {
 		if !slices.Contains(c.LogoutURLs, lo) {
