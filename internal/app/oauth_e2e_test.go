@@ -196,10 +196,16 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 		t.Fatalf("userInfo with an API token: %d %s", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
 	}
 
-	// refresh_token grant.
+	// refresh_token grant: the granted scopes stay (never the API's admin scope).
 	refreshed, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken, Expiry: time.Now().Add(-time.Minute)}).Token()
 	if err != nil || refreshed.AccessToken == "" || refreshed.AccessToken == tok.AccessToken {
 		t.Fatalf("refresh: %v", err)
+	}
+	if sc := f.verifyJWT(t, refreshed.AccessToken)["scope"]; sc != "openid email" {
+		t.Fatalf("scope after refresh %q", sc)
+	}
+	if _, err := f.c.GetUser(context.Background(), &cognito.GetUserInput{AccessToken: &refreshed.AccessToken}); err == nil {
+		t.Fatal("an OAuth token without the admin scope works for GetUser")
 	}
 
 	// The session cookie: a second authorization needs no password.

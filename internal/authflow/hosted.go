@@ -2,6 +2,7 @@ package authflow
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -116,7 +117,13 @@ func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken s
 		return nil, err
 	}
 	r := out.Result
-	return &tokens.Issued{IDToken: r.IdToken, AccessToken: r.AccessToken, ExpiresIn: *r.ExpiresIn}, nil
+	issued := &tokens.Issued{IDToken: r.IdToken, AccessToken: r.AccessToken, ExpiresIn: *r.ExpiresIn}
+	// An ID token comes only with the openid scope (API-issued refresh
+	// tokens carry no OAuth scopes and always get one).
+	if rc, err := s.tokens.ParseRefresh(ctx, refreshToken); err == nil && len(rc.Scopes) > 0 && !slices.Contains(rc.Scopes, "openid") {
+		issued.IDToken = ""
+	}
+	return issued, nil
 }
 
 // UserInfo is what /oauth2/userInfo answers for an access token: the user's

@@ -74,7 +74,11 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 			return
 		}
 		if r.PostFormValue("redirect_uri") != cs.Redirect {
-			oauthError(w, http.StatusBadRequest, "invalid_grant")
+			// Cognito's answer to a redirect_uri that is not the authorize one.
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": "unauthorized_client", "error_description": "invalid_redirect"})
 			return
 		}
 		if !pkceOK(cs.Challenge, r.PostFormValue("code_verifier")) {
