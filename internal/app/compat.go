@@ -79,19 +79,22 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   applied: a changed email is unverified at once and gets a code.
 - USER_AUTH (choice-based sign-in), CUSTOM_AUTH, devices and Lambda triggers are not built.
 
-### The OAuth endpoints on a domain (issue 6, in progress)
+### The hosted pages and OAuth endpoints on a domain
 
 - Served on prefix domains (HTTP by Host on the API listener, and HTTPS on the edge) and custom
   domains (HTTPS): ` + "`/oauth2/authorize`" + ` (code and implicit, PKCE S256 only, state, nonce,
-  scopes filtered to the client's), ` + "`/login`" + ` (CSRF-protected form, generic errors),
-  ` + "`/oauth2/token`" + ` (authorization_code with PKCE and redirect_uri checks, single-use codes valid
-  5 minutes; refresh_token; client_credentials with resource-server scopes; client_secret_basic and
-  client_secret_post), ` + "`/oauth2/userInfo`" + ` (needs the openid scope), ` + "`/oauth2/revoke`" + `, ` + "`/logout`" + `.
-- The session cookie lasts one hour. Sign-up, confirmation, forgotten-password, new-password and
-  MFA pages, UI customisation and browser tests are not built yet: a user who needs such a step
-  is told to sign in through the API.
+  scopes filtered to the client's), ` + "`/login`" + ` with its steps (new password, TOTP, SMS/email
+  code, factor choice, authenticator set-up), ` + "`/signup`" + `, ` + "`/confirm`" + `, ` + "`/confirmUser`" + `,
+  ` + "`/resendcode`" + `, ` + "`/forgotPassword`" + `, ` + "`/confirmForgotPassword`" + `, ` + "`/oauth2/token`" + `
+  (authorization_code with PKCE, single-use codes valid 5 minutes; refresh_token keeping the
+  granted scopes; client_credentials with resource-server scopes; client_secret_basic and
+  client_secret_post), ` + "`/oauth2/userInfo`" + ` (needs openid), ` + "`/oauth2/revoke`" + `, ` + "`/logout`" + `.
+- Pages are server-rendered without JavaScript; every form carries a double-submit CSRF token;
+  the session cookie lasts one hour; a pending multi-step sign-in lasts AuthSessionValidity.
 - Discovery advertises the domain's endpoints (the custom domain's when the pool has both), with
   the edge's port when it is not 443.
+- Not yet: federation (identity_provider other than COGNITO), managed login branding (v2 styles);
+  UI customisation is in progress.
 
 ### Certificates (ACM)
 
