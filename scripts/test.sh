@@ -27,6 +27,9 @@ need npm "npm installs the JavaScript test clients"
 echo "== node packages (test/node)"
 ./scripts/node-deps.sh
 
+echo "== browser (Debian's chromium, for internal/app/browser_test.go)"
+./scripts/browser-deps.sh
+
 echo "== go vet"
 go vet ./...
 

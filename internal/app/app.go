@@ -29,6 +29,7 @@ import (
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/uicustom"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 )
@@ -132,8 +133,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
 	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer})
-	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth)
-	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log})
+	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
+	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
+	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
 	a.acm = newACMService(a.certs)
 	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
 
@@ -167,6 +169,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /_gognito/outbox", loopbackOnly(outboxHandler(st), cfg.OutboxPublic))
+	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
 	mux.Handle("/", front)

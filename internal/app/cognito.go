@@ -4,6 +4,7 @@ import (
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/domains"
+	"github.com/gognito/gognito/internal/uicustom"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -12,7 +13,7 @@ import (
 // newCognitoService registers the cognito-idp operations gognito implements
 // on the generated operation table; the rest answer with a well-formed
 // UnsupportedOperationException that names them.
-func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users.Service, auth *authflow.Service) *api.Service {
+func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users.Service, auth *authflow.Service, ui *uicustom.Service) *api.Service {
 	s := api.NewService("cognito-idp", cip.TargetPrefix, cip.Shapes, cip.Operations)
 
 	api.Handle(s, "CreateUserPool", pools.CreateUserPool)
@@ -45,6 +46,11 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "UpdateUserPoolDomain", doms.UpdateUserPoolDomain).SkipPattern(anyDomain).
 		Notes("A new certificate is served within a second; UPDATING until the edge serves it.")
 	api.Handle(s, "DeleteUserPoolDomain", doms.DeleteUserPoolDomain).SkipPattern(anyDomain)
+
+	// Hosted UI (classic) branding.
+	api.Handle(s, "SetUICustomization", ui.SetUICustomization).
+		Notes("Cognito's class names and per-class properties only; a PNG or JPEG logo of up to 100 KB, served at ImageUrl on the API listener. Neither CSS nor ImageFile removes the setting.")
+	api.Handle(s, "GetUICustomization", ui.GetUICustomization).Notes("A client without settings of its own gets the pool's (ClientId ALL).")
 
 	// Users.
 	api.Handle(s, "SignUp", us.SignUp).Notes("Lambda triggers are not called yet.")

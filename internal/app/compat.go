@@ -93,8 +93,24 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   the session cookie lasts one hour; a pending multi-step sign-in lasts AuthSessionValidity.
 - Discovery advertises the domain's endpoints (the custom domain's when the pool has both), with
   the edge's port when it is not 443.
-- Not yet: federation (identity_provider other than COGNITO), managed login branding (v2 styles);
-  UI customisation is in progress.
+- Not yet: federation (identity_provider other than COGNITO), managed login branding (v2 styles).
+
+### Hosted UI (classic) branding
+
+- SetUICustomization needs a domain on the pool. ClientId ` + "`ALL`" + ` (or none) is the pool's default; a
+  client with settings of its own never falls back to it; a request with neither CSS nor ImageFile
+  removes the setting (as Terraform's delete does), and the client falls back to ALL again.
+  GetUICustomization answers the settings that apply (ClientId ` + "`ALL`" + ` when they are the pool's),
+  or only UserPoolId and ClientId when none is set.
+- CSS: only Cognito's class names, one per selector (the 13 of the original list and the 5 of the
+  current one), each with the properties Cognito documents for it and those of its CSS template,
+  with values of the documented kinds (colours, px heights, % widths, label font-weight 100-900,
+  border widths 1-100px, solid or none). No at-rules, url(), quotes, escapes, markup or JavaScript.
+  A refused CSS answers InvalidParameterException "Invalid CSS (line N): ...".
+- The logo: PNG or JPEG (magic bytes, and it must decode), at most 100 KB; served at ImageUrl,
+  ` + "`<public URL>/_gognito/ui/<pool>/<client|ALL>/logo.png|jpg`" + `. CSS and logo are set together.
+- CSSVersion is the YYYYMMDDhhmmss of the change, moved on by a second when two changes fall in
+  the same second. The pages embed the CSS re-serialised from its checked rules.
 
 ### Certificates (ACM)
 

@@ -267,8 +267,8 @@ func TestHostedSignUpConfirmSignIn(t *testing.T) {
 	wantPage(t, login, 200, `<a href="/forgotPassword?`, "Forgot your password?")
 
 	signup := b.get(b.link("Sign up"))
-	wantPage(t, signup, 200, `<label for="username">`, `<label for="password">`, `name="email" type="email"`, `name="given_name"`,
-		`<label for="attr-given_name">Given name</label>`, "At least 8 characters", `<a href="/login?`)
+	wantPage(t, signup, 200, `<label for="username" class="label-customizable">`, `<label for="password" class="label-customizable">`, `name="email" type="email"`, `name="given_name"`,
+		`<label for="attr-given_name" class="label-customizable">Given name</label>`, "At least 8 characters", `<a href="/login?`)
 	if !strings.Contains(b.url.RawQuery, "code_challenge=") || !strings.Contains(b.url.RawQuery, "state=s1") {
 		t.Fatalf("the sign-up page lost the authorization query: %s", b.url)
 	}
@@ -361,7 +361,7 @@ func TestHostedForgotPassword(t *testing.T) {
 	verifier := oauth2.GenerateVerifier()
 	b.authorize(verifier, "fp")
 	forgot := b.get(b.link("Forgot your password?"))
-	wantPage(t, forgot, 200, `<label for="username">`, "send you a code")
+	wantPage(t, forgot, 200, `<label for="username" class="label-customizable">`, "send you a code")
 	b.forgeWithoutCSRF(0, url.Values{"username": {"olga"}})
 	if ms := f.ts.outbox(t, f.poolID, "olga"); len(ms) != 0 {
 		t.Fatalf("a forged form sent %d messages", len(ms))
@@ -463,7 +463,7 @@ func TestHostedNewPasswordRequired(t *testing.T) {
 	b.authorize(verifier, "np")
 	a := b.submit(0, url.Values{"username": {"nina"}, "password": {"Temp-Passw0rd"}})
 	step := b.follow(a, "/login")
-	wantPage(t, step, 200, "Change your password", `name="step" value="NEW_PASSWORD_REQUIRED"`, `<label for="confirm_password">`, `name="name"`, `<label for="attr-name">Name</label>`)
+	wantPage(t, step, 200, "Change your password", `name="step" value="NEW_PASSWORD_REQUIRED"`, `<label for="confirm_password" class="label-customizable">`, `name="name"`, `<label for="attr-name" class="label-customizable">Name</label>`)
 	if b.cookie("cognito") != nil {
 		t.Fatal("signed in before the new password")
 	}
@@ -482,7 +482,7 @@ func TestHostedNewPasswordRequired(t *testing.T) {
 	// Again from the password; "Sign in as another user" cancels.
 	b.follow(b.submit(0, url.Values{"username": {"nina"}, "password": {"Temp-Passw0rd"}}), "/login")
 	back := b.follow(b.submit(1, nil), "/login")
-	wantPage(t, back, 200, `<label for="password">Password</label>`, "Forgot your password?")
+	wantPage(t, back, 200, `<label for="password" class="label-customizable">Password</label>`, "Forgot your password?")
 	b.follow(b.submit(0, url.Values{"username": {"nina"}, "password": {"Temp-Passw0rd"}}), "/login")
 	claims := b.signedIn(b.submit(0, url.Values{"password": {"N3w-Passw0rd"}, "confirm_password": {"N3w-Passw0rd"}, "name": {"Nina"}}), verifier, "np")
 	if claims["cognito:username"] != "nina" || claims["name"] != "Nina" {
@@ -520,7 +520,7 @@ func TestHostedTOTP(t *testing.T) {
 	b.authorize(verifier, "mfa")
 	wantPageError(t, b.submit(0, url.Values{"username": {"tina"}, "password": {"Wrong-Passw0rd"}}), "Incorrect username or password.")
 	step := b.follow(b.submit(0, url.Values{"username": {"tina"}, "password": {"Passw0rd!"}}), "/login")
-	wantPage(t, step, 200, "Enter your authentication code", `name="step" value="SOFTWARE_TOKEN_MFA"`, `<label for="code">`, `autocomplete="one-time-code"`)
+	wantPage(t, step, 200, "Enter your authentication code", `name="step" value="SOFTWARE_TOKEN_MFA"`, `<label for="code" class="label-customizable">`, `autocomplete="one-time-code"`)
 	if b.cookie("cognito") != nil {
 		t.Fatal("signed in before the second factor")
 	}
@@ -534,7 +534,7 @@ func TestHostedTOTP(t *testing.T) {
 	}
 	a := b.submit(0, url.Values{"code": {totp(t, secret, time.Now().Add(30*time.Second))}})
 	wantPageError(t, a, "Password attempts exceeded")
-	wantPage(t, a, 400, `<label for="password">Password</label>`, `value="tina"`)
+	wantPage(t, a, 400, `<label for="password" class="label-customizable">Password</label>`, `value="tina"`)
 	if b.cookie("cognito-fl") != nil || b.cookie("cognito") != nil {
 		t.Fatal("the sign-in goes on while the user is locked")
 	}
@@ -619,7 +619,7 @@ func TestHostedConfirmUserLink(t *testing.T) {
 	verifier := oauth2.GenerateVerifier()
 	login := b.follow(b.get(b.f.base+"/oauth2/authorize?"+url.Values{"client_id": {*f.client.ClientId}, "response_type": {"code"}, "redirect_uri": {callback},
 		"code_challenge": {oauth2.S256ChallengeFromVerifier(verifier)}, "code_challenge_method": {"S256"}, "state": {"l"}, "nonce": {"n-l"}}.Encode()), "/login")
-	wantPage(t, login, 200, `<label for="username">`)
+	wantPage(t, login, 200, `<label for="username" class="label-customizable">`)
 	b.signedIn(b.submit(0, url.Values{"username": {"lena"}, "password": {"Passw0rd!"}}), verifier, "l")
 	if a := b.get("/confirmUser?client_id=nosuchclient&user_name=lena&confirmation_code=1"); a.status != 400 {
 		t.Fatalf("unknown client: %d", a.status)

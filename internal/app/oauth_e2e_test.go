@@ -95,7 +95,7 @@ func signInWithBrowser(t *testing.T, hc *http.Client, authURL, username, passwor
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	m := csrfRE.FindSubmatch(page)
-	if resp.StatusCode != 200 || m == nil || !strings.Contains(string(page), `<label for="username">`) {
+	if resp.StatusCode != 200 || m == nil || !strings.Contains(string(page), `<label for="username" class="label-customizable">`) {
 		t.Fatalf("sign-in page %d: %s", resp.StatusCode, page)
 	}
 	resp, err = hc.PostForm(loc.String(), url.Values{"_csrf": {string(m[1])}, "username": {username}, "password": {password}})

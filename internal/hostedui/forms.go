@@ -2,6 +2,7 @@ package hostedui
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -118,6 +119,13 @@ func (h *Handler) newPage(w http.ResponseWriter, r *http.Request, site Site, ar 
 		p.formActionAllowance = cspSource(ar.redirect)
 		p.UsernameLabel, p.UsernameType = usernameLabel(ar.pool)
 		p.PasswordHint = passwordHint(ar.pool)
+		if h.o.Customization != nil {
+			css, logo, err := h.o.Customization(r.Context(), ar.client.UserPoolId, ar.client.ClientId)
+			if err != nil {
+				h.o.Log.Warn("hosted UI customization", "client", ar.client.ClientId, "error", err)
+			}
+			p.CustomCSS, p.LogoURL, p.imgSource = template.CSS(css), logo, cspSource(logo)
+		}
 	}
 	return p
 }

@@ -33,6 +33,10 @@ type Options struct {
 	Sealer *secrets.Sealer
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Customization gives a client's hosted UI (classic) branding: the
+	// sanitised CSS (safe inside <style>) and the logo's URL, both "" when
+	// nothing is set. gognito passes (*uicustom.Service).CSSFor.
+	Customization func(ctx context.Context, poolID, clientID string) (css, logoURL string, err error)
 }
 
 // Handler serves the pages and endpoints of user pool domains.

@@ -41,14 +41,18 @@ a:hover{color:#0b2d57}
 .secret{font-family:ui-monospace,monospace;font-size:1.05rem;word-break:break-all;background:#f4f5f7;padding:.5rem;border-radius:.25rem}
 .links{margin-top:1.5rem;padding-top:1rem;border-top:1px solid #d0d0d0}
 .links p{margin:.5rem 0}
+.banner-customizable{text-align:center}
+.logo-customizable{max-width:100%}
 </style>
+{{if .CustomCSS}}<style id="ui-customization">{{.CustomCSS}}</style>{{end}}
 </head>
-<body><main>
+<body><main class="background-customizable">
+<div class="banner-customizable">{{if .LogoURL}}<img class="logo-customizable" src="{{.LogoURL}}" alt="{{if .ClientName}}{{.ClientName}}{{else}}Logo{{end}}">{{end}}</div>
 {{if .ClientName}}<p class="hint">{{.ClientName}}</p>{{end}}
-<h1>{{.Title}}</h1>
-{{if .Error}}<p class="error" role="alert" id="error">{{.Error}}</p>{{end}}
+<h1 class="textDescription-customizable">{{.Title}}</h1>
+{{if .Error}}<p class="error errorMessage-customizable" role="alert" id="error">{{.Error}}</p>{{end}}
 {{if .Notice}}<p class="notice" role="status" id="notice">{{.Notice}}</p>{{end}}
-{{if .Intro}}<p id="intro">{{.Intro}}</p>{{end}}
+{{if .Intro}}<p id="intro" class="textDescription-customizable">{{.Intro}}</p>{{end}}
 {{block "content" .}}{{end}}
 {{if .Links}}<nav class="links" aria-label="Other options">{{range .Links}}<p>{{if .Prefix}}{{.Prefix}} {{end}}<a href="{{.Href}}">{{.Text}}</a></p>{{end}}</nav>{{end}}
 </main></body>
@@ -62,18 +66,18 @@ var partials = `{{define "cancel"}}<form method="post" action="{{.Action}}">
 </form>{{end}}
 {{define "csrf"}}<input type="hidden" name="_csrf" value="{{.CSRF}}">{{end}}
 {{define "described"}}{{if .Error}} aria-describedby="error"{{end}}{{end}}
-{{define "username"}}<label for="username">{{.UsernameLabel}}</label>
-<input id="username" name="username" type="{{.UsernameType}}" autocomplete="username" autocapitalize="none" spellcheck="false" required value="{{.Username}}"{{template "described" .}}>{{end}}
-{{define "fields"}}{{range .Fields}}<label for="{{.ID}}">{{.Label}}{{if not .Required}} (optional){{end}}</label>
-<input id="{{.ID}}" name="{{.Name}}" type="{{.Type}}"{{if .Autocomplete}} autocomplete="{{.Autocomplete}}"{{end}}{{if .Required}} required{{end}} value="{{.Value}}"{{if .Hint}} aria-describedby="{{.ID}}-hint"{{end}}>
+{{define "username"}}<label for="username" class="label-customizable">{{.UsernameLabel}}</label>
+<input class="inputField-customizable" id="username" name="username" type="{{.UsernameType}}" autocomplete="username" autocapitalize="none" spellcheck="false" required value="{{.Username}}"{{template "described" .}}>{{end}}
+{{define "fields"}}{{range .Fields}}<label for="{{.ID}}" class="label-customizable">{{.Label}}{{if not .Required}} (optional){{end}}</label>
+<input class="inputField-customizable" id="{{.ID}}" name="{{.Name}}" type="{{.Type}}"{{if .Autocomplete}} autocomplete="{{.Autocomplete}}"{{end}}{{if .Required}} required{{end}} value="{{.Value}}"{{if .Hint}} aria-describedby="{{.ID}}-hint"{{end}}>
 {{if .Hint}}<p class="hint" id="{{.ID}}-hint">{{.Hint}}</p>{{end}}{{end}}{{end}}
-{{define "newpassword"}}<label for="password">{{.PasswordLabel}}</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint{{if .Error}} error{{end}}">
+{{define "newpassword"}}<label for="password" class="label-customizable">{{.PasswordLabel}}</label>
+<input class="inputField-customizable" id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint{{if .Error}} error{{end}}">
 <p class="hint" id="password-hint">{{.PasswordHint}}</p>{{end}}
-{{define "confirmpassword"}}<label for="confirm_password">Confirm new password</label>
-<input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required>{{end}}
-{{define "code"}}<label for="code">{{if .CodeLabel}}{{.CodeLabel}}{{else}}Code{{end}}</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="16" required{{template "described" .}}>{{end}}`
+{{define "confirmpassword"}}<label for="confirm_password" class="label-customizable">Confirm new password</label>
+<input class="inputField-customizable" id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required>{{end}}
+{{define "code"}}<label for="code" class="label-customizable">{{if .CodeLabel}}{{.CodeLabel}}{{else}}Code{{end}}</label>
+<input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="16" required{{template "described" .}}>{{end}}`
 
 func pageTemplate(name, content string) *template.Template {
 	return template.Must(template.Must(template.Must(template.New(name).Parse(base)).Parse(partials)).Parse(content))
@@ -84,9 +88,9 @@ var (
 <form method="post" action="{{.Action}}" novalidate>
 {{template "csrf" .}}
 {{template "username" .}}
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required{{template "described" .}}>
-<button type="submit" name="signInSubmitButton">Sign in</button>
+<label for="password" class="label-customizable">Password</label>
+<input class="inputField-customizable" id="password" name="password" type="password" autocomplete="current-password" required{{template "described" .}}>
+<button type="submit" class="submitButton-customizable" name="signInSubmitButton">Sign in</button>
 </form>
 {{end}}`)
 
@@ -96,7 +100,7 @@ var (
 {{template "username" .}}
 {{template "fields" .}}
 {{template "newpassword" .}}
-<button type="submit" name="signUpButton">Sign up</button>
+<button type="submit" class="submitButton-customizable" name="signUpButton">Sign up</button>
 </form>
 {{end}}`)
 
@@ -105,7 +109,7 @@ var (
 {{template "csrf" .}}
 {{template "username" .}}
 {{template "code" .}}
-<button type="submit" name="confirm">Confirm account</button>
+<button type="submit" class="submitButton-customizable" name="confirm">Confirm account</button>
 </form>
 {{if .SecondAction}}<form method="post" action="{{.SecondAction}}">
 {{template "csrf" .}}<input type="hidden" name="username" value="{{.Username}}">
@@ -117,7 +121,7 @@ var (
 <form method="post" action="{{.Action}}" novalidate>
 {{template "csrf" .}}
 {{template "username" .}}
-<button type="submit" name="reset_my_password">Reset my password</button>
+<button type="submit" class="submitButton-customizable" name="reset_my_password">Reset my password</button>
 </form>
 {{end}}`)
 
@@ -128,7 +132,7 @@ var (
 {{template "code" .}}
 {{template "newpassword" .}}
 {{template "confirmpassword" .}}
-<button type="submit" name="reset_password">Change password</button>
+<button type="submit" class="submitButton-customizable" name="reset_password">Change password</button>
 </form>
 {{if .SecondAction}}<form method="post" action="{{.SecondAction}}">
 {{template "csrf" .}}<input type="hidden" name="username" value="{{.Username}}">
@@ -142,7 +146,7 @@ var (
 {{template "newpassword" .}}
 {{template "confirmpassword" .}}
 {{template "fields" .}}
-<button type="submit" name="change_password">Change password and sign in</button>
+<button type="submit" class="submitButton-customizable" name="change_password">Change password and sign in</button>
 </form>
 {{template "cancel" .}}
 {{end}}`)
@@ -151,7 +155,7 @@ var (
 <form method="post" action="{{.Action}}" novalidate>
 {{template "csrf" .}}<input type="hidden" name="step" value="{{.Step}}">
 {{template "code" .}}
-<button type="submit" name="verify">Sign in</button>
+<button type="submit" class="submitButton-customizable" name="verify">Sign in</button>
 </form>
 {{template "cancel" .}}
 {{end}}`)
@@ -162,7 +166,7 @@ var (
 <fieldset{{template "described" .}}><legend>How do you want to receive your sign-in code?</legend>
 {{range $i, $c := .Choices}}<label class="choice"><input type="radio" name="mfa" value="{{$c.Value}}"{{if eq $i 0}} checked{{end}}> {{$c.Label}}</label>
 {{end}}</fieldset>
-<button type="submit" name="choose">Continue</button>
+<button type="submit" class="submitButton-customizable" name="choose">Continue</button>
 </form>
 {{template "cancel" .}}
 {{end}}`)
@@ -177,7 +181,7 @@ var (
 <form method="post" action="{{.Action}}" novalidate>
 {{template "csrf" .}}<input type="hidden" name="step" value="{{.Step}}">
 {{template "code" .}}
-<button type="submit" name="verify">Turn on and sign in</button>
+<button type="submit" class="submitButton-customizable" name="verify">Turn on and sign in</button>
 </form>
 {{template "cancel" .}}
 {{end}}`)
@@ -208,6 +212,11 @@ type page struct {
 	SecondAction        string // the form of a secondary button (send a new code)
 	Code                string // error pages
 	formActionAllowance string // an origin the forms may end up redirecting to
+
+	// The client's hosted UI (classic) branding, from uicustom.
+	CustomCSS template.CSS // sanitised: safe inside <style>
+	LogoURL   string
+	imgSource string // the logo's origin, for the CSP's img-src
 }
 
 type field struct {
@@ -252,6 +261,9 @@ func cspSource(redirect string) string {
 
 func (h *Handler) render(w http.ResponseWriter, status int, t *template.Template, p page) {
 	setPageHeaders(w, p.formActionAllowance)
+	if p.imgSource != "" {
+		w.Header().Set("Content-Security-Policy", w.Header().Get("Content-Security-Policy")+"; img-src "+p.imgSource)
+	}
 	w.WriteHeader(status)
 	if err := t.Execute(w, p); err != nil {
 		h.o.Log.Error("hosted UI template", "template", t.Name(), "error", err)

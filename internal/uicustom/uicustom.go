@@ -1,0 +1,329 @@
+package uicustom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/wire"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
+
+// All is the ClientId of a pool's default settings.
+const All = "ALL"
+
+// MaxImageBytes is the largest logo Cognito takes: 100 KB, before Base64.
+const MaxImageBytes = 100 << 10
+
+// ImagePath is where the API listener serves the logos:
+// ImagePath + <poolId>/<clientId|ALL>/logo.<png|jpg>.
+const ImagePath = "/_gognito/ui/"
+
+// versionLayout is the form of CSSVersion, as Cognito's: a UTC time stamp.
+const versionLayout = "20060102150405"
+
+// Options configure the service.
+type Options struct {
+	// BaseURL is where clients reach the API listener, without a trailing
+	// slash (ImageUrl is built on it when a request is answered).
+	BaseURL func() string
+	Now     func() time.Time
+}
+
+// Service implements SetUICustomization and GetUICustomization, and gives
+// the hosted pages their customisation.
+type Service struct {
+	st store.Store
+	o  Options
+	mu sync.Mutex // serialises the read-modify-write of a setting
+}
+
+// New builds the service.
+func New(st store.Store, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.BaseURL == nil {
+		o.BaseURL = func() string { return "" }
+	}
+	return &Service{st: st, o: o}
+}
+
+// record is what the store keeps under ui/<poolId>/<clientId|ALL>.
+type record struct {
+	// Set is false once the settings were removed (a request with neither
+	// CSS nor image); Version is kept so that the next one is newer.
+	Set      bool      `json:"set"`
+	CSS      string    `json:"css,omitempty"`
+	Image    []byte    `json:"image,omitempty"`
+	ImageExt string    `json:"imageExt,omitempty"` // png or jpg
+	Version  string    `json:"version,omitempty"`
+	Created  time.Time `json:"created,omitzero"`
+	Modified time.Time `json:"modified,omitzero"`
+}
+
+func key(poolID, clientID string) string { return "ui/" + poolID + "/" + clientID }
+
+func (s *Service) load(ctx context.Context, poolID, clientID string) (record, error) {
+	var r record
+	b, err := s.st.GetValue(ctx, key(poolID, clientID))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && len(b) == 0) {
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("uicustom: decoding %s: %w", key(poolID, clientID), err)
+	}
+	return r, nil
+}
+
+func (s *Service) save(ctx context.Context, poolID, clientID string, r record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.st.SetValue(ctx, key(poolID, clientID), b)
+}
+
+func (s *Service) checkPool(ctx context.Context, poolID string) error {
+	_, err := s.st.GetUserPool(ctx, poolID)
+	if errors.Is(err, store.ErrNotFound) {
+		return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", poolID)
+	}
+	return err
+}
+
+func (s *Service) checkClient(ctx context.Context, poolID, clientID string) error {
+	if clientID == All {
+		return nil
+	}
+	c, err := s.st.GetAppClient(ctx, clientID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.PoolID != poolID) {
+		return awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", clientID)
+	}
+	return err
+}
+
+// imageExt checks a logo: a PNG or a JPEG (by its magic bytes, and one that
+// decodes) of at most MaxImageBytes. It returns the file extension.
+func imageExt(b []byte) (string, error) {
+	if len(b) > MaxImageBytes {
+		return "", awserr.Newf(awserr.InvalidParameter,
+			"The image file is %d bytes; the logo must be a PNG or JPEG file of at most 100 KB (%d bytes).", len(b), MaxImageBytes)
+	}
+	switch {
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		if _, err := png.DecodeConfig(bytes.NewReader(b)); err != nil {
+			return "", awserr.New(awserr.InvalidParameter, "The image file is not a valid PNG image.")
+		}
+		return "png", nil
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		if _, err := jpeg.DecodeConfig(bytes.NewReader(b)); err != nil {
+			return "", awserr.New(awserr.InvalidParameter, "The image file is not a valid JPEG image.")
+		}
+		return "jpg", nil
+	}
+	return "", awserr.New(awserr.InvalidParameter, "The image file must be a PNG or JPEG image (PNG, JPG or JPEG file).")
+}
+
+func contentType(ext string) string {
+	if ext == "png" {
+		return "image/png"
+	}
+	return "image/jpeg"
+}
+
+// nextVersion is a CSSVersion newer than prev: now's stamp, or prev plus a
+// second when now's is not newer (two changes in one second).
+func nextVersion(prev string, now time.Time) string {
+	v := now.UTC().Format(versionLayout)
+	if prev != "" && v <= prev {
+		if t, err := time.Parse(versionLayout, prev); err == nil {
+			v = t.Add(time.Second).Format(versionLayout)
+		}
+	}
+	return v
+}
+
+func (s *Service) imageURL(poolID, clientID, ext string) string {
+	return strings.TrimSuffix(s.o.BaseURL(), "/") + ImagePath + url.PathEscape(poolID) + "/" + url.PathEscape(clientID) + "/logo." + ext
+}
+
+// view is the wire form of a setting owned by clientID.
+func (s *Service) view(poolID, clientID string, r record) *cip.UICustomizationType {
+	out := &cip.UICustomizationType{UserPoolId: poolID, ClientId: clientID}
+	if !r.Set {
+		return out
+	}
+	out.CSS, out.CSSVersion = r.CSS, r.Version
+	out.CreationDate, out.LastModifiedDate = wire.NewTime(r.Created), wire.NewTime(r.Modified)
+	if len(r.Image) > 0 {
+		out.ImageUrl = s.imageURL(poolID, clientID, r.ImageExt)
+	}
+	return out
+}
+
+// SetUICustomization sets (or, with neither CSS nor image, removes) the
+// settings of an app client, or the pool's default with ClientId ALL.
+func (s *Service) SetUICustomization(ctx context.Context, in *cip.SetUICustomizationRequest) (*cip.SetUICustomizationResponse, error) {
+	clientID := in.ClientId
+	if clientID == "" {
+		clientID = All
+	}
+	if err := s.checkPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	doms, err := s.st.ListDomainsByPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if len(doms) == 0 {
+		return nil, awserr.New(awserr.InvalidParameter, "A domain must be associated with this user pool.")
+	}
+	if err := s.checkClient(ctx, in.UserPoolId, clientID); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.CSS) != "" {
+		if _, err := ParseCSS(in.CSS); err != nil {
+			return nil, awserr.New(awserr.InvalidParameter, err.Error())
+		}
+	}
+	var ext string
+	if len(in.ImageFile) > 0 {
+		if ext, err = imageExt(in.ImageFile); err != nil {
+			return nil, err
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prev, err := s.load(ctx, in.UserPoolId, clientID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.o.Now().UTC().Truncate(time.Millisecond)
+	rec := record{Version: nextVersion(prev.Version, now)}
+	if strings.TrimSpace(in.CSS) != "" || ext != "" {
+		rec.Set, rec.CSS, rec.Modified, rec.Created = true, in.CSS, now, now
+		if prev.Set {
+			rec.Created = prev.Created
+		}
+		if ext != "" {
+			rec.Image, rec.ImageExt = in.ImageFile, ext
+		}
+	}
+	if err := s.save(ctx, in.UserPoolId, clientID, rec); err != nil {
+		return nil, err
+	}
+	return &cip.SetUICustomizationResponse{UICustomization: s.view(in.UserPoolId, clientID, rec)}, nil
+}
+
+// effective is the setting that applies to a client: its own, else the
+// pool's default. owner is the ClientId that owns it.
+func (s *Service) effective(ctx context.Context, poolID, clientID string) (rec record, owner string, err error) {
+	if clientID != All {
+		if rec, err = s.load(ctx, poolID, clientID); err != nil || rec.Set {
+			return rec, clientID, err
+		}
+	}
+	rec, err = s.load(ctx, poolID, All)
+	return rec, All, err
+}
+
+// GetUICustomization returns the settings that apply to a client (its own,
+// else the pool's default) or the pool's default; with none, a
+// UICustomization naming only the pool and the client.
+func (s *Service) GetUICustomization(ctx context.Context, in *cip.GetUICustomizationRequest) (*cip.GetUICustomizationResponse, error) {
+	clientID := in.ClientId
+	if clientID == "" {
+		clientID = All
+	}
+	if err := s.checkPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	if err := s.checkClient(ctx, in.UserPoolId, clientID); err != nil {
+		return nil, err
+	}
+	rec, owner, err := s.effective(ctx, in.UserPoolId, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if !rec.Set {
+		owner = clientID
+	}
+	return &cip.GetUICustomizationResponse{UICustomization: s.view(in.UserPoolId, owner, rec)}, nil
+}
+
+// CSSFor is the customisation of the hosted pages of a client (its own
+// settings, else the pool's default): the sanitised CSS, ready to be put in
+// a <style> element as it is (it cannot contain '<'), and the URL of the
+// logo. Both are empty when nothing is set. A stored CSS that no longer
+// passes the checks is left out rather than failing the page; err is only
+// for the store.
+func (s *Service) CSSFor(ctx context.Context, poolID, clientID string) (css string, logoURL string, err error) {
+	if clientID == "" {
+		clientID = All
+	}
+	rec, owner, err := s.effective(ctx, poolID, clientID)
+	if err != nil || !rec.Set {
+		return "", "", err
+	}
+	if strings.TrimSpace(rec.CSS) != "" {
+		if clean, err := SanitizeCSS(rec.CSS); err == nil {
+			css = clean
+		}
+	}
+	if len(rec.Image) > 0 {
+		logoURL = s.imageURL(poolID, owner, rec.ImageExt)
+	}
+	return css, logoURL, nil
+}
+
+// ImageHandler serves the logos at ImagePath<poolId>/<clientId|ALL>/logo.<ext>
+// (GET and HEAD). Register it on the API listener for ImagePath.
+func (s *Service) ImageHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		rest, ok := strings.CutPrefix(r.URL.Path, ImagePath)
+		parts := strings.Split(rest, "/")
+		if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || !strings.HasPrefix(parts[2], "logo.") {
+			http.NotFound(w, r)
+			return
+		}
+		poolID, clientID, ext := parts[0], parts[1], strings.TrimPrefix(parts[2], "logo.")
+		rec, err := s.load(r.Context(), poolID, clientID)
+		if err != nil {
+			http.Error(w, "logo unavailable", http.StatusInternalServerError)
+			return
+		}
+		if !rec.Set || len(rec.Image) == 0 || rec.ImageExt != ext {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", contentType(rec.ImageExt))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		h.Set("Content-Security-Policy", "default-src 'none'")
+		h.Set("ETag", `"`+rec.Version+`"`)
+		http.ServeContent(w, r, "", rec.Modified, bytes.NewReader(rec.Image))
+	})
+}
