@@ -245,7 +245,8 @@ func loopbackOnly(h http.Handler, public bool) http.Handler {
 // serveDomain serves a request on a user pool domain: the OAuth endpoints
 // and hosted pages, else the domain's page.
 func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Site, secure bool) {
-	if a.hosted.ServeSite(w, r, hostedui.Site{PoolID: site.PoolID, Secure: secure}) {
+	hs := hostedui.Site{PoolID: site.PoolID, Secure: secure, ManagedLoginVersion: a.domains.ManagedLoginVersion(r.Context(), site.Name)}
+	if a.hosted.ServeSite(w, r, hs) {
 		return
 	}
 	a.sitePage(w, r, site)

@@ -560,3 +560,17 @@ func randomRequestID() string {
 	_, _ = io.ReadFull(randReader, b[:])
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// ManagedLoginVersion is the managed login version of the domain served at
+// a host name (1 when unknown).
+func (s *Service) ManagedLoginVersion(ctx context.Context, host string) int32 {
+	d, err := s.store.GetDomain(ctx, s.keyForHost(host))
+	if err != nil {
+		return 1
+	}
+	x, err := decode(d)
+	if err != nil || x.ManagedLoginVersion == 0 {
+		return 1
+	}
+	return x.ManagedLoginVersion
+}

@@ -119,7 +119,8 @@ func (h *Handler) newPage(w http.ResponseWriter, r *http.Request, site Site, ar 
 		p.formActionAllowance = cspSource(ar.redirect)
 		p.UsernameLabel, p.UsernameType = usernameLabel(ar.pool)
 		p.PasswordHint = passwordHint(ar.pool)
-		if h.o.Customization != nil {
+		p.ManagedLogin = site.ManagedLoginVersion == 2
+		if h.o.Customization != nil && !p.ManagedLogin {
 			css, logo, err := h.o.Customization(r.Context(), ar.client.UserPoolId, ar.client.ClientId)
 			if err != nil {
 				h.o.Log.Warn("hosted UI customization", "client", ar.client.ClientId, "error", err)

@@ -70,6 +70,10 @@ const (
 type Site struct {
 	PoolID string
 	Secure bool // served over HTTPS
+	// ManagedLoginVersion is the domain's: 1, the classic hosted UI (with
+	// SetUICustomization's branding), or 2, managed login (its own look;
+	// classic branding does not apply).
+	ManagedLoginVersion int32
 }
 
 // ServeSite serves one request on a user pool domain.

@@ -17,6 +17,11 @@ var base = `<!doctype html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{if .Error}}Error: {{end}}{{block "title" .}}{{.Title}}{{end}}</title>
 <style>
+.managed-login{background:linear-gradient(160deg,#eef2fb,#f7f7fa)}
+.managed-login main{max-width:28rem;border-radius:1rem;box-shadow:0 8px 28px rgba(20,30,60,.14);padding:2.5rem}
+.managed-login h1{font-size:1.6rem;font-weight:700;letter-spacing:-.01em}
+.managed-login input{border-radius:.5rem}
+.managed-login button[type=submit]{border-radius:2rem;background:#0b5394}
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1a1a1a;margin:0;line-height:1.5}
 main{max-width:26rem;margin:4rem auto;padding:2rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}
@@ -46,7 +51,7 @@ a:hover{color:#0b2d57}
 </style>
 {{if .CustomCSS}}<style id="ui-customization">{{.CustomCSS}}</style>{{end}}
 </head>
-<body><main class="background-customizable">
+<body class="{{if .ManagedLogin}}managed-login{{else}}hosted-ui{{end}}"><main class="background-customizable">
 <div class="banner-customizable">{{if .LogoURL}}<img class="logo-customizable" src="{{.LogoURL}}" alt="{{if .ClientName}}{{.ClientName}}{{else}}Logo{{end}}">{{end}}</div>
 {{if .ClientName}}<p class="hint">{{.ClientName}}</p>{{end}}
 <h1 class="textDescription-customizable">{{.Title}}</h1>
@@ -212,6 +217,9 @@ type page struct {
 	SecondAction        string // the form of a secondary button (send a new code)
 	Code                string // error pages
 	formActionAllowance string // an origin the forms may end up redirecting to
+
+	// ManagedLogin selects managed login's look (ManagedLoginVersion 2).
+	ManagedLogin bool
 
 	// The client's hosted UI (classic) branding, from uicustom.
 	CustomCSS template.CSS // sanitised: safe inside <style>
