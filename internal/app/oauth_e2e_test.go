@@ -292,6 +292,14 @@ func TestOAuthErrors(t *testing.T) {
 		t.Fatalf("only a scope the client may not have: %s", e)
 	}
 
+	// A client whose SupportedIdentityProviders lack COGNITO offers no sign-in page.
+	noCognito := must[*cognito.CreateUserPoolClientOutput](t)(f.c.CreateUserPoolClient(context.Background(), &cognito.CreateUserPoolClientInput{UserPoolId: &f.poolID,
+		ClientName: aws.String("no-idp"), AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid"}, CallbackURLs: []string{callback}})).UserPoolClient
+	if r := get(q("client_id", *noCognito.ClientId, "response_type", "code", "redirect_uri", callback)); r.StatusCode != 400 || r.Header.Get("Location") != "" {
+		t.Fatalf("client without COGNITO: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+
 	// A form without its CSRF token is refused.
 	login := get(q("client_id", id, "response_type", "code", "redirect_uri", callback))
 	loc, _ := login.Location()

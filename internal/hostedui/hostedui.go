@@ -242,6 +242,10 @@ func (h *Handler) checkAuthRequest(ctx context.Context, q url.Values, site Site)
 	if idp := q.Get("identity_provider"); idp != "" && idp != "COGNITO" {
 		return ar, &redirectError{"invalid_request", "Unsupported identity provider"}
 	}
+	if !slices.Contains(c.SupportedIdentityProviders, "COGNITO") {
+		// The client does not offer the user pool's own sign-in.
+		return nil, &errorPage{"invalid_request", "Login option is not available. Please try another one."}
+	}
 	// Scopes the client may not have are dropped, as Cognito does; none
 	// given means all the client's scopes.
 	if raw := strings.Fields(q.Get("scope")); len(raw) == 0 {
