@@ -55,7 +55,13 @@ const chromiumPath = "/usr/bin/chromium"
 //     relay in front of the edge) and flushes its TLS session cache, so that
 //     the browser makes a full handshake, is shown the new certificate
 //     (checked in the document's security details), and is still signed in
-//     (the second authorization needs no password).
+//     (the second authorization needs no password);
+//  4. the hosted pages' other flows on the prefix domain, each in a fresh
+//     browser context (its own cookies) of the same browser, filling and
+//     submitting the forms up to the relying party's page: sign-up and
+//     confirmation, a forgotten password, a temporary password
+//     (NEW_PASSWORD_REQUIRED), a TOTP second factor, and sign-out
+//     (browserFlows, in browser_flows_test.go).
 //
 // How Chromium trusts the edge: Chromium on Linux does not read the
 // system's CA bundle; it verifies against its NSS database in
@@ -71,8 +77,9 @@ const chromiumPath = "/usr/bin/chromium"
 // domain to 127.0.0.1, in that process only.
 //
 // A screenshot of the sign-in page (customised with SetUICustomization,
-// once the pages apply it) is saved to $GOGNITO_ARTIFACTS, by default the
-// test's temporary directory; the test logs the path.
+// once the pages apply it), and one of the last page of each flow, are
+// saved to $GOGNITO_ARTIFACTS, by default the test's temporary directory;
+// the test logs the paths.
 func TestBrowserSignIn(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the browser tests need Debian's Chromium at %s (%v): `make test` installs it (scripts/browser-deps.sh), or run: apt-get install chromium", chromiumPath, err)
@@ -94,8 +101,10 @@ func TestBrowserSignIn(t *testing.T) {
 	_, edgePort, _ := net.SplitHostPort(ts.EdgeAddr)
 
 	// The pool: a prefix domain, and a custom domain with a certificate
-	// from the local CA (RequestCertificate).
-	poolID := *must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("browser")})).UserPool.Id
+	// from the local CA (RequestCertificate). It verifies emails, so that
+	// the sign-up page sends a code.
+	poolID := *must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("browser"),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})).UserPool.Id
 	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String("browser"), UserPoolId: &poolID}))
 	issuedARN := *must[*acm.RequestCertificateOutput](t)(certs.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String(host)})).CertificateArn
 	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: &poolID,
@@ -123,7 +132,7 @@ func TestBrowserSignIn(t *testing.T) {
 	rp := startRelyingParty(t, ts, roots, poolID)
 	client := must[*cognito.CreateUserPoolClientOutput](t)(c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("Browser test app"),
 		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
-		AllowedOAuthScopes: []string{"openid", "email", "profile"}, CallbackURLs: []string{rp.callback}, SupportedIdentityProviders: []string{"COGNITO"},
+		AllowedOAuthScopes: []string{"openid", "email", "profile"}, CallbackURLs: []string{rp.callback}, LogoutURLs: []string{rp.logout}, SupportedIdentityProviders: []string{"COGNITO"},
 		ExplicitAuthFlows: allFlows})).UserPoolClient
 	rp.clientID = *client.ClientId
 	const username, password = "olga", "Passw0rd!"
@@ -198,6 +207,9 @@ func TestBrowserSignIn(t *testing.T) {
 	if rp.exchanges() != 3 {
 		t.Fatalf("%d code exchanges, want 3", rp.exchanges())
 	}
+
+	// 4. The other flows of the pages, on the prefix domain.
+	browserFlows(t, &flowEnv{ts: ts, c: c, poolID: poolID, rp: rp, base: prefixBase, browser: b})
 }
 
 // ---- the browser (Chromium over the DevTools protocol) ----
@@ -206,6 +218,7 @@ type chromiumSession struct {
 	t         *testing.T
 	ctx       context.Context
 	artifacts string
+	name      string // of a flow's session: its failure screenshot is failure-<name>.png
 
 	mu   sync.Mutex
 	docs []string // document requests since resetDocuments
@@ -323,6 +336,9 @@ func (b *chromiumSession) fail(what string, err error) {
 	where, _ := chromedp.Run(ctx, chromedp.Location())
 	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
 	shot := filepath.Join(b.artifacts, "failure.png")
+	if b.name != "" {
+		shot = filepath.Join(b.artifacts, "failure-"+b.name+".png")
+	}
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 		os.WriteFile(shot, png, 0o644)
 	}
@@ -373,16 +389,7 @@ func (b *chromiumSession) signIn(authURL, username, password, screenshot string,
 	b.t.Helper()
 	b.run("the sign-in page", chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.CSS("#username")))
 	b.checkBranding(customised)
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	cancel()
-	if err != nil {
-		b.fail("screenshot", err)
-	}
-	if err := os.WriteFile(screenshot, png, 0o644); err != nil {
-		b.t.Fatal(err)
-	}
-	b.t.Logf("screenshot of the sign-in page: %s", screenshot)
+	b.screenshot("the sign-in page", screenshot)
 	b.run("signing in",
 		chromedp.SendKeys(chromedp.CSS("#username"), username),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
@@ -392,6 +399,21 @@ func (b *chromiumSession) signIn(authURL, username, password, screenshot string,
 	if msg := b.text("body"); !strings.HasPrefix(msg, "signed in as ") {
 		b.t.Fatalf("the relying party says: %s", msg)
 	}
+}
+
+// screenshot saves a screenshot of the whole page (what it shows) to path.
+func (b *chromiumSession) screenshot(what, path string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	cancel()
+	if err != nil {
+		b.fail("screenshot", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot of %s: %s", what, path)
 }
 
 // checkBranding checks, once the pages carry Cognito's class names, that the
@@ -441,12 +463,14 @@ func (b *chromiumSession) checkBranding(customised bool) {
 
 // relyingParty is a web app that signs its users in with the pool: it
 // starts authorizations (PKCE and a nonce), exchanges the code with
-// golang.org/x/oauth2 and verifies the ID token with go-oidc.
+// golang.org/x/oauth2 and verifies the ID token with go-oidc. Its logout
+// page is where the pool's /logout sends the browser back.
 type relyingParty struct {
 	t        *testing.T
 	hc       *http.Client // reaches the domains and the issuer
 	provider *oidc.Provider
 	callback string
+	logout   string // the logout URL (registered as the client's LogoutURLs)
 	clientID string
 
 	mu    sync.Mutex
@@ -469,7 +493,7 @@ func startRelyingParty(t *testing.T, ts *testServer, roots *x509.CertPool, poolI
 	rp.provider = provider
 	srv := httptest.NewServer(http.HandlerFunc(rp.serve)) // on 127.0.0.1
 	t.Cleanup(srv.Close)
-	rp.callback = srv.URL + "/callback"
+	rp.callback, rp.logout = srv.URL+"/callback", srv.URL+"/logout"
 	return rp
 }
 
@@ -500,7 +524,13 @@ func (rp *relyingParty) exchanges() int {
 }
 
 func (rp *relyingParty) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/callback" {
+	switch r.URL.Path {
+	case "/callback":
+	case "/logout":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Relying party</title><p id="rp-logout">signed out</p>`)
+		return
+	default:
 		http.NotFound(w, r)
 		return
 	}
