@@ -217,11 +217,7 @@ func (s *Service) SelfGetUser(ctx context.Context, poolID, username string) (*ci
 
 // SelfUpdateAttributes is UpdateUserAttributes.
 func (s *Service) SelfUpdateAttributes(ctx context.Context, poolID, username string, attrs []cip.AttributeType) ([]cip.CodeDeliveryDetailsType, error) {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +234,7 @@ func (s *Service) SelfUpdateAttributes(ctx context.Context, poolID, username str
 
 // SelfDeleteAttributes is DeleteUserAttributes.
 func (s *Service) SelfDeleteAttributes(ctx context.Context, poolID, username string, names []string) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}
@@ -257,11 +249,7 @@ func (s *Service) SelfDelete(ctx context.Context, poolID, username string) error
 
 // SelfChangePassword is ChangePassword: the previous password must match.
 func (s *Service) SelfChangePassword(ctx context.Context, poolID, username, previous, proposed string) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}
@@ -278,11 +266,7 @@ func (s *Service) SelfChangePassword(ctx context.Context, poolID, username, prev
 
 // SelfAttributeCode is GetUserAttributeVerificationCode.
 func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr string) (*cip.CodeDeliveryDetailsType, error) {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return nil, err
 	}
@@ -315,11 +299,7 @@ func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr 
 
 // SelfVerifyAttribute is VerifyUserAttribute.
 func (s *Service) SelfVerifyAttribute(ctx context.Context, poolID, username, attr, code string) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}

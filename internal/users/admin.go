@@ -94,11 +94,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 
 // AdminGetUser returns a user by username or alias.
 func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest) (*cip.AdminGetUserResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	_, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +107,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest)
 
 // AdminConfirmSignUp confirms an unconfirmed user.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSignUpRequest) (*cip.AdminConfirmSignUpResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +186,7 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, key string, att
 
 // AdminUpdateUserAttributes changes a user's attributes.
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUpdateUserAttributesRequest) (*cip.AdminUpdateUserAttributesResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -239,11 +227,7 @@ func (s *Service) deleteAttributes(ctx context.Context, p *pool, key string, nam
 
 // AdminDeleteUserAttributes removes attributes of a user.
 func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *cip.AdminDeleteUserAttributesRequest) (*cip.AdminDeleteUserAttributesResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -255,11 +239,7 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *cip.AdminDe
 
 // AdminDeleteUser deletes a user.
 func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRequest) (*struct{}, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -272,11 +252,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRe
 }
 
 func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabled bool) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}
@@ -309,11 +285,7 @@ func (s *Service) AdminEnableUser(ctx context.Context, in *cip.AdminEnableUserRe
 // AdminSetUserPassword sets a permanent password (status CONFIRMED) or a
 // temporary one (FORCE_CHANGE_PASSWORD).
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUserPasswordRequest) (*cip.AdminSetUserPasswordResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -341,11 +313,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 // AdminResetUserPassword puts a user in RESET_REQUIRED and sends a reset
 // code to a verified email or phone number.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminResetUserPasswordRequest) (*cip.AdminResetUserPasswordResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -357,11 +325,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminReset
 
 // AdminSetUserSettings sets the legacy MFAOptions of a user.
 func (s *Service) AdminSetUserSettings(ctx context.Context, in *cip.AdminSetUserSettingsRequest) (*cip.AdminSetUserSettingsResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

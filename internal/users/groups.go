@@ -219,11 +219,7 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *cip.AdminRem
 
 // AdminListGroupsForUser lists the groups of a user.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *cip.AdminListGroupsForUserRequest) (*cip.AdminListGroupsForUserResponse, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolve(ctx, p, in.Username)
+	p, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

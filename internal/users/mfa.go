@@ -65,11 +65,7 @@ func (s *Service) openTOTP(u *user, sealed []byte) ([]byte, error) {
 // AssociateTOTP gives the user a new TOTP secret to set up (pending until
 // VerifyTOTPSetup) and returns it in base32.
 func (s *Service) AssociateTOTP(ctx context.Context, poolID, username string) (string, error) {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return "", err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return "", err
 	}
@@ -89,11 +85,7 @@ func (s *Service) AssociateTOTP(ctx context.Context, poolID, username string) (s
 // VerifyTOTPSetup checks a code from the pending secret and makes it the
 // user's TOTP secret. enable also turns TOTP MFA on (MFA_SETUP does).
 func (s *Service) VerifyTOTPSetup(ctx context.Context, poolID, username, code string, enable bool) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}
@@ -234,11 +226,7 @@ func (s *Service) CheckMFACode(ctx context.Context, poolID, key, code string) er
 
 // SetMFAPreference applies SetUserMFAPreference / AdminSetUserMFAPreference.
 func (s *Service) SetMFAPreference(ctx context.Context, poolID, username string, sms *cip.SMSMfaSettingsType, totp *cip.SoftwareTokenMfaSettingsType, email *cip.EmailMfaSettingsType) error {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return err
 	}

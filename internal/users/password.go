@@ -137,11 +137,7 @@ func constantTimeEqual(a, b string) bool {
 // PasswordMatches reports whether password is the current password of the
 // user a request names (username or alias). Authentication flows build on it.
 func (s *Service) PasswordMatches(ctx context.Context, poolID, username, password string) (bool, error) {
-	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return false, err
-	}
-	u, err := s.resolve(ctx, p, username)
+	p, u, err := s.poolUser(ctx, poolID, username)
 	if err != nil {
 		return false, err
 	}

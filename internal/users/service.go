@@ -307,6 +307,19 @@ func (s *Service) resolve(ctx context.Context, p *pool, name string) (*user, err
 	return nil, userNotFound()
 }
 
+// poolUser loads a pool and the user a request names in it.
+func (s *Service) poolUser(ctx context.Context, poolID, username string) (*pool, *user, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.resolve(ctx, p, username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
+}
+
 // save writes a changed user atomically: fn changes the freshly read user.
 func (s *Service) save(ctx context.Context, p *pool, key string, fn func(u *user) error) (*user, error) {
 	var out *user
