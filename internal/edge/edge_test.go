@@ -276,3 +276,40 @@ func TestServeTLS(t *testing.T) {
 	}
 	conn.Close()
 }
+
+// TestResumedSessionsFollowRotation: a client resuming a TLS session after
+// the certificate was replaced gets the new certificate, not the old
+// session's.
+func TestResumedSessionsFollowRotation(t *testing.T) {
+	ca := newTestCA(t)
+	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
+	e := New(src, nil)
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: ca.leaf(t, "auth.example.test")})
+	e.Sync(context.Background())
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Serve(ctx, ln, http.NotFoundHandler(), time.Second) }()
+	defer func() { cancel(); <-done }()
+	cache := tls.NewLRUClientSessionCache(8)
+	dial := func() *tls.ConnectionState {
+		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{ServerName: "auth.example.test", RootCAs: ca.pool, ClientSessionCache: cache, MaxVersion: tls.VersionTLS12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		st := c.ConnectionState()
+		return &st
+	}
+	dial()
+	if !dial().DidResume {
+		t.Fatal("the second connection did not resume: the test proves nothing")
+	}
+	next := ca.leaf(t, "auth.example.test")
+	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: next})
+	e.Refresh(context.Background(), "auth.example.test")
+	st := dial()
+	if st.DidResume || !st.PeerCertificates[0].Equal(next.Leaf) {
+		t.Fatalf("after the rotation: resumed %v, new certificate %v", st.DidResume, st.PeerCertificates[0].Equal(next.Leaf))
+	}
+}

@@ -7,17 +7,40 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 )
 
 // TLSConfig is the edge's TLS configuration: TLS 1.2 at least, HTTP/2 and
 // HTTP/1.1, certificates by SNI.
 func (e *Edge) TLSConfig() *tls.Config {
-	return &tls.Config{
+	cfg := &tls.Config{
 		MinVersion:     tls.VersionTLS12,
 		GetCertificate: e.GetCertificate,
 		NextProtos:     []string{"h2", "http/1.1"},
 	}
+	// Session tickets remember the version of the site they were issued
+	// under; a ticket from before a certificate was replaced is ignored, so
+	// a client resuming a session gets a full handshake with the new
+	// certificate instead of carrying on with the old one.
+	cfg.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
+		if v, ok := e.Serving(cs.ServerName); ok {
+			ss.Extra = append(ss.Extra, []byte("gognito-site:"+v))
+		}
+		return cfg.EncryptTicket(cs, ss)
+	}
+	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
+		ss, err := cfg.DecryptTicket(identity, cs)
+		if err != nil || ss == nil {
+			return nil, err
+		}
+		v, ok := e.Serving(cs.ServerName)
+		if !ok || !slices.ContainsFunc(ss.Extra, func(b []byte) bool { return string(b) == "gognito-site:"+v }) {
+			return nil, nil // unknown or replaced: a full handshake
+		}
+		return ss, nil
+	}
+	return cfg
 }
 
 // Serve serves HTTPS on ln with handler until ctx ends, then lets in-flight
