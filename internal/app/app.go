@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +26,7 @@ import (
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/postgres"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/uicustom"
@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	key, err := secrets.LoadOrCreateKey(filepath.Join(cfg.DataDir, "secret.key"))
+	key, err := secrets.LoadOrCreateKey(cfg.SecretKeyPath())
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +90,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	st, path, err := openStore(ctx, cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretKey(ctx, st, sealer, cfg.SecretKeyPath()); err != nil {
+		st.Close()
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, store: st, dataPath: path}
@@ -181,7 +185,11 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, string, err
 	dsn := cfg.DatabaseDSN()
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, "", errors.New("the PostgreSQL backend is not built yet; use the default SQLite store")
+		st, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, "", err
+		}
+		return st, "", nil
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite://")
 		st, err := sqlite.Open(ctx, path)
@@ -374,4 +382,20 @@ func registerEdgeMetrics(reg prometheus.Registerer, e *edge.Edge) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gognito_edge_sites", Help: "Host names the edge serves."},
 			func() float64 { return float64(e.Len()) }),
 	)
+}
+
+// checkSecretKey makes sure this node's secret key is the one the database's
+// secrets were sealed with: the first node to start records a sealed marker,
+// and a node with another key refuses to start rather than fail later on
+// every sealed value (or, worse, seal new ones no other node can open).
+func checkSecretKey(ctx context.Context, st store.Store, sealer *secrets.Sealer, path string) error {
+	const key, aad = "secret-key-check", "gognito secret key check"
+	stored, err := st.PutValueIfAbsent(ctx, key, sealer.Seal([]byte("ok"), []byte(aad)))
+	if err != nil {
+		return err
+	}
+	if _, err := sealer.Open(stored, []byte(aad)); err != nil {
+		return fmt.Errorf("the secret key %s is not the key this database's secrets were sealed with: every node of one database must use the same secret-key-file", path)
+	}
+	return nil
 }

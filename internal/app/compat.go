@@ -125,6 +125,17 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   same ARN 60 days before they expire (` + "`--issued-cert-validity`" + `, ` + "`--issued-cert-renew-before`" + `);
   the domains that use them follow without a Cognito call.
 - Private keys are sealed with AES-256-GCM under ` + "`<data-dir>/secret.key`" + ` (created with mode 0600).
+
+### Storage and multiple nodes
+
+- SQLite (the default, one node) and PostgreSQL (` + "`--database postgres://...`" + `) hold the same data
+  and pass the same conformance suite (internal/store/storetest).
+- Nodes sharing one PostgreSQL database must share ` + "`--secret-key-file`" + ` and ` + "`--public-url`" + `
+  (the tokens' issuer). A node whose key cannot open the database's sealed marker refuses to start.
+- Not finished: a domain's new certificate set through one node reaches another node's TLS edge
+  at its next periodic sync (every 30 seconds), not in under a second; rotated signing keys are
+  picked up when a token with an unknown key id arrives. There is no change notification between
+  nodes yet.
 `
 
 // CompatibilityMarkdown renders docs/compatibility.md from the operation

@@ -24,6 +24,7 @@ type Config struct {
 	TLSListen       string        `toml:"tls-listen"`
 	DataDir         string        `toml:"data-dir"`
 	Database        string        `toml:"database"`
+	SecretKeyFile   string        `toml:"secret-key-file"`
 	Region          string        `toml:"region"`
 	AccountID       string        `toml:"account-id"`
 	PublicURL       string        `toml:"public-url"`
@@ -131,6 +132,7 @@ func (c *Config) settings() []setting {
 		{name: "tls-listen", usage: "address of the HTTPS edge that serves user pool domains", str: &c.TLSListen},
 		{name: "data-dir", usage: "directory for the embedded database and keys", str: &c.DataDir},
 		{name: "database", usage: "database DSN (default: SQLite file gognito.db in the data directory)", str: &c.Database},
+		{name: "secret-key-file", usage: "key that seals private keys and secrets at rest; every node of one database needs the same file (default: secret.key in the data directory)", str: &c.SecretKeyFile},
 		{name: "region", usage: "default AWS Region, used when a request carries no SigV4 credential scope", str: &c.Region},
 		{name: "account-id", usage: "AWS account id shown in ARNs", str: &c.AccountID},
 		{name: "public-url", usage: "URL clients reach the API listener at (default http://<listen>)", str: &c.PublicURL},
@@ -335,6 +337,15 @@ func (c *Config) DatabaseDSN() string {
 		return c.Database
 	}
 	return filepath.Join(c.DataDir, "gognito.db")
+}
+
+// SecretKeyPath is the key file that seals secrets at rest: the configured
+// file or secret.key in the data directory.
+func (c *Config) SecretKeyPath() string {
+	if c.SecretKeyFile != "" {
+		return c.SecretKeyFile
+	}
+	return filepath.Join(c.DataDir, "secret.key")
 }
 
 // EnvLookup is os.Getenv, for callers that want the process environment.

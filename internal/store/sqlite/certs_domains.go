@@ -8,24 +8,13 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlrows"
 )
 
 // ---- certificates ----
 
-const certCols = `arn, region, domain_name, status, type, not_after, created_at, updated_at, version, doc, sealed_key`
-
-func scanCert(r scanner) (store.Certificate, error) {
-	var c store.Certificate
-	var na, cr, up int64
-	if err := r.Scan(&c.ARN, &c.Region, &c.DomainName, &c.Status, &c.Type, &na, &cr, &up, &c.Version, &c.Doc, &c.SealedKey); err != nil {
-		return c, err
-	}
-	c.NotAfter, c.CreatedAt, c.UpdatedAt = fromMS(na), fromMS(cr), fromMS(up)
-	return c, nil
-}
-
 func (s *Store) CreateCertificate(ctx context.Context, c store.Certificate) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO certificates (`+certCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO certificates (`+sqlrows.CertCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ARN, c.Region, c.DomainName, c.Status, c.Type, ms(c.NotAfter), ms(c.CreatedAt), ms(c.UpdatedAt), max(c.Version, 1), c.Doc, c.SealedKey)
 	if isUnique(err) {
 		return fmt.Errorf("certificate %s: %w", c.ARN, store.ErrAlreadyExists)
@@ -37,7 +26,7 @@ func (s *Store) CreateCertificate(ctx context.Context, c store.Certificate) erro
 }
 
 func getCert(ctx context.Context, q querier, arn string) (store.Certificate, error) {
-	c, err := scanCert(q.QueryRowContext(ctx, `SELECT `+certCols+` FROM certificates WHERE arn = ?`, arn))
+	c, err := sqlrows.ScanCert(q.QueryRowContext(ctx, `SELECT `+sqlrows.CertCols+` FROM certificates WHERE arn = ?`, arn))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("certificate %s: %w", arn, store.ErrNotFound)
 	}
@@ -59,7 +48,7 @@ func (s *Store) listCerts(ctx context.Context, q string, args ...any) ([]store.C
 	defer rows.Close()
 	var out []store.Certificate
 	for rows.Next() {
-		c, err := scanCert(rows)
+		c, err := sqlrows.ScanCert(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: list certificates: %w", err)
 		}
@@ -69,11 +58,11 @@ func (s *Store) listCerts(ctx context.Context, q string, args ...any) ([]store.C
 }
 
 func (s *Store) ListCertificates(ctx context.Context, region string, page store.Page) ([]store.Certificate, error) {
-	return s.listCerts(ctx, `SELECT `+certCols+` FROM certificates WHERE region = ? AND arn > ? ORDER BY arn LIMIT ?`, region, page.After, limitOf(page))
+	return s.listCerts(ctx, `SELECT `+sqlrows.CertCols+` FROM certificates WHERE region = ? AND arn > ? ORDER BY arn LIMIT ?`, region, page.After, limitOf(page))
 }
 
 func (s *Store) ListExpiringCertificates(ctx context.Context, typ string, before time.Time) ([]store.Certificate, error) {
-	return s.listCerts(ctx, `SELECT `+certCols+` FROM certificates WHERE type = ? AND not_after < ? ORDER BY arn`, typ, ms(before))
+	return s.listCerts(ctx, `SELECT `+sqlrows.CertCols+` FROM certificates WHERE type = ? AND not_after < ? ORDER BY arn`, typ, ms(before))
 }
 
 func (s *Store) UpdateCertificate(ctx context.Context, arn string, fn func(*store.Certificate) error) (store.Certificate, error) {
@@ -115,8 +104,6 @@ func (s *Store) DeleteCertificate(ctx context.Context, arn string) error {
 
 // ---- domains ----
 
-const domainCols = `key, name, pool_id, region, custom, cert_arn, status, created_at, updated_at, version, doc`
-
 func scanDomain(r scanner) (store.Domain, error) {
 	var d store.Domain
 	var custom int
@@ -128,13 +115,6 @@ func scanDomain(r scanner) (store.Domain, error) {
 	d.Custom, d.CertificateARN = custom != 0, arn.String
 	d.CreatedAt, d.UpdatedAt = fromMS(cr), fromMS(up)
 	return d, nil
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func boolInt(b bool) int {
@@ -161,8 +141,8 @@ func (s *Store) CreateDomain(ctx context.Context, d store.Domain) error {
 				return fmt.Errorf("certificate %s: %w", d.CertificateARN, store.ErrNotFound)
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO domains (`+domainCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.Key, d.Name, d.PoolID, d.Region, boolInt(d.Custom), nullable(d.CertificateARN), d.Status,
+		_, err := tx.ExecContext(ctx, `INSERT INTO domains (`+sqlrows.DomainCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.Key, d.Name, d.PoolID, d.Region, boolInt(d.Custom), sqlrows.Nullable(d.CertificateARN), d.Status,
 			ms(d.CreatedAt), ms(d.UpdatedAt), max(d.Version, 1), d.Doc)
 		if isUnique(err) {
 			return fmt.Errorf("domain %s: %w", d.Key, store.ErrAlreadyExists)
@@ -175,7 +155,7 @@ func (s *Store) CreateDomain(ctx context.Context, d store.Domain) error {
 }
 
 func getDomain(ctx context.Context, q querier, key string) (store.Domain, error) {
-	d, err := scanDomain(q.QueryRowContext(ctx, `SELECT `+domainCols+` FROM domains WHERE key = ?`, key))
+	d, err := scanDomain(q.QueryRowContext(ctx, `SELECT `+sqlrows.DomainCols+` FROM domains WHERE key = ?`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("domain %s: %w", key, store.ErrNotFound)
 	}
@@ -207,19 +187,19 @@ func (s *Store) listDomains(ctx context.Context, q string, args ...any) ([]store
 }
 
 func (s *Store) ListDomains(ctx context.Context, page store.Page) ([]store.Domain, error) {
-	return s.listDomains(ctx, `SELECT `+domainCols+` FROM domains WHERE key > ? ORDER BY key LIMIT ?`, page.After, limitOf(page))
+	return s.listDomains(ctx, `SELECT `+sqlrows.DomainCols+` FROM domains WHERE key > ? ORDER BY key LIMIT ?`, page.After, limitOf(page))
 }
 
 func (s *Store) ListDomainsByPool(ctx context.Context, poolID string) ([]store.Domain, error) {
-	return s.listDomains(ctx, `SELECT `+domainCols+` FROM domains WHERE pool_id = ? ORDER BY key`, poolID)
+	return s.listDomains(ctx, `SELECT `+sqlrows.DomainCols+` FROM domains WHERE pool_id = ? ORDER BY key`, poolID)
 }
 
 func (s *Store) ListDomainsByCertificate(ctx context.Context, arn string) ([]store.Domain, error) {
-	return s.listDomains(ctx, `SELECT `+domainCols+` FROM domains WHERE cert_arn = ? ORDER BY key`, arn)
+	return s.listDomains(ctx, `SELECT `+sqlrows.DomainCols+` FROM domains WHERE cert_arn = ? ORDER BY key`, arn)
 }
 
 func (s *Store) ListPendingDomains(ctx context.Context) ([]store.Domain, error) {
-	return s.listDomains(ctx, `SELECT `+domainCols+` FROM domains WHERE status <> 'ACTIVE' ORDER BY key`)
+	return s.listDomains(ctx, `SELECT `+sqlrows.DomainCols+` FROM domains WHERE status <> 'ACTIVE' ORDER BY key`)
 }
 
 func (s *Store) CountCustomDomains(ctx context.Context, region string) (int, error) {
@@ -251,7 +231,7 @@ func (s *Store) UpdateDomain(ctx context.Context, key string, fn func(*store.Dom
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE domains SET cert_arn = ?, status = ?, updated_at = ?, version = ?, doc = ? WHERE key = ?`,
-			nullable(d.CertificateARN), d.Status, ms(d.UpdatedAt), d.Version, d.Doc, key); err != nil {
+			sqlrows.Nullable(d.CertificateARN), d.Status, ms(d.UpdatedAt), d.Version, d.Doc, key); err != nil {
 			return fmt.Errorf("sqlite: update domain: %w", err)
 		}
 		out = d

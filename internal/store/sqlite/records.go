@@ -7,26 +7,15 @@ import (
 	"fmt"
 
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlrows"
 )
 
-type scanner interface{ Scan(...any) error }
+type scanner = sqlrows.Scanner
 
 // ---- user pools ----
 
-const poolCols = `id, name, created_at, updated_at, version, doc`
-
-func scanPool(r scanner) (store.UserPool, error) {
-	var p store.UserPool
-	var c, u int64
-	if err := r.Scan(&p.ID, &p.Name, &c, &u, &p.Version, &p.Doc); err != nil {
-		return p, err
-	}
-	p.CreatedAt, p.UpdatedAt = fromMS(c), fromMS(u)
-	return p, nil
-}
-
 func (s *Store) CreateUserPool(ctx context.Context, p store.UserPool) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO user_pools (`+poolCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO user_pools (`+sqlrows.PoolCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Name, ms(p.CreatedAt), ms(p.UpdatedAt), max(p.Version, 1), p.Doc)
 	if isUnique(err) {
 		return fmt.Errorf("user pool %s: %w", p.ID, store.ErrAlreadyExists)
@@ -46,7 +35,7 @@ type querier interface {
 }
 
 func getPool(ctx context.Context, q querier, id string) (store.UserPool, error) {
-	p, err := scanPool(q.QueryRowContext(ctx, `SELECT `+poolCols+` FROM user_pools WHERE id = ?`, id))
+	p, err := sqlrows.ScanPool(q.QueryRowContext(ctx, `SELECT `+sqlrows.PoolCols+` FROM user_pools WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("user pool %s: %w", id, store.ErrNotFound)
 	}
@@ -57,14 +46,14 @@ func getPool(ctx context.Context, q querier, id string) (store.UserPool, error) 
 }
 
 func (s *Store) ListUserPools(ctx context.Context, page store.Page) ([]store.UserPool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+poolCols+` FROM user_pools WHERE id > ? ORDER BY id LIMIT ?`, page.After, limitOf(page))
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sqlrows.PoolCols+` FROM user_pools WHERE id > ? ORDER BY id LIMIT ?`, page.After, limitOf(page))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list user pools: %w", err)
 	}
 	defer rows.Close()
 	var out []store.UserPool
 	for rows.Next() {
-		p, err := scanPool(rows)
+		p, err := sqlrows.ScanPool(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: list user pools: %w", err)
 		}
@@ -117,20 +106,8 @@ func (s *Store) DeleteUserPool(ctx context.Context, id string) error {
 
 // ---- app clients ----
 
-const clientCols = `id, pool_id, name, created_at, updated_at, version, doc`
-
-func scanClient(r scanner) (store.AppClient, error) {
-	var c store.AppClient
-	var cr, u int64
-	if err := r.Scan(&c.ID, &c.PoolID, &c.Name, &cr, &u, &c.Version, &c.Doc); err != nil {
-		return c, err
-	}
-	c.CreatedAt, c.UpdatedAt = fromMS(cr), fromMS(u)
-	return c, nil
-}
-
 func (s *Store) CreateAppClient(ctx context.Context, c store.AppClient) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO app_clients (`+clientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO app_clients (`+sqlrows.ClientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.PoolID, c.Name, ms(c.CreatedAt), ms(c.UpdatedAt), max(c.Version, 1), c.Doc)
 	switch {
 	case isUnique(err):
@@ -144,7 +121,7 @@ func (s *Store) CreateAppClient(ctx context.Context, c store.AppClient) error {
 }
 
 func getClient(ctx context.Context, q querier, id string) (store.AppClient, error) {
-	c, err := scanClient(q.QueryRowContext(ctx, `SELECT `+clientCols+` FROM app_clients WHERE id = ?`, id))
+	c, err := sqlrows.ScanClient(q.QueryRowContext(ctx, `SELECT `+sqlrows.ClientCols+` FROM app_clients WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("app client %s: %w", id, store.ErrNotFound)
 	}
@@ -159,14 +136,14 @@ func (s *Store) GetAppClient(ctx context.Context, id string) (store.AppClient, e
 }
 
 func (s *Store) ListAppClients(ctx context.Context, poolID string, page store.Page) ([]store.AppClient, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+clientCols+` FROM app_clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`, poolID, page.After, limitOf(page))
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sqlrows.ClientCols+` FROM app_clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`, poolID, page.After, limitOf(page))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list app clients: %w", err)
 	}
 	defer rows.Close()
 	var out []store.AppClient
 	for rows.Next() {
-		c, err := scanClient(rows)
+		c, err := sqlrows.ScanClient(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: list app clients: %w", err)
 		}
@@ -217,20 +194,8 @@ func (s *Store) DeleteAppClient(ctx context.Context, id string) error {
 
 // ---- resource servers ----
 
-const rsCols = `pool_id, identifier, name, created_at, updated_at, version, doc`
-
-func scanRS(r scanner) (store.ResourceServer, error) {
-	var x store.ResourceServer
-	var c, u int64
-	if err := r.Scan(&x.PoolID, &x.Identifier, &x.Name, &c, &u, &x.Version, &x.Doc); err != nil {
-		return x, err
-	}
-	x.CreatedAt, x.UpdatedAt = fromMS(c), fromMS(u)
-	return x, nil
-}
-
 func (s *Store) CreateResourceServer(ctx context.Context, r store.ResourceServer) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO resource_servers (`+rsCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO resource_servers (`+sqlrows.ResourceServerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		r.PoolID, r.Identifier, r.Name, ms(r.CreatedAt), ms(r.UpdatedAt), max(r.Version, 1), r.Doc)
 	switch {
 	case isUnique(err):
@@ -244,7 +209,7 @@ func (s *Store) CreateResourceServer(ctx context.Context, r store.ResourceServer
 }
 
 func getRS(ctx context.Context, q querier, poolID, ident string) (store.ResourceServer, error) {
-	r, err := scanRS(q.QueryRowContext(ctx, `SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, ident))
+	r, err := sqlrows.ScanResourceServer(q.QueryRowContext(ctx, `SELECT `+sqlrows.ResourceServerCols+` FROM resource_servers WHERE pool_id = ? AND identifier = ?`, poolID, ident))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("resource server %s: %w", ident, store.ErrNotFound)
 	}
@@ -259,14 +224,14 @@ func (s *Store) GetResourceServer(ctx context.Context, poolID, ident string) (st
 }
 
 func (s *Store) ListResourceServers(ctx context.Context, poolID string, page store.Page) ([]store.ResourceServer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+rsCols+` FROM resource_servers WHERE pool_id = ? AND identifier > ? ORDER BY identifier LIMIT ?`, poolID, page.After, limitOf(page))
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sqlrows.ResourceServerCols+` FROM resource_servers WHERE pool_id = ? AND identifier > ? ORDER BY identifier LIMIT ?`, poolID, page.After, limitOf(page))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list resource servers: %w", err)
 	}
 	defer rows.Close()
 	var out []store.ResourceServer
 	for rows.Next() {
-		r, err := scanRS(rows)
+		r, err := sqlrows.ScanResourceServer(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: list resource servers: %w", err)
 		}

@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlrows"
 )
-
-const userCols = `pool_id, key, username, sub, status, enabled, created_at, updated_at, version, doc`
 
 func scanUser(r scanner) (store.User, error) {
 	var u store.User
@@ -39,12 +37,12 @@ func writeUserIndexes(ctx context.Context, tx execer, u store.User) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM user_unique INDEXED BY user_unique_by_user WHERE pool_id = ? AND user_key = ?`, u.PoolID, u.Key); err != nil {
 		return err
 	}
-	for _, attr := range sortedKeys(u.Index) {
+	for _, attr := range sqlrows.SortedKeys(u.Index) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO user_index (pool_id, attr, value, user_key) VALUES (?, ?, ?, ?)`, u.PoolID, attr, u.Index[attr], u.Key); err != nil {
 			return err
 		}
 	}
-	for _, attr := range sortedKeys(u.Unique) {
+	for _, attr := range sqlrows.SortedKeys(u.Unique) {
 		v := u.Unique[attr]
 		_, err := tx.ExecContext(ctx, `INSERT INTO user_unique (pool_id, attr, value, user_key) VALUES (?, ?, ?, ?)`, u.PoolID, attr, v, u.Key)
 		if isUnique(err) {
@@ -55,15 +53,6 @@ func writeUserIndexes(ctx context.Context, tx execer, u store.User) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // loadUserIndexes fills Index and Unique of users read from the database.
@@ -111,7 +100,7 @@ func loadUserIndexes(ctx context.Context, q execer, users []store.User) error {
 
 func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (`+sqlrows.UserCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.PoolID, u.Key, u.Username, u.Sub, u.Status, boolInt(u.Enabled), ms(u.CreatedAt), ms(u.UpdatedAt), max(u.Version, 1), u.Doc)
 		switch {
 		case isUnique(err):
@@ -126,7 +115,7 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 }
 
 func getUser(ctx context.Context, q execer, poolID, key string) (store.User, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE pool_id = ? AND key = ?`, poolID, key))
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+sqlrows.UserCols+` FROM users WHERE pool_id = ? AND key = ?`, poolID, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("user %s: %w", key, store.ErrNotFound)
 	}
@@ -185,14 +174,14 @@ func prefixEnd(p string) string { return p + "\U0010FFFF" }
 
 func (s *Store) ListUsers(ctx context.Context, poolID string, q *store.UserQuery, page store.Page) ([]store.User, error) {
 	if q == nil {
-		return s.queryUsers(ctx, `SELECT `+userCols+` FROM users WHERE pool_id = ? AND key > ? ORDER BY key LIMIT ?`, poolID, page.After, limitOf(page))
+		return s.queryUsers(ctx, `SELECT `+sqlrows.UserCols+` FROM users WHERE pool_id = ? AND key > ? ORDER BY key LIMIT ?`, poolID, page.After, limitOf(page))
 	}
 	afterValue, afterKey, _ := strings.Cut(page.After, "\x00")
 	lo, hi := q.Value, q.Value
 	if q.Prefix {
 		hi = prefixEnd(q.Value)
 	}
-	cols := "u." + strings.ReplaceAll(userCols, ", ", ", u.")
+	cols := "u." + strings.ReplaceAll(sqlrows.UserCols, ", ", ", u.")
 	return s.queryUsers(ctx, `SELECT `+cols+` FROM user_index i JOIN users u ON u.pool_id = i.pool_id AND u.key = i.user_key
 		WHERE i.pool_id = ? AND i.attr = ? AND i.value >= ? AND i.value <= ? AND (i.value, i.user_key) > (?, ?)
 		ORDER BY i.value, i.user_key LIMIT ?`, poolID, q.Attribute, lo, hi, afterValue, afterKey, limitOf(page))
@@ -242,20 +231,8 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, key string) error {
 
 // ---- groups ----
 
-const groupCols = `pool_id, name, created_at, updated_at, version, doc`
-
-func scanGroup(r scanner) (store.Group, error) {
-	var g store.Group
-	var c, u int64
-	if err := r.Scan(&g.PoolID, &g.Name, &c, &u, &g.Version, &g.Doc); err != nil {
-		return g, err
-	}
-	g.CreatedAt, g.UpdatedAt = fromMS(c), fromMS(u)
-	return g, nil
-}
-
 func (s *Store) CreateGroup(ctx context.Context, g store.Group) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO groups (`+groupCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO groups (`+sqlrows.GroupCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 		g.PoolID, g.Name, ms(g.CreatedAt), ms(g.UpdatedAt), max(g.Version, 1), g.Doc)
 	switch {
 	case isUnique(err):
@@ -269,7 +246,7 @@ func (s *Store) CreateGroup(ctx context.Context, g store.Group) error {
 }
 
 func getGroup(ctx context.Context, q querier, poolID, name string) (store.Group, error) {
-	g, err := scanGroup(q.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE pool_id = ? AND name = ?`, poolID, name))
+	g, err := sqlrows.ScanGroup(q.QueryRowContext(ctx, `SELECT `+sqlrows.GroupCols+` FROM groups WHERE pool_id = ? AND name = ?`, poolID, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, fmt.Errorf("group %s: %w", name, store.ErrNotFound)
 	}
@@ -291,7 +268,7 @@ func (s *Store) queryGroups(ctx context.Context, q string, args ...any) ([]store
 	defer rows.Close()
 	var out []store.Group
 	for rows.Next() {
-		g, err := scanGroup(rows)
+		g, err := sqlrows.ScanGroup(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: list groups: %w", err)
 		}
@@ -301,7 +278,7 @@ func (s *Store) queryGroups(ctx context.Context, q string, args ...any) ([]store
 }
 
 func (s *Store) ListGroups(ctx context.Context, poolID string, page store.Page) ([]store.Group, error) {
-	return s.queryGroups(ctx, `SELECT `+groupCols+` FROM groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?`, poolID, page.After, limitOf(page))
+	return s.queryGroups(ctx, `SELECT `+sqlrows.GroupCols+` FROM groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?`, poolID, page.After, limitOf(page))
 }
 
 func (s *Store) CountGroups(ctx context.Context, poolID string) (int, error) {
@@ -362,7 +339,7 @@ func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, group, userKey 
 }
 
 func (s *Store) ListGroupsForUser(ctx context.Context, poolID, userKey string, page store.Page) ([]store.Group, error) {
-	cols := "g." + strings.ReplaceAll(groupCols, ", ", ", g.")
+	cols := "g." + strings.ReplaceAll(sqlrows.GroupCols, ", ", ", g.")
 	return s.queryGroups(ctx, `SELECT `+cols+` FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
 		WHERE m.pool_id = ? AND m.user_key = ? AND m.group_name > ? ORDER BY m.group_name LIMIT ?`, poolID, userKey, page.After, limitOf(page))
 }
@@ -374,7 +351,7 @@ func (s *Store) CountGroupsForUser(ctx context.Context, poolID, userKey string) 
 }
 
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, error) {
-	cols := "u." + strings.ReplaceAll(userCols, ", ", ", u.")
+	cols := "u." + strings.ReplaceAll(sqlrows.UserCols, ", ", ", u.")
 	return s.queryUsers(ctx, `SELECT `+cols+` FROM group_members m JOIN users u ON u.pool_id = m.pool_id AND u.key = m.user_key
 		WHERE m.pool_id = ? AND m.group_name = ? AND m.user_key > ? ORDER BY m.user_key LIMIT ?`, poolID, group, page.After, limitOf(page))
 }
