@@ -59,6 +59,7 @@ type App struct {
 	auth    *authflow.Service
 	hosted  *hostedui.Handler
 	edge    *edge.Edge
+	cluster *cluster
 	// publicURL is where clients reach the API listener: --public-url, or
 	// the listener's address once it listens.
 	publicURL atomic.Value
@@ -108,6 +109,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 					log.Warn("edge: refreshing a changed certificate", "arn", arn, "error", err)
 				}
 			}
+			if c := a.cluster; c != nil {
+				c.announce(changedCertificate, arn)
+			}
 		},
 	})
 	a.domains = domains.New(st, a.certs, domains.Options{
@@ -117,7 +121,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	a.edge = edge.New(a.domains, log)
 	edgeRef.Store(a.edge)
-	a.domains.SetEdge(a.edge)
+	a.cluster = newCluster(st, a.edge, log)
+	a.domains.SetEdge(announcingEdge{Edge: a.edge, cluster: a.cluster})
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -310,6 +315,7 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 		func(c context.Context) { a.edge.Run(c, edgeSyncInterval) },
 		func(c context.Context) { a.domains.Run(c, reconcileInterval) },
 		func(c context.Context) { a.certs.Run(c, renewalInterval) },
+		a.cluster.listen,
 	} {
 		wg.Add(1)
 		go func() { defer wg.Done(); job(bg) }()

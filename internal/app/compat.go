@@ -132,10 +132,13 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   and pass the same conformance suite (internal/store/storetest).
 - Nodes sharing one PostgreSQL database must share ` + "`--secret-key-file`" + ` and ` + "`--public-url`" + `
   (the tokens' issuer). A node whose key cannot open the database's sealed marker refuses to start.
-- Not finished: a domain's new certificate set through one node reaches another node's TLS edge
-  at its next periodic sync (every 30 seconds), not in under a second; rotated signing keys are
-  picked up when a token with an unknown key id arrives. There is no change notification between
-  nodes yet.
+- A domain created, changed or deleted, or a certificate imported or renewed, through one node
+  is announced to the others over PostgreSQL LISTEN/NOTIFY, and their TLS edges reload it at once
+  (tens of milliseconds in the tests); every edge also re-reads all domains every 30 seconds, and
+  at once after its listening connection was lost. Rotated signing keys are picked up when a
+  token with an unknown key id arrives.
+- Not finished: a domain turns ACTIVE when the node that changed it serves the new certificate;
+  the nodes do not yet record what they serve, so ACTIVE does not wait for every live node.
 `
 
 // CompatibilityMarkdown renders docs/compatibility.md from the operation

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net/url"
 	"os"
@@ -9,13 +10,16 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gognito/gognito/internal/app"
+	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/config"
 )
 
@@ -53,18 +57,89 @@ func postgresDSN(t *testing.T) string {
 	return u.String()
 }
 
-// TestTwoNodesOnPostgres runs two servers on one PostgreSQL database: what
-// is written through one is read and used through the other.
-func TestTwoNodesOnPostgres(t *testing.T) {
-	dsn := postgresDSN(t)
-	// Every node of one database shares the secret key (secret-key-file)
-	// and the public URL clients reach them at (the tokens' issuer).
+// twoNodes starts two servers on one fresh PostgreSQL schema, configured as
+// the nodes of one deployment: the same secret key and public URL.
+func twoNodes(t *testing.T) (a, b *testServer, dsn string) {
+	dsn = postgresDSN(t)
 	keyFile := filepath.Join(t.TempDir(), "secret.key")
 	onPG := func(c *config.Config) {
 		c.Database, c.SecretKeyFile, c.PublicURL = dsn, keyFile, "https://idp.gognito.test"
 	}
-	a := startServerWith(t, t.TempDir(), onPG)
-	b := startServerWith(t, t.TempDir(), onPG)
+	return startServerWith(t, t.TempDir(), onPG), startServerWith(t, t.TempDir(), onPG), dsn
+}
+
+// TestCertificateReplacedOnAnotherNode replaces a custom domain's
+// certificate through node A: node B's edge serves the new one without
+// waiting for its periodic sync (LISTEN/NOTIFY), and neither edge fails a
+// handshake meanwhile.
+func TestCertificateReplacedOnAnotherNode(t *testing.T) {
+	a, b, _ := twoNodes(t)
+	ctx := context.Background()
+	c, certs := a.client("us-east-1", false), a.acmClient("us-east-1")
+	ca := certtest.NewCA(t)
+	roots := rootsOf(ca.PEM())
+	const host = "auth.cluster.example.test"
+	now := time.Now()
+	arnA := importCert(t, certs, ca, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+	arnB := importCert(t, certs, ca, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+	leafOf := func(arn string) *x509.Certificate {
+		out := must[*acm.GetCertificateOutput](t)(certs.GetCertificate(ctx, &acm.GetCertificateInput{CertificateArn: &arn}))
+		return parsePEM(t, []byte(aws.ToString(out.Certificate)))
+	}
+	leafA, leafB := leafOf(arnA), leafOf(arnB)
+
+	pool := must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("cluster")})).UserPool
+	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnA}}))
+	// The periodic sync is 30 s apart: B serving the domain at once is the announcement.
+	waitFor(t, 2*time.Second, "node B to serve the new domain", func() (bool, error) {
+		leaf, err := handshake(b.EdgeAddr, host, roots)
+		return err == nil && leaf.Equal(leafA), nil
+	})
+
+	loopA := startHandshakeLoop(a.EdgeAddr, host, roots, 20000, 20*time.Second)
+	loopB := startHandshakeLoop(b.EdgeAddr, host, roots, 20000, 20*time.Second)
+	time.Sleep(150 * time.Millisecond)
+	must[*cognito.UpdateUserPoolDomainOutput](t)(c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnB}}))
+	returned := time.Now()
+	var servedB time.Time
+	waitFor(t, 2*time.Second, "node B to serve the new certificate", func() (bool, error) {
+		leaf, err := handshake(b.EdgeAddr, host, roots)
+		if err == nil && leaf.Equal(leafB) {
+			servedB = time.Now()
+			return true, nil
+		}
+		return false, err
+	})
+	time.Sleep(150 * time.Millisecond)
+	loopA.finish()
+	loopB.finish()
+	for name, l := range map[string]*handshakeLoop{"A": loopA, "B": loopB} {
+		if n := l.failed.Load(); n != 0 {
+			t.Fatalf("node %s: %d failed handshakes during the replacement; first: %v", name, n, l.firstErr)
+		}
+		if l.ok.Load() < 10 {
+			t.Fatalf("node %s: only %d handshakes ran", name, l.ok.Load())
+		}
+	}
+	if _, ok := loopB.seen[leafB.SerialNumber.String()]; !ok {
+		t.Fatal("node B's handshake loop never saw the new certificate")
+	}
+	t.Logf("node B served the new certificate %v after UpdateUserPoolDomain returned on node A", servedB.Sub(returned).Round(time.Millisecond))
+
+	// Re-importing under the same ARN (a renewal, no Cognito call) reaches B too.
+	renewed := reimportCert(t, certs, ca, arnB, []string{host})
+	waitFor(t, 2*time.Second, "node B to serve the renewed certificate", func() (bool, error) {
+		leaf, err := handshake(b.EdgeAddr, host, roots)
+		return err == nil && leaf.Equal(renewed), nil
+	})
+}
+
+// TestTwoNodesOnPostgres runs two servers on one PostgreSQL database: what
+// is written through one is read and used through the other.
+func TestTwoNodesOnPostgres(t *testing.T) {
+	a, b, dsn := twoNodes(t)
 	ctx := context.Background()
 	ca, cb := a.client("us-east-1", false), b.client("us-east-1", false)
 

@@ -86,6 +86,17 @@ type ResourceServers interface {
 	DeleteResourceServer(ctx context.Context, poolID, identifier string) error
 }
 
+// Notifier is implemented by a backend several nodes share (PostgreSQL):
+// what one node announces, every node listening receives, so that caches
+// (the TLS edge's certificates) follow a change made elsewhere.
+type Notifier interface {
+	// Notify announces msg to every listening node, this one included.
+	Notify(ctx context.Context, msg string) error
+	// Listen calls fn with each message until ctx ends, and with "" when
+	// messages may have been missed (after a lost connection).
+	Listen(ctx context.Context, fn func(msg string))
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	UserPools
