@@ -165,6 +165,28 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 		t.Fatalf("B lists %d users", len(l.Users))
 	}
 
+	// Racing creations of one username through both nodes: one winner,
+	// UsernameExistsException for every other, one user stored.
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			_, err := []*cognito.Client{ca, cb}[i%2].AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool.Id,
+				Username: aws.String("racer"), MessageAction: types.MessageActionTypeSuppress})
+			errs <- err
+		}()
+	}
+	won := 0
+	for range 8 {
+		if err := <-errs; err == nil {
+			won++
+		} else {
+			wantAPIError(t, err, "UsernameExistsException", "")
+		}
+	}
+	if l := must[*cognito.ListUsersOutput](t)(ca.ListUsers(ctx, &cognito.ListUsersInput{UserPoolId: pool.Id})); won != 1 || len(l.Users) != 2 {
+		t.Fatalf("%d racers won, %d users stored; want 1 and 2", won, len(l.Users))
+	}
+
 	// A node with another secret key could open none of the sealed secrets:
 	// it refuses to start, and says why.
 	cfg := config.Default()

@@ -29,6 +29,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DeletePoolCascades", testDeletePoolCascades},
 		{"UpdaterErrorChangesNothing", testUpdaterError},
 		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdates},
+		{"ConcurrentCreatesHaveOneWinner", testConcurrentCreates},
+		{"ConcurrentUserChangesLoseNothing", testConcurrentUserChanges},
 		{"Certificates", testCertificates},
 		{"Domains", testDomains},
 		{"Values", testValues},
