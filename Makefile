@@ -18,10 +18,11 @@ test: ## run every test (what CI runs) and print how many ran
 fuzz: ## a longer fuzzing run (FUZZTIME, default 10m)
 	$(GO) test -run '^$$' -fuzz '^FuzzDispatch$$' -fuzztime $${FUZZTIME:-10m} ./internal/app
 
-bench: ## the benchmarks (edge, users at 1,000 and 100,000, SRP); figures go to docs/benchmarks.md
+bench: ## the benchmarks (edge, users at 1,000 and 100,000, SRP, SQLite vs PostgreSQL with 1 and 2 nodes); figures go to docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./internal/edge
 	$(GO) test -run '^$$' -bench BenchmarkUsers -benchtime 2s ./internal/app
 	$(GO) test -run '^$$' -bench . ./internal/srp
+	./scripts/postgres-test.sh $(GO) test -run '^$$' -bench BenchmarkBackends -benchtime 2s ./internal/app
 
 docs: ## regenerate docs/compatibility.md from the operation tables
 	GOGNITO_UPDATE_DOCS=1 $(GO) test -count=1 -run TestCompatibilityDocIsCurrent ./internal/app

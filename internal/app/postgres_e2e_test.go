@@ -27,7 +27,7 @@ var schemaSeq atomic.Int64
 
 // postgresDSN gives the test an empty schema on the private PostgreSQL that
 // make test starts (scripts/postgres-test.sh); it fails, never skips, without it.
-func postgresDSN(t *testing.T) string {
+func postgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("GOGNITO_TEST_POSTGRES")
 	if base == "" {
