@@ -28,7 +28,9 @@ func BenchmarkBackends(b *testing.B) {
 		change := func(*config.Config) {}
 		if s.pg {
 			dsn, key := postgresDSN(b), filepath.Join(b.TempDir(), "secret.key")
-			change = func(c *config.Config) { c.Database, c.SecretKeyFile, c.PublicURL = dsn, key, "https://idp.gognito.test" }
+			change = func(c *config.Config) {
+				c.Database, c.SecretKeyFile, c.PublicURL = dsn, key, "https://idp.gognito.test"
+			}
 		}
 		var clients []*cognito.Client
 		for range s.nodes {
