@@ -152,6 +152,17 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 	// Signed in through A, the tokens work through B (shared signing keys).
 	r := must[*cognito.InitiateAuthOutput](t)(ca.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: cl.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "pat", "PASSWORD": "Passw0rd!"}})).AuthenticationResult
+	// Created through A, the user signs in through B as well.
+	if rb := must[*cognito.InitiateAuthOutput](t)(cb.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: cl.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "pat", "PASSWORD": "Passw0rd!"}})); rb.AuthenticationResult == nil {
+		t.Fatalf("sign-in through B: %+v", rb)
+	}
+	// B's JWKS verifies A's tokens, and both nodes name the same issuer.
+	for _, tok := range []*string{r.IdToken, r.AccessToken} {
+		if iss := (&authFixture{ts: b, poolID: *pool.Id}).verifyJWT(t, *tok)["iss"]; iss != "https://idp.gognito.test/"+*pool.Id {
+			t.Fatalf("iss %v", iss)
+		}
+	}
 	if g := must[*cognito.GetUserOutput](t)(cb.GetUser(ctx, &cognito.GetUserInput{AccessToken: r.AccessToken})); aws.ToString(g.Username) != "pat" {
 		t.Fatalf("GetUser through B: %+v", g)
 	}
