@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
 
 // BenchmarkBackends measures AdminCreateUser and USER_PASSWORD_AUTH sign-in
@@ -27,7 +28,7 @@ func BenchmarkBackends(b *testing.B) {
 	for _, s := range setups {
 		change := func(*config.Config) {}
 		if s.pg {
-			dsn, key := postgresDSN(b), filepath.Join(b.TempDir(), "secret.key")
+			dsn, key := pgtest.DSN(b), filepath.Join(b.TempDir(), "secret.key")
 			change = func(c *config.Config) {
 				c.Database, c.SecretKeyFile, c.PublicURL = dsn, key, "https://idp.gognito.test"
 			}

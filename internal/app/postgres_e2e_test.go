@@ -3,12 +3,8 @@ package app_test
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,51 +12,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
-
-var schemaSeq atomic.Int64
-
-// postgresDSN gives the test an empty schema on the private PostgreSQL that
-// make test starts (scripts/postgres-test.sh); it fails, never skips, without it.
-func postgresDSN(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv("GOGNITO_TEST_POSTGRES")
-	if base == "" {
-		t.Fatal("GOGNITO_TEST_POSTGRES is not set: run the tests through scripts/postgres-test.sh (make test does)")
-	}
-	ctx := context.Background()
-	admin, err := pgxpool.New(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Lower case and unquoted, so search_path names the same schema.
-	schema := fmt.Sprintf("gognito_app_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		t.Fatalf("GOGNITO_TEST_POSTGRES must be a postgres:// URL, got %q", base)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // twoNodes starts two servers on one fresh PostgreSQL schema, configured as
 // the nodes of one deployment: the same secret key and public URL.
 func twoNodes(t *testing.T) (a, b *testServer, dsn string) {
-	dsn = postgresDSN(t)
+	dsn = pgtest.DSN(t)
 	keyFile := filepath.Join(t.TempDir(), "secret.key")
 	onPG := func(c *config.Config) {
 		c.Database, c.SecretKeyFile, c.PublicURL = dsn, keyFile, "https://idp.gognito.test"
