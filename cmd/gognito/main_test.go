@@ -85,31 +85,44 @@ func TestServeWithoutEdge(t *testing.T) {
 // TestServeBinary builds the real binary, starts it on a free port, checks
 // what it prints and that it serves, then stops it with SIGTERM and expects a
 // clean exit.
-func TestServeBinary(t *testing.T) {
-	dir := t.TempDir()
+// buildBinary builds gognito into dir.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
 	bin := filepath.Join(dir, "gognito")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0")
+	return bin
+}
+
+// node is a gognito process started by a test.
+type node struct {
+	cmd     *exec.Cmd
+	url     string   // the API listener, from the start-up output
+	printed []string // the start-up output
+	stderr  *bytes.Buffer
+}
+
+// startNode runs `gognito serve args...` in dir and waits for its start-up
+// output. The process dies with ctx.
+func startNode(t *testing.T, ctx context.Context, bin, dir string, env []string, args ...string) *node {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, append([]string{"serve"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOGNITO_LOG_FORMAT=json")
+	cmd.Env = append(os.Environ(), env...)
 	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	n := &node{cmd: cmd, stderr: &bytes.Buffer{}}
+	cmd.Stderr = n.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	sc := bufio.NewScanner(stdout)
-	var printed []string
-	url := ""
 	for sc.Scan() {
 		line := sc.Text()
-		printed = append(printed, line)
-		if m := regexp.MustCompile(`API \(cognito-idp\):\s+(http://\S+)`).FindStringSubmatch(line); m != nil {
-			url = m[1]
+		n.printed = append(n.printed, line)
+		if m := apiLine.FindStringSubmatch(line); m != nil {
+			n.url = m[1]
 		}
 		if strings.Contains(line, "try:") {
 			break
@@ -119,6 +132,18 @@ func TestServeBinary(t *testing.T) {
 		for sc.Scan() {
 		}
 	}()
+	return n
+}
+
+var apiLine = regexp.MustCompile(`API \(cognito-idp\):\s+(http://\S+)`)
+
+func TestServeBinary(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	n := startNode(t, ctx, bin, dir, []string{"GOGNITO_LOG_FORMAT=json"}, "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0")
+	cmd, url, printed, stderr := n.cmd, n.url, n.printed, n.stderr
 	all := strings.Join(printed, "\n")
 	if url == "" || !strings.Contains(all, filepath.Join("data", "gognito.db")) || !strings.Contains(all, "HTTPS edge:") {
 		t.Fatalf("start-up output lacks the API address or the data path:\n%s", all)
