@@ -36,12 +36,14 @@ const flowPassword = "Passw0rd!"
 // flowEnv is what TestBrowserSignIn has set up: the server, the pool with
 // its prefix domain (base) and the relying party's client, and the browser.
 type flowEnv struct {
-	ts      *testServer
-	c       *cognito.Client
-	poolID  string
-	rp      *relyingParty
-	base    string
-	browser *chromiumSession
+	ts     *testServer
+	c      *cognito.Client
+	poolID string
+	rp     *relyingParty
+	base   string // the prefix domain, over HTTP
+	// customBase is the custom domain, over HTTPS on the edge.
+	customBase string
+	browser    *chromiumSession
 }
 
 func browserFlows(t *testing.T, e *flowEnv) {
@@ -54,6 +56,7 @@ func browserFlows(t *testing.T, e *flowEnv) {
 		run  func(t *testing.T, e *flowEnv, b *chromiumSession)
 	}{
 		{"signup", flowSignUp},
+		{"signup-custom-domain", flowSignUpCustomDomain},
 		{"forgot-password", flowForgotPassword},
 		{"new-password", flowNewPassword},
 		{"totp", flowTOTP},
@@ -73,18 +76,24 @@ func browserFlows(t *testing.T, e *flowEnv) {
 
 // flowSignUp: the "Sign up" link of the sign-in page, the sign-up form, the
 // code from the outbox on the confirmation page, then the sign-in page
-// (with the username filled in) and the relying party.
-func flowSignUp(t *testing.T, e *flowEnv, b *chromiumSession) {
-	const username = "dora"
-	b.openSignIn(e.rp.authURL(e.base))
+// (with the username filled in) and the relying party. On the prefix domain.
+func flowSignUp(t *testing.T, e *flowEnv, b *chromiumSession) { signUpOn(t, e, b, e.base, "dora") }
+
+// flowSignUpCustomDomain is the same on the custom domain, over HTTPS.
+func flowSignUpCustomDomain(t *testing.T, e *flowEnv, b *chromiumSession) {
+	signUpOn(t, e, b, e.customBase, "erin")
+}
+
+func signUpOn(t *testing.T, e *flowEnv, b *chromiumSession, base, username string) {
+	b.openSignIn(e.rp.authURL(base))
 	b.step("the sign-up page", `button[name="signUpButton"]`, chromedp.Click(chromedp.Search(`//a[normalize-space()="Sign up"]`)))
 	b.step("signing up", `button[name="confirm"]`,
 		chromedp.SendKeys(chromedp.CSS("#username"), username),
-		chromedp.SendKeys(chromedp.CSS("#attr-email"), "dora@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#attr-email"), username+"@example.com"),
 		chromedp.SendKeys(chromedp.CSS("#password"), flowPassword),
 		chromedp.Click(chromedp.CSS(`button[name="signUpButton"]`)),
 	)
-	b.wantText("#notice", "We have sent a code by email to d***@e***")
+	b.wantText("#notice", "We have sent a code by email to "+username[:1]+"***@e***")
 	b.wantValue("#username", username)
 	code := e.ts.lastCode(t, e.poolID, username)
 	b.step("confirming the account", `button[name="signInSubmitButton"]`,

@@ -208,8 +208,8 @@ func TestBrowserSignIn(t *testing.T) {
 		t.Fatalf("%d code exchanges, want 3", rp.exchanges())
 	}
 
-	// 4. The other flows of the pages, on the prefix domain.
-	browserFlows(t, &flowEnv{ts: ts, c: c, poolID: poolID, rp: rp, base: prefixBase, browser: b})
+	// 4. The other flows of the pages, on the prefix domain (and sign-up on the custom domain too).
+	browserFlows(t, &flowEnv{ts: ts, c: c, poolID: poolID, rp: rp, base: prefixBase, customBase: customBase, browser: b})
 }
 
 // ---- the browser (Chromium over the DevTools protocol) ----
