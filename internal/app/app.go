@@ -123,6 +123,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	edgeRef.Store(a.edge)
 	a.cluster = newCluster(st, a.edge, log)
 	a.domains.SetEdge(announcingEdge{Edge: a.edge, cluster: a.cluster})
+	if a.cluster.notifier != nil {
+		a.domains.SetPeers(a.cluster.peersServe)
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -316,6 +319,7 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 		func(c context.Context) { a.domains.Run(c, reconcileInterval) },
 		func(c context.Context) { a.certs.Run(c, renewalInterval) },
 		a.cluster.listen,
+		a.cluster.heartbeat,
 	} {
 		wg.Add(1)
 		go func() { defer wg.Done(); job(bg) }()

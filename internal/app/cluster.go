@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/store"
@@ -18,6 +20,7 @@ import (
 // announces nothing.
 type cluster struct {
 	node     string // this node's id, to skip its own announcements
+	store    store.Store
 	notifier store.Notifier
 	edge     *edge.Edge
 	log      *slog.Logger
@@ -27,7 +30,7 @@ func newCluster(st store.Store, e *edge.Edge, log *slog.Logger) *cluster {
 	n, _ := st.(store.Notifier)
 	var id [8]byte
 	rand.Read(id[:])
-	return &cluster{node: hex.EncodeToString(id[:]), notifier: n, edge: e, log: log}
+	return &cluster{node: hex.EncodeToString(id[:]), store: st, notifier: n, edge: e, log: log}
 }
 
 // Announce kinds: a certificate (by ARN) or a domain (by host name).
@@ -74,7 +77,77 @@ func (c *cluster) listen(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			c.log.Warn("cluster: applying a change", "kind", kind, "name", name, "error", err)
 		}
+		c.beat(ctx) // the node that made the change waits for this to call it ACTIVE
 	})
+}
+
+// What the nodes record of themselves, so that a domain turns ACTIVE only
+// when every live node serves its current certificate.
+const (
+	nodeRecordPrefix  = "nodes/"
+	heartbeatInterval = time.Second
+	// nodeTimeout is how long a node may be silent before it counts as dead
+	// and no longer holds domains back.
+	nodeTimeout = 10 * time.Second
+)
+
+// nodeRecord is a node's heartbeat: when it last beat and what its edge
+// serves (name -> site version).
+type nodeRecord struct {
+	Beat    int64             `json:"Beat"` // Unix milliseconds
+	Serving map[string]string `json:"Serving"`
+}
+
+// beat records what this node's edge serves, now.
+func (c *cluster) beat(ctx context.Context) {
+	b, _ := json.Marshal(nodeRecord{Beat: time.Now().UnixMilli(), Serving: c.edge.Served()})
+	if err := c.store.SetValue(ctx, nodeRecordPrefix+c.node, b); err != nil && ctx.Err() == nil {
+		c.log.Warn("cluster: heartbeat", "error", err)
+	}
+}
+
+// heartbeat beats every heartbeatInterval until ctx ends, then removes this
+// node's record: a node that stops cleanly holds nothing back.
+func (c *cluster) heartbeat(ctx context.Context) {
+	if c.notifier == nil {
+		return
+	}
+	t := time.NewTicker(heartbeatInterval)
+	defer t.Stop()
+	for {
+		c.beat(ctx)
+		select {
+		case <-ctx.Done():
+			dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := c.store.DeleteValue(dctx, nodeRecordPrefix+c.node); err != nil {
+				c.log.Warn("cluster: removing this node's record", "error", err)
+			}
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// peersServe reports whether every other live node serves host at version
+// want (want "": does not serve host). Nodes silent for nodeTimeout are dead.
+func (c *cluster) peersServe(ctx context.Context, host, want string) (bool, error) {
+	recs, err := c.store.ListValues(ctx, nodeRecordPrefix)
+	if err != nil {
+		return false, err
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for key, raw := range recs {
+		var r nodeRecord
+		if key == nodeRecordPrefix+c.node || json.Unmarshal(raw, &r) != nil || time.Since(time.UnixMilli(r.Beat)) > nodeTimeout {
+			continue
+		}
+		got, ok := r.Serving[host]
+		if (want == "" && ok) || (want != "" && got != want) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // announcingEdge is the edge the domain rules drive: each refresh they ask

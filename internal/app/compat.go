@@ -137,8 +137,10 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   (tens of milliseconds in the tests); every edge also re-reads all domains every 30 seconds, and
   at once after its listening connection was lost. Rotated signing keys are picked up when a
   token with an unknown key id arrives.
-- Not finished: a domain turns ACTIVE when the node that changed it serves the new certificate;
-  the nodes do not yet record what they serve, so ACTIVE does not wait for every live node.
+- Each node records what its edge serves every second (and at once after applying another
+  node's change). A changed domain turns ACTIVE, and a deleted one disappears, only when every
+  live node serves it (or no longer does); a node silent for 10 seconds counts as dead and holds
+  nothing back, and a node that stops cleanly removes its record.
 `
 
 // CompatibilityMarkdown renders docs/compatibility.md from the operation

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/store/postgres"
 	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
 
@@ -35,7 +37,7 @@ func twoNodes(t *testing.T) (a, b *testServer, dsn string) {
 // waiting for its periodic sync (LISTEN/NOTIFY), and neither edge fails a
 // handshake meanwhile.
 func TestCertificateReplacedOnAnotherNode(t *testing.T) {
-	a, b, _ := twoNodes(t)
+	a, b, dsn := twoNodes(t)
 	ctx := context.Background()
 	c, certs := a.client("us-east-1", false), a.acmClient("us-east-1")
 	ca := certtest.NewCA(t)
@@ -90,8 +92,42 @@ func TestCertificateReplacedOnAnotherNode(t *testing.T) {
 	}
 	t.Logf("node B served the new certificate %v after UpdateUserPoolDomain returned on node A", servedB.Sub(returned).Round(time.Millisecond))
 
+	// ACTIVE once both nodes serve it.
+	waitFor(t, 2*time.Second, "ACTIVE", func() (bool, error) { return describeDomain(t, c, host).Status == types.DomainStatusTypeActive, nil })
+
+	// A live node that does not serve the new certificate holds ACTIVE back;
+	// once silent for longer than the node timeout it counts as dead.
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lagging := func(beat time.Time) {
+		b, _ := json.Marshal(map[string]any{"Beat": beat.UnixMilli(), "Serving": map[string]string{host: "an old version"}})
+		if err := st.SetValue(ctx, "nodes/lagging-node", b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lagging(time.Now())
+	must[*cognito.UpdateUserPoolDomainOutput](t)(c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnA}}))
+	waitFor(t, 2*time.Second, "node B to serve certificate A again", func() (bool, error) {
+		leaf, err := handshake(b.EdgeAddr, host, roots)
+		return err == nil && leaf.Equal(leafA), nil
+	})
+	for range 8 { // both real nodes serve it; the lagging one holds the status
+		if st := describeDomain(t, c, host).Status; st != types.DomainStatusTypeUpdating {
+			t.Fatalf("status %s while a live node lags, want UPDATING", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	lagging(time.Now().Add(-time.Minute))
+	waitFor(t, 2*time.Second, "ACTIVE once the lagging node is dead", func() (bool, error) {
+		return describeDomain(t, c, host).Status == types.DomainStatusTypeActive, nil
+	})
+
 	// Re-importing under the same ARN (a renewal, no Cognito call) reaches B too.
-	renewed := reimportCert(t, certs, ca, arnB, []string{host})
+	renewed := reimportCert(t, certs, ca, arnA, []string{host})
 	waitFor(t, 2*time.Second, "node B to serve the renewed certificate", func() (bool, error) {
 		leaf, err := handshake(b.EdgeAddr, host, roots)
 		return err == nil && leaf.Equal(renewed), nil

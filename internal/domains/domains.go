@@ -63,6 +63,7 @@ type Service struct {
 	store store.Store
 	certs Certificates
 	edge  Edge
+	peers Peers
 	o     Options
 
 	mu        sync.Mutex
@@ -102,6 +103,22 @@ func New(st store.Store, c Certificates, o Options) *Service {
 
 // SetEdge connects the edge that serves the domains.
 func (s *Service) SetEdge(e Edge) { s.edge = e }
+
+// Peers reports whether every other live node serves host at version want
+// (want "": serves no version of host).
+type Peers func(ctx context.Context, host, want string) (bool, error)
+
+// SetPeers makes a change ACTIVE (or a deletion final) only once the other
+// live nodes serve it too. Without peers this node is the only one.
+func (s *Service) SetPeers(p Peers) { s.peers = p }
+
+// peersServe is s.peers, true without peers.
+func (s *Service) peersServe(ctx context.Context, host, want string) (bool, error) {
+	if s.peers == nil {
+		return true, nil
+	}
+	return s.peers(ctx, host, want)
+}
 
 // doc is what the store keeps of a domain (store.Domain.Doc).
 type doc struct {

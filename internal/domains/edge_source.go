@@ -143,6 +143,9 @@ func (s *Service) reconcileOne(ctx context.Context, key string) error {
 		if ok {
 			return nil
 		}
+		if gone, err := s.peersServe(ctx, host, ""); err != nil || !gone {
+			return err
+		}
 		if err := s.store.DeleteDomain(ctx, key); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -154,6 +157,9 @@ func (s *Service) reconcileOne(ctx context.Context, key string) error {
 	}
 	if !ok || served != want {
 		return nil
+	}
+	if all, err := s.peersServe(ctx, host, want); err != nil || !all {
+		return err
 	}
 	_, err = s.store.UpdateDomain(ctx, key, func(cur *store.Domain) error {
 		cx, err := decode(*cur)

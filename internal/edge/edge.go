@@ -105,6 +105,17 @@ func (e *Edge) Serving(name string) (string, bool) {
 	return s.Version, true
 }
 
+// Served maps every name served to the version of its site.
+func (e *Edge) Served() map[string]string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make(map[string]string, len(e.sites))
+	for n, s := range e.sites {
+		out[n] = s.Version
+	}
+	return out
+}
+
 // Len is the number of names served.
 func (e *Edge) Len() int {
 	e.mu.RLock()

@@ -196,6 +196,9 @@ type Values interface {
 	// under key afterwards (v, or the value that was already there).
 	PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]byte, error)
 	SetValue(ctx context.Context, key string, v []byte) error
+	// ListValues returns every value whose key starts with prefix, by key.
+	ListValues(ctx context.Context, prefix string) (map[string][]byte, error)
+	DeleteValue(ctx context.Context, key string) error
 }
 
 // User is a user of a pool. Key is the user's lookup key in its pool (the

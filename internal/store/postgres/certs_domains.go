@@ -252,3 +252,23 @@ func (s *Store) SetValue(ctx context.Context, key string, v []byte) error {
 	}
 	return nil
 }
+
+func (s *Store) ListValues(ctx context.Context, prefix string) (map[string][]byte, error) {
+	rows, err := s.pool.Query(ctx, `SELECT key, value FROM kv WHERE starts_with(key, $1)`, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list values: %w", err)
+	}
+	defer rows.Close()
+	out, err := sqlrows.Values(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list values: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) DeleteValue(ctx context.Context, key string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM kv WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("postgres: delete value: %w", err)
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlrows"
@@ -280,6 +281,26 @@ func (s *Store) SetValue(ctx context.Context, key string, v []byte) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, v, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("sqlite: set value: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) ListValues(ctx context.Context, prefix string) (map[string][]byte, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM kv WHERE substr(key, 1, ?) = ?`, utf8.RuneCountInString(prefix), prefix)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list values: %w", err)
+	}
+	defer rows.Close()
+	out, err := sqlrows.Values(rows)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list values: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) DeleteValue(ctx context.Context, key string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM kv WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("sqlite: delete value: %w", err)
 	}
 	return nil
 }

@@ -105,3 +105,24 @@ func Nullable(s string) any {
 	}
 	return s
 }
+
+// Rows is a result set: *sql.Rows or pgx.Rows.
+type Rows interface {
+	Scanner
+	Next() bool
+	Err() error
+}
+
+// Values reads key, value rows into a map.
+func Values(rows Rows) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for rows.Next() {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}

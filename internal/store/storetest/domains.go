@@ -176,4 +176,25 @@ func testValues(t *testing.T, s store.Store) {
 	if v, _ := s.GetValue(ctx, "k"); string(v) != "third" {
 		t.Fatalf("set: %q", v)
 	}
+	for _, k := range []string{"nodes/a", "nodes/b", "nodesx", "node", "other/nodes/c", "nodes/ü"} {
+		if err := s.SetValue(ctx, k, []byte("v-"+k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ListValues(ctx, "nodes/")
+	if err != nil || len(got) != 3 || string(got["nodes/a"]) != "v-nodes/a" || string(got["nodes/ü"]) != "v-nodes/ü" || got["nodes/b"] == nil {
+		t.Fatalf("list by prefix: %q %v", got, err)
+	}
+	if err := s.DeleteValue(ctx, "nodes/a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteValue(ctx, "nodes/a"); err != nil {
+		t.Fatalf("deleting a missing value: %v", err)
+	}
+	if got, _ := s.ListValues(ctx, "nodes/"); len(got) != 2 || got["nodes/a"] != nil {
+		t.Fatalf("after delete: %q", got)
+	}
+	if got, err := s.ListValues(ctx, "absent/"); err != nil || len(got) != 0 {
+		t.Fatalf("no match: %q %v", got, err)
+	}
 }
