@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -46,35 +47,57 @@ func TestNodeKilledMidLoad(t *testing.T) {
 	}
 	pool := created.UserPool
 
-	const total, killAt = 300, 100
-	var acked []string
-	failedOnA, failedOnB := 0, 0
-	for i := range total {
-		if i == killAt {
-			if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
+	// 4 workers send 300 requests in all, alternating nodes; A is killed
+	// once 100 have been acknowledged, with requests in flight on it.
+	const total, killAt, workers = 300, 100, 4
+	var (
+		mu                   sync.Mutex
+		acked                []string
+		sent                 int
+		killed               bool
+		failedOnA, failedOnB int
+		wg                   sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if sent == total {
+					mu.Unlock()
+					return
+				}
+				i := sent
+				sent++
+				if !killed && len(acked) >= killAt {
+					killed = true
+					a.cmd.Process.Signal(syscall.SIGKILL)
+				}
+				mu.Unlock()
+				c, onA := cb, false
+				if i%2 == 0 {
+					c, onA = ca, true
+				}
+				name := fmt.Sprintf("user%04d", i)
+				_, err := c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool.Id, Username: &name, MessageAction: types.MessageActionTypeSuppress})
+				mu.Lock()
+				switch {
+				case err == nil:
+					acked = append(acked, name)
+				case onA:
+					failedOnA++ // not acknowledged: whether it landed is unknown
+				default:
+					failedOnB++
+					t.Errorf("node B failed while A died: %v", err)
+				}
+				mu.Unlock()
 			}
-		}
-		c, onA := cb, false
-		if i%2 == 0 {
-			c, onA = ca, true
-		}
-		name := fmt.Sprintf("user%04d", i)
-		_, err := c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool.Id, Username: &name, MessageAction: types.MessageActionTypeSuppress})
-		switch {
-		case err == nil:
-			acked = append(acked, name)
-		case onA && i >= killAt:
-			failedOnA++ // A is dead: expected, and not acknowledged
-		case onA:
-			t.Fatalf("node A before the kill: %v", err)
-		default:
-			failedOnB++
-			t.Errorf("node B failed while A died: %v", err)
-		}
+		}()
 	}
-	if failedOnB != 0 || failedOnA != (total-killAt)/2 {
-		t.Fatalf("after the kill: %d failures on A (want %d), %d on B (want 0)", failedOnA, (total-killAt)/2, failedOnB)
+	wg.Wait()
+	if !killed || failedOnB != 0 || failedOnA == 0 || len(acked) < total/2 {
+		t.Fatalf("killed %v; %d acknowledged, %d failures on A, %d on B (want 0)", killed, len(acked), failedOnA, failedOnB)
 	}
 	// Nothing acknowledged is lost: B finds every user, whichever node took it.
 	for _, name := range acked {
@@ -82,9 +105,6 @@ func TestNodeKilledMidLoad(t *testing.T) {
 		if err != nil || aws.ToString(u.Username) != name {
 			t.Fatalf("AdminGetUser %s: %v", name, err)
 		}
-	}
-	if len(acked) != total-(total-killAt)/2 {
-		t.Fatalf("%d acknowledged, want %d", len(acked), total-(total-killAt)/2)
 	}
 	// A restarted node joins again and sees everything.
 	a2 := start("a")
@@ -97,7 +117,10 @@ func TestNodeKilledMidLoad(t *testing.T) {
 		}
 		n += len(page.Users)
 	}
-	if n != len(acked) {
-		t.Fatalf("the restarted node lists %d users, want %d", n, len(acked))
+	// Requests that were in flight on A when it died may have landed:
+	// at least every acknowledged one, at most every one sent.
+	if n < len(acked) || n > len(acked)+failedOnA {
+		t.Fatalf("the restarted node lists %d users; %d were acknowledged, %d unanswered on A", n, len(acked), failedOnA)
 	}
+	t.Logf("%d acknowledged (all found), %d refused or unanswered by the killed node, %d stored", len(acked), failedOnA, n)
 }
