@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -11,9 +13,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/gognito/gognito/internal/certs/certtest"
+	"github.com/gognito/gognito/internal/edge/edgetest"
 	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
 
@@ -22,19 +27,26 @@ func sdkClient(url string) *cognito.Client {
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
 }
 
+// clusterNodes builds gognito and returns a function that starts a node of
+// one deployment on a fresh PostgreSQL schema (shared database, secret key
+// and public URL); name is its data directory.
+func clusterNodes(t *testing.T, ctx context.Context) func(name string) *node {
+	dsn := pgtest.DSN(t)
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	env := []string{"GOGNITO_DATABASE=" + dsn, "GOGNITO_SECRET_KEY_FILE=" + filepath.Join(dir, "secret.key"), "GOGNITO_PUBLIC_URL=https://idp.gognito.test"}
+	return func(name string) *node {
+		return startNode(t, ctx, bin, t.TempDir(), env, "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, name))
+	}
+}
+
 // TestNodeKilledMidLoad runs two gognito processes on one PostgreSQL and
 // kills one with SIGKILL in the middle of a bounded AdminCreateUser load:
 // the other keeps serving, and every user either node acknowledged is there.
 func TestNodeKilledMidLoad(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	env := []string{"GOGNITO_DATABASE=" + dsn, "GOGNITO_SECRET_KEY_FILE=" + filepath.Join(dir, "secret.key"), "GOGNITO_PUBLIC_URL=https://idp.gognito.test"}
-	start := func(name string) *node {
-		return startNode(t, ctx, bin, t.TempDir(), env, "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, name))
-	}
+	start := clusterNodes(t, ctx)
 	a := start("a")
 	b := start("b")
 	if a.url == "" || b.url == "" {
@@ -123,4 +135,88 @@ func TestNodeKilledMidLoad(t *testing.T) {
 		t.Fatalf("the restarted node lists %d users; %d were acknowledged, %d unanswered on A", n, len(acked), failedOnA)
 	}
 	t.Logf("%d acknowledged (all found), %d refused or unanswered by the killed node, %d stored", len(acked), failedOnA, n)
+}
+
+// TestProcessesFollowReplacedCertificate: a custom domain's certificate
+// replaced through process A is served by process B's edge, with no failed
+// handshake on either edge, and the domain turns ACTIVE.
+func TestProcessesFollowReplacedCertificate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	start := clusterNodes(t, ctx)
+	a, b := start("a"), start("b")
+	if a.edge == "" || b.edge == "" {
+		t.Fatalf("no edge address printed: %v / %v", a.printed, b.printed)
+	}
+	c := sdkClient(a.url)
+	certs := acm.New(acm.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
+	ca := certtest.NewCA(t)
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(ca.PEM())
+	const host = "auth.processes.example.test"
+	now := time.Now()
+	var arns []string
+	var leaves []*x509.Certificate
+	for range 2 {
+		certPEM, keyPEM := ca.Leaf(t, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+		out, err := certs.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: certPEM, PrivateKey: keyPEM, CertificateChain: ca.PEM()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(certPEM)
+		leaf, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns, leaves = append(arns, *out.CertificateArn), append(leaves, leaf)
+	}
+	created, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("processes")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: created.UserPool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arns[0]}}); err != nil {
+		t.Fatal(err)
+	}
+	serves := func(addr string, want *x509.Certificate) bool {
+		leaf, err := edgetest.Handshake(addr, host, roots)
+		return err == nil && leaf.Equal(want)
+	}
+	waitUntil(t, 5*time.Second, "B to serve the new domain", func() bool { return serves(b.edge, leaves[0]) })
+
+	loopA := edgetest.StartHandshakeLoop(a.edge, host, roots, 20000, 20*time.Second)
+	loopB := edgetest.StartHandshakeLoop(b.edge, host, roots, 20000, 20*time.Second)
+	time.Sleep(150 * time.Millisecond)
+	if _, err := c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: created.UserPool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arns[1]}}); err != nil {
+		t.Fatal(err)
+	}
+	returned := time.Now()
+	waitUntil(t, 5*time.Second, "B to serve the new certificate", func() bool { return serves(b.edge, leaves[1]) })
+	servedB := time.Since(returned)
+	time.Sleep(150 * time.Millisecond)
+	loopA.Finish()
+	loopB.Finish()
+	for name, l := range map[string]*edgetest.HandshakeLoop{"A": loopA, "B": loopB} {
+		if l.Failed.Load() != 0 || l.OK.Load() < 10 {
+			t.Fatalf("edge %s: %d failed handshakes, %d succeeded; first error: %v", name, l.Failed.Load(), l.OK.Load(), l.FirstErr)
+		}
+	}
+	waitUntil(t, 5*time.Second, "ACTIVE", func() bool {
+		d, err := c.DescribeUserPoolDomain(ctx, &cognito.DescribeUserPoolDomainInput{Domain: aws.String(host)})
+		return err == nil && d.DomainDescription.Status == types.DomainStatusTypeActive
+	})
+	t.Logf("process B served the new certificate %v after UpdateUserPoolDomain returned on A; %d+%d handshakes, 0 failed",
+		servedB.Round(time.Millisecond), loopA.OK.Load(), loopB.OK.Load())
+}
+
+// waitUntil polls cond until it holds, failing the test after timeout.
+func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }

@@ -99,6 +99,7 @@ func buildBinary(t *testing.T, dir string) string {
 type node struct {
 	cmd     *exec.Cmd
 	url     string   // the API listener, from the start-up output
+	edge    string   // the HTTPS edge's host:port, from the start-up output
 	printed []string // the start-up output
 	stderr  *bytes.Buffer
 }
@@ -124,6 +125,9 @@ func startNode(t *testing.T, ctx context.Context, bin, dir string, env []string,
 		if m := apiLine.FindStringSubmatch(line); m != nil {
 			n.url = m[1]
 		}
+		if m := edgeLine.FindStringSubmatch(line); m != nil {
+			n.edge = m[1]
+		}
 		if strings.Contains(line, "try:") {
 			break
 		}
@@ -134,6 +138,8 @@ func startNode(t *testing.T, ctx context.Context, bin, dir string, env []string,
 	}()
 	return n
 }
+
+var edgeLine = regexp.MustCompile(`HTTPS edge:\s+https://(\S+)`)
 
 var apiLine = regexp.MustCompile(`API \(cognito-idp\):\s+(http://\S+)`)
 

@@ -35,6 +35,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/gognito/gognito/internal/certs/certtest"
+	"github.com/gognito/gognito/internal/edge/edgetest"
 )
 
 // chromiumPath is Debian's Chromium, which scripts/browser-deps.sh installs
@@ -120,7 +121,7 @@ func TestBrowserSignIn(t *testing.T) {
 	roots.AddCert(testCA.Cert)
 	var issued *x509.Certificate
 	waitFor(t, 5*time.Second, "the edge to serve the custom domain", func() (bool, error) {
-		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 		issued = leaf
 		return err == nil, err
 	})
@@ -183,7 +184,7 @@ func TestBrowserSignIn(t *testing.T) {
 	must[*cognito.UpdateUserPoolDomainOutput](t)(c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: &poolID,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &rotatedARN}}))
 	waitFor(t, 2*time.Second, "the edge to serve the new certificate", func() (bool, error) {
-		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 		return err == nil && leaf.Equal(rotated), err
 	})
 	cut := relay.cut()

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/edge/edgetest"
 )
 
 var cloudFrontRE = regexp.MustCompile(`^d[a-z0-9]{13}\.cloudfront\.net$`)
@@ -150,14 +151,14 @@ func TestPrefixDomains(t *testing.T) {
 	resp.Body.Close()
 	roots := rootsOf(caPEM)
 	host := "myapp.auth.us-east-1.localhost"
-	leaf, err := handshake(ts.EdgeAddr, host, roots)
+	leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 	if err != nil {
 		t.Fatalf("prefix domain handshake: %v", err)
 	}
 	if err := leaf.VerifyHostname(host); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := handshake(ts.EdgeAddr, "nothere.auth.us-east-1.localhost", roots); err == nil {
+	if _, err := edgetest.Handshake(ts.EdgeAddr, "nothere.auth.us-east-1.localhost", roots); err == nil {
 		t.Fatal("an unknown prefix got a certificate")
 	}
 	page := getBody(t, h2Client(ts.EdgeAddr, roots), "https://"+host+"/")
@@ -202,7 +203,7 @@ func TestPrefixDomains(t *testing.T) {
 	if d := describeDomain(t, c, "myapp"); d.Status != "" {
 		t.Fatalf("deleted domain still described: %+v", d)
 	}
-	if _, err := handshake(ts.EdgeAddr, host, roots); err == nil {
+	if _, err := edgetest.Handshake(ts.EdgeAddr, host, roots); err == nil {
 		t.Fatal("a deleted domain is still served")
 	}
 	must[*cognito.DeleteUserPoolOutput](t)(c.DeleteUserPool(ctx, &cognito.DeleteUserPoolInput{UserPoolId: pool.Id}))
@@ -360,7 +361,7 @@ func TestCertificateRotation(t *testing.T) {
 	pool := must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("rotate")})).UserPool
 	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnA}}))
-	leaf, err := handshake(ts.EdgeAddr, host, roots)
+	leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 	if err != nil || !leaf.Equal(leafA) {
 		t.Fatalf("before the update: %v (A served: %v)", err, err == nil && leaf.Equal(leafA))
 	}
@@ -377,7 +378,7 @@ func TestCertificateRotation(t *testing.T) {
 		t.Fatalf("proto %s, want HTTP/2.0", resp.Proto)
 	}
 
-	loop := startHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
+	loop := edgetest.StartHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
 	time.Sleep(150 * time.Millisecond)
 	out := must[*cognito.UpdateUserPoolDomainOutput](t)(c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnB}}))
@@ -387,7 +388,7 @@ func TestCertificateRotation(t *testing.T) {
 	}
 	var servedB time.Time
 	waitFor(t, time.Second, "certificate B to be served", func() (bool, error) {
-		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 		if err == nil && leaf.Equal(leafB) {
 			servedB = time.Now()
 			return true, nil
@@ -395,17 +396,17 @@ func TestCertificateRotation(t *testing.T) {
 		return false, err
 	})
 	time.Sleep(150 * time.Millisecond)
-	loop.finish()
-	if n := loop.failed.Load(); n != 0 {
-		t.Fatalf("%d failed handshakes during the rotation (of %d); first: %v", n, n+loop.ok.Load(), loop.firstErr)
+	loop.Finish()
+	if n := loop.Failed.Load(); n != 0 {
+		t.Fatalf("%d failed handshakes during the rotation (of %d); first: %v", n, n+loop.OK.Load(), loop.FirstErr)
 	}
-	if loop.ok.Load() < 10 {
-		t.Fatalf("only %d handshakes ran", loop.ok.Load())
+	if loop.OK.Load() < 10 {
+		t.Fatalf("only %d handshakes ran", loop.OK.Load())
 	}
-	if _, ok := loop.seen[leafB.SerialNumber.String()]; !ok {
+	if _, ok := loop.Seen[leafB.SerialNumber.String()]; !ok {
 		t.Fatal("the handshake loop never saw certificate B")
 	}
-	t.Logf("B served %v after UpdateUserPoolDomain returned; %d handshakes, 0 failed", servedB.Sub(returned).Round(time.Millisecond), loop.ok.Load())
+	t.Logf("B served %v after UpdateUserPoolDomain returned; %d handshakes, 0 failed", servedB.Sub(returned).Round(time.Millisecond), loop.OK.Load())
 	waitFor(t, 2*time.Second, "ACTIVE", func() (bool, error) { return describeDomain(t, c, host).Status == types.DomainStatusTypeActive, nil })
 
 	// The connection opened before the update still answers, on the same connection.
@@ -438,22 +439,22 @@ func TestCertificateRenewal(t *testing.T) {
 	pool := must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("renew")})).UserPool
 	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arn}}))
-	if _, err := handshake(ts.EdgeAddr, host, roots); err != nil {
+	if _, err := edgetest.Handshake(ts.EdgeAddr, host, roots); err != nil {
 		t.Fatal(err)
 	}
-	loop := startHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
+	loop := edgetest.StartHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
 	time.Sleep(150 * time.Millisecond)
 	renewed := reimportCert(t, certs, ca, arn, []string{host})
 	returned := time.Now()
 	waitFor(t, time.Second, "the renewed certificate", func() (bool, error) {
-		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 		return err == nil && leaf.Equal(renewed), err
 	})
 	t.Logf("renewed certificate served %v after the re-import returned", time.Since(returned).Round(time.Millisecond))
 	time.Sleep(150 * time.Millisecond)
-	loop.finish()
-	if n := loop.failed.Load(); n != 0 {
-		t.Fatalf("%d failed handshakes during the renewal; first: %v", n, loop.firstErr)
+	loop.Finish()
+	if n := loop.Failed.Load(); n != 0 {
+		t.Fatalf("%d failed handshakes during the renewal; first: %v", n, loop.FirstErr)
 	}
 	if d := describeDomain(t, c, host); d.Status != types.DomainStatusTypeActive || aws.ToString(d.CustomDomainConfig.CertificateArn) != arn {
 		t.Fatalf("domain after renewal %+v", d)
@@ -489,7 +490,7 @@ func TestRefusedUpdateKeepsServing(t *testing.T) {
 		_, err := c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 			CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(badARN)}})
 		wantAPIError(t, err, "InvalidParameterException", "InvalidViewerCertificate")
-		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 		if err != nil || !leaf.Equal(leaf0) {
 			t.Fatalf("after refusing %s: the old certificate is not served (%v)", what, err)
 		}
@@ -517,24 +518,24 @@ func TestIssuedCertificateRenewal(t *testing.T) {
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arn}}))
 	ca := must[[]byte](t)(caPEMOf(ts))
 	roots := rootsOf(ca)
-	before, err := handshake(ts.EdgeAddr, host, roots)
+	before, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 	if err != nil {
 		t.Fatal(err)
 	}
-	loop := startHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
+	loop := edgetest.StartHandshakeLoop(ts.EdgeAddr, host, roots, 20000, 20*time.Second)
 	time.Sleep(100 * time.Millisecond)
 	renewed := must[[]string](t)(ts.App.Certificates().RenewDue(ctx))
 	if len(renewed) != 1 || renewed[0] != arn {
 		t.Fatalf("renewed %v, want [%s]", renewed, arn)
 	}
 	waitFor(t, time.Second, "the renewed certificate", func() (bool, error) {
-		leaf, err := handshake(ts.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(ts.EdgeAddr, host, roots)
 		return err == nil && leaf.SerialNumber.Cmp(before.SerialNumber) != 0, err
 	})
 	time.Sleep(100 * time.Millisecond)
-	loop.finish()
-	if n := loop.failed.Load(); n != 0 {
-		t.Fatalf("%d failed handshakes during renewal; first %v", n, loop.firstErr)
+	loop.Finish()
+	if n := loop.Failed.Load(); n != 0 {
+		t.Fatalf("%d failed handshakes during renewal; first %v", n, loop.FirstErr)
 	}
 	dc := must[*acm.DescribeCertificateOutput](t)(certs.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: &arn}))
 	if dc.Certificate.RenewalSummary == nil || dc.Certificate.RenewalSummary.RenewalStatus != "SUCCESS" || !dc.Certificate.NotAfter.After(before.NotAfter.Add(-time.Second)) {

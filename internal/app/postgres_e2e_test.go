@@ -17,6 +17,7 @@ import (
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/edge/edgetest"
 	"github.com/gognito/gognito/internal/store/postgres"
 	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
@@ -57,19 +58,19 @@ func TestCertificateReplacedOnAnotherNode(t *testing.T) {
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnA}}))
 	// The periodic sync is 30 s apart: B serving the domain at once is the announcement.
 	waitFor(t, 2*time.Second, "node B to serve the new domain", func() (bool, error) {
-		leaf, err := handshake(b.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(b.EdgeAddr, host, roots)
 		return err == nil && leaf.Equal(leafA), nil
 	})
 
-	loopA := startHandshakeLoop(a.EdgeAddr, host, roots, 20000, 20*time.Second)
-	loopB := startHandshakeLoop(b.EdgeAddr, host, roots, 20000, 20*time.Second)
+	loopA := edgetest.StartHandshakeLoop(a.EdgeAddr, host, roots, 20000, 20*time.Second)
+	loopB := edgetest.StartHandshakeLoop(b.EdgeAddr, host, roots, 20000, 20*time.Second)
 	time.Sleep(150 * time.Millisecond)
 	must[*cognito.UpdateUserPoolDomainOutput](t)(c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnB}}))
 	returned := time.Now()
 	var servedB time.Time
 	waitFor(t, 2*time.Second, "node B to serve the new certificate", func() (bool, error) {
-		leaf, err := handshake(b.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(b.EdgeAddr, host, roots)
 		if err == nil && leaf.Equal(leafB) {
 			servedB = time.Now()
 			return true, nil
@@ -77,17 +78,17 @@ func TestCertificateReplacedOnAnotherNode(t *testing.T) {
 		return false, err
 	})
 	time.Sleep(150 * time.Millisecond)
-	loopA.finish()
-	loopB.finish()
-	for name, l := range map[string]*handshakeLoop{"A": loopA, "B": loopB} {
-		if n := l.failed.Load(); n != 0 {
-			t.Fatalf("node %s: %d failed handshakes during the replacement; first: %v", name, n, l.firstErr)
+	loopA.Finish()
+	loopB.Finish()
+	for name, l := range map[string]*edgetest.HandshakeLoop{"A": loopA, "B": loopB} {
+		if n := l.Failed.Load(); n != 0 {
+			t.Fatalf("node %s: %d failed handshakes during the replacement; first: %v", name, n, l.FirstErr)
 		}
-		if l.ok.Load() < 10 {
-			t.Fatalf("node %s: only %d handshakes ran", name, l.ok.Load())
+		if l.OK.Load() < 10 {
+			t.Fatalf("node %s: only %d handshakes ran", name, l.OK.Load())
 		}
 	}
-	if _, ok := loopB.seen[leafB.SerialNumber.String()]; !ok {
+	if _, ok := loopB.Seen[leafB.SerialNumber.String()]; !ok {
 		t.Fatal("node B's handshake loop never saw the new certificate")
 	}
 	t.Logf("node B served the new certificate %v after UpdateUserPoolDomain returned on node A", servedB.Sub(returned).Round(time.Millisecond))
@@ -112,7 +113,7 @@ func TestCertificateReplacedOnAnotherNode(t *testing.T) {
 	must[*cognito.UpdateUserPoolDomainOutput](t)(c.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arnA}}))
 	waitFor(t, 2*time.Second, "node B to serve certificate A again", func() (bool, error) {
-		leaf, err := handshake(b.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(b.EdgeAddr, host, roots)
 		return err == nil && leaf.Equal(leafA), nil
 	})
 	for range 8 { // both real nodes serve it; the lagging one holds the status
@@ -129,7 +130,7 @@ func TestCertificateReplacedOnAnotherNode(t *testing.T) {
 	// Re-importing under the same ARN (a renewal, no Cognito call) reaches B too.
 	renewed := reimportCert(t, certs, ca, arnA, []string{host})
 	waitFor(t, 2*time.Second, "node B to serve the renewed certificate", func() (bool, error) {
-		leaf, err := handshake(b.EdgeAddr, host, roots)
+		leaf, err := edgetest.Handshake(b.EdgeAddr, host, roots)
 		return err == nil && leaf.Equal(renewed), nil
 	})
 }
