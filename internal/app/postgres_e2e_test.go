@@ -175,6 +175,22 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 		t.Fatalf("B lists %d users", len(l.Users))
 	}
 
+	// Wrong passwords count across nodes: five, alternating, lock the user
+	// out on both.
+	must[*cognito.AdminCreateUserOutput](t)(ca.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool.Id, Username: aws.String("guessed"), MessageAction: types.MessageActionTypeSuppress}))
+	must[*cognito.AdminSetUserPasswordOutput](t)(ca.AdminSetUserPassword(ctx, &cognito.AdminSetUserPasswordInput{UserPoolId: pool.Id, Username: aws.String("guessed"), Password: aws.String("Passw0rd!"), Permanent: true}))
+	signIn := func(c *cognito.Client, password string) error {
+		_, err := c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: cl.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "guessed", "PASSWORD": password}})
+		return err
+	}
+	for i := range 5 {
+		wantAPIError(t, signIn([]*cognito.Client{ca, cb}[i%2], "wrong-Passw0rd!"), "NotAuthorizedException", "Incorrect username or password.")
+	}
+	for _, c := range []*cognito.Client{ca, cb} {
+		wantAPIError(t, signIn(c, "Passw0rd!"), "NotAuthorizedException", "Password attempts exceeded")
+	}
+
 	// Racing creations of one username through both nodes: one winner,
 	// UsernameExistsException for every other, one user stored.
 	errs := make(chan error, 8)
@@ -193,8 +209,8 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 			wantAPIError(t, err, "UsernameExistsException", "")
 		}
 	}
-	if l := must[*cognito.ListUsersOutput](t)(ca.ListUsers(ctx, &cognito.ListUsersInput{UserPoolId: pool.Id})); won != 1 || len(l.Users) != 2 {
-		t.Fatalf("%d racers won, %d users stored; want 1 and 2", won, len(l.Users))
+	if l := must[*cognito.ListUsersOutput](t)(ca.ListUsers(ctx, &cognito.ListUsersInput{UserPoolId: pool.Id})); won != 1 || len(l.Users) != 3 {
+		t.Fatalf("%d racers won, %d users stored; want 1 and 3", won, len(l.Users))
 	}
 
 	// A node with another secret key could open none of the sealed secrets:
