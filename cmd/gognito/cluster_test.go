@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -16,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/edge/edgetest"
@@ -139,7 +142,8 @@ func TestNodeKilledMidLoad(t *testing.T) {
 
 // TestProcessesFollowReplacedCertificate: a custom domain's certificate
 // replaced through process A is served by process B's edge, with no failed
-// handshake on either edge, and the domain turns ACTIVE.
+// handshake on either edge, and the domain turns ACTIVE. A user created
+// through A then signs in through B, and both JWKS verify B's token.
 func TestProcessesFollowReplacedCertificate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -209,6 +213,49 @@ func TestProcessesFollowReplacedCertificate(t *testing.T) {
 	})
 	t.Logf("process B served the new certificate %v after UpdateUserPoolDomain returned on A; %d+%d handshakes, 0 failed",
 		servedB.Round(time.Millisecond), loopA.OK.Load(), loopB.OK.Load())
+
+	// A user created through A signs in through B; the ID token B issued
+	// verifies against both nodes' JWKS (the keys are shared).
+	pool := created.UserPool.Id
+	cl, err := c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: pool, ClientName: aws.String("app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat"), MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminSetUserPassword(ctx, &cognito.AdminSetUserPasswordInput{UserPoolId: pool, Username: aws.String("pat"), Password: aws.String("Passw0rd!"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	auth, err := sdkClient(b.url).InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: cl.UserPoolClient.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "pat", "PASSWORD": "Passw0rd!"}})
+	if err != nil {
+		t.Fatalf("sign-in through B: %v", err)
+	}
+	for _, n := range []*node{a, b} {
+		resp, err := http.Get(n.url + "/" + *pool + "/.well-known/jwks.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var set jose.JSONWebKeySet
+		err = json.NewDecoder(resp.Body).Decode(&set)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, err := jose.ParseSigned(*auth.AuthenticationResult.IdToken, []jose.SignatureAlgorithm{jose.RS256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := set.Key(obj.Signatures[0].Header.KeyID)
+		if len(keys) != 1 {
+			t.Fatalf("%s: the ID token's kid is not in the JWKS", n.url)
+		}
+		if _, err := obj.Verify(keys[0].Key); err != nil {
+			t.Fatalf("%s: %v", n.url, err)
+		}
+	}
 }
 
 // waitUntil polls cond until it holds, failing the test after timeout.
