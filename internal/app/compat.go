@@ -136,7 +136,8 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   is announced to the others over PostgreSQL LISTEN/NOTIFY, and their TLS edges reload it at once
   (tens of milliseconds in the tests); every edge also re-reads all domains every 30 seconds, and
   at once after its listening connection was lost. Rotated signing keys are picked up when a
-  token with an unknown key id arrives.
+  token with an unknown key id arrives, if this node last read them more than 5 seconds before
+  (so made-up key ids cannot make every verification re-read them).
 - Each node records what its edge serves every second (and at once after applying another
   node's change). A changed domain turns ACTIVE, and a deleted one disappears, only when every
   live node serves it (or no longer does); a node silent for 10 seconds counts as dead and holds

@@ -39,7 +39,14 @@ type signingKey struct {
 type poolKeys struct {
 	current map[string]*signingKey
 	all     map[string]*signingKey // by kid
+	loaded  time.Time              // when they were read from the store
 }
+
+// rereadAfter is how old a pool's cached keys must be before a token with an
+// unknown kid makes the keyring read them again: often enough to follow a
+// rotation made through another node, rarely enough that tokens with made-up
+// kids cannot make every verification read and unseal the keys.
+const rereadAfter = 5 * time.Second
 
 // storedKeys is the sealed form in store.Values.
 type storedKeys struct {
@@ -154,6 +161,7 @@ func (kr *keyring) keys(ctx context.Context, poolID string, now time.Time) (*poo
 	if err != nil {
 		return nil, err
 	}
+	pk.loaded = now
 	kr.mu.Lock()
 	defer kr.mu.Unlock()
 	if cur := kr.pools[poolID]; cur != nil {
@@ -198,11 +206,17 @@ func (kr *keyring) rotate(ctx context.Context, poolID string, now time.Time) err
 	return nil
 }
 
-// forget drops a pool's cached keys (another node rotated them).
-func (kr *keyring) forget(poolID string) {
+// forgetStale drops a pool's cached keys if they were read longer than
+// rereadAfter before now (another node may have rotated them), and reports
+// whether it did.
+func (kr *keyring) forgetStale(poolID string, now time.Time) bool {
 	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	if pk := kr.pools[poolID]; pk != nil && now.Sub(pk.loaded) < rereadAfter {
+		return false
+	}
 	delete(kr.pools, poolID)
-	kr.mu.Unlock()
+	return true
 }
 
 func (k *signingKey) sign(payload []byte) (string, error) {

@@ -320,7 +320,10 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 	}
 	k := keys.all[obj.Signatures[0].Header.KeyID]
 	if k == nil {
-		s.keys.forget(poolID) // rotated elsewhere? re-read once
+		// Rotated through another node? Re-read, at most every rereadAfter.
+		if !s.keys.forgetStale(poolID, s.o.Now()) {
+			return nil, errInvalidAccess()
+		}
 		if keys, err = s.keys.keys(ctx, poolID, s.o.Now()); err != nil {
 			return nil, err
 		}

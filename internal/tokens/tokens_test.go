@@ -112,3 +112,39 @@ func TestRefreshTokens(t *testing.T) {
 		t.Fatalf("access token of a revoked refresh token: %v", err)
 	}
 }
+
+// TestRotationThroughAnotherNode: two services on one store (two nodes). A
+// token signed with keys B has not seen is accepted once B's cached keys are
+// older than the re-read interval, and not before: a made-up kid cannot make
+// every verification re-read the keys.
+func TestRotationThroughAnotherNode(t *testing.T) {
+	_, st := newService(t)
+	ctx := context.Background()
+	now := time.Now()
+	key := make([]byte, secrets.KeySize)
+	rand.Read(key)
+	sealer, _ := secrets.NewSealer(key) // one secret key for both nodes
+	issuer := func(p string) string { return "http://issuer.test/" + p }
+	a := tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: issuer})
+	b := tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: issuer, Now: func() time.Time { return now }})
+	sub := tokens.Subject{PoolID: "us-east-1_TOKENS001", ClientID: "client", Username: "u", Sub: "sub-1"}
+	v := tokens.Validity{Access: time.Hour, ID: time.Hour, Refresh: 24 * time.Hour}
+	first, err := a.Issue(ctx, sub, v, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.VerifyAccess(ctx, first.AccessToken); err != nil { // B caches the keys
+		t.Fatal(err)
+	}
+	if err := a.Rotate(ctx, sub.PoolID); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := a.Issue(ctx, sub, v, false)
+	if _, err := b.VerifyAccess(ctx, second.AccessToken); err == nil {
+		t.Fatal("B re-read its keys for an unknown kid right after reading them")
+	}
+	now = now.Add(6 * time.Second)
+	if _, err := b.VerifyAccess(ctx, second.AccessToken); err != nil {
+		t.Fatalf("after the re-read interval B still refuses the rotated key: %v", err)
+	}
+}
