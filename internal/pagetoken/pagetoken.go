@@ -30,3 +30,14 @@ func Decode(listing, tok string) (string, error) {
 	}
 	return "", awserr.New(awserr.InvalidParameter, "Invalid pagination token.")
 }
+
+// Trim ends a page: recs were fetched with limit+1 to learn whether more
+// follow. It keeps the first limit and returns the token that continues after
+// the last one kept ("" when nothing follows); key names a record's position.
+func Trim[T any](listing string, recs []T, limit int, key func(T) string) ([]T, string) {
+	if len(recs) <= limit {
+		return recs, ""
+	}
+	recs = recs[:limit]
+	return recs, Encode(listing, key(recs[len(recs)-1]))
+}

@@ -16,3 +16,17 @@ func TestRoundTripAndRefusals(t *testing.T) {
 		}
 	}
 }
+
+func TestTrim(t *testing.T) {
+	key := func(s string) string { return s }
+	if recs, tok := Trim("l", []string{"a", "b"}, 2, key); len(recs) != 2 || tok != "" {
+		t.Fatalf("a last page: %v %q", recs, tok)
+	}
+	recs, tok := Trim("l", []string{"a", "b", "c"}, 2, key)
+	if len(recs) != 2 || recs[1] != "b" {
+		t.Fatalf("kept %v", recs)
+	}
+	if after, err := Decode("l", tok); err != nil || after != "b" {
+		t.Fatalf("the token continues after %q (%v), want b", after, err)
+	}
+}

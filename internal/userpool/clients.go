@@ -355,10 +355,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *cip.ListUserPoolC
 		return nil, err
 	}
 	out := &cip.ListUserPoolClientsResponse{UserPoolClients: []cip.UserPoolClientDescription{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = pagetoken.Encode("clients", recs[len(recs)-1].ID)
-	}
+	recs, out.NextToken = pagetoken.Trim("clients", recs, limit, func(r store.AppClient) string { return r.ID })
 	for _, r := range recs {
 		out.UserPoolClients = append(out.UserPoolClients, cip.UserPoolClientDescription{ClientId: r.ID, UserPoolId: r.PoolID, ClientName: r.Name})
 	}

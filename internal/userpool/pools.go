@@ -272,10 +272,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 		return nil, err
 	}
 	out := &cip.ListUserPoolsResponse{UserPools: []cip.UserPoolDescriptionType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = pagetoken.Encode("pools", recs[len(recs)-1].ID)
-	}
+	recs, out.NextToken = pagetoken.Trim("pools", recs, limit, func(r store.UserPool) string { return r.ID })
 	for _, rec := range recs {
 		d, err := decodePool(rec)
 		if err != nil {

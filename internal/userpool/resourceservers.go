@@ -108,10 +108,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *cip.ListResourceS
 		return nil, err
 	}
 	out := &cip.ListResourceServersResponse{ResourceServers: []cip.ResourceServerType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = pagetoken.Encode("resource-servers", recs[len(recs)-1].Identifier)
-	}
+	recs, out.NextToken = pagetoken.Trim("resource-servers", recs, limit, func(r store.ResourceServer) string { return r.Identifier })
 	for _, r := range recs {
 		rs, err := decodeResourceServer(r)
 		if err != nil {

@@ -100,10 +100,7 @@ func (s *Service) ListGroups(ctx context.Context, in *cip.ListGroupsRequest) (*c
 		return nil, err
 	}
 	out := &cip.ListGroupsResponse{Groups: []cip.GroupType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = pagetoken.Encode("groups", recs[len(recs)-1].Name)
-	}
+	recs, out.NextToken = pagetoken.Trim("groups", recs, limit, func(r store.Group) string { return r.Name })
 	for _, r := range recs {
 		g, err := decodeGroup(r)
 		if err != nil {
@@ -233,10 +230,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *cip.AdminListG
 		return nil, err
 	}
 	out := &cip.AdminListGroupsForUserResponse{Groups: []cip.GroupType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = pagetoken.Encode("user-groups", recs[len(recs)-1].Name)
-	}
+	recs, out.NextToken = pagetoken.Trim("user-groups", recs, limit, func(r store.Group) string { return r.Name })
 	for _, r := range recs {
 		g, err := decodeGroup(r)
 		if err != nil {
@@ -282,10 +276,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *cip.ListUsersInGroup
 		return nil, err
 	}
 	out := &cip.ListUsersInGroupResponse{Users: []cip.UserType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = pagetoken.Encode("group-users", recs[len(recs)-1].Key)
-	}
+	recs, out.NextToken = pagetoken.Trim("group-users", recs, limit, func(r store.User) string { return r.Key })
 	for _, r := range recs {
 		u, err := decodeUser(r)
 		if err != nil {

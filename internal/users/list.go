@@ -88,10 +88,7 @@ func (s *Service) ListUsers(ctx context.Context, in *cip.ListUsersRequest) (*cip
 		return nil, err
 	}
 	out := &cip.ListUsersResponse{Users: []cip.UserType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.PaginationToken = pagetoken.Encode("users", store.UserCursor(recs[len(recs)-1], q))
-	}
+	recs, out.PaginationToken = pagetoken.Trim("users", recs, limit, func(r store.User) string { return store.UserCursor(r, q) })
 	for _, rec := range recs {
 		u, err := decodeUser(rec)
 		if err != nil {
