@@ -82,7 +82,11 @@ var partials = `{{define "cancel"}}<form method="post" action="{{.Action}}">
 {{define "confirmpassword"}}<label for="confirm_password" class="label-customizable">Confirm new password</label>
 <input class="inputField-customizable" id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required>{{end}}
 {{define "code"}}<label for="code" class="label-customizable">{{if .CodeLabel}}{{.CodeLabel}}{{else}}Code{{end}}</label>
-<input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="16" required{{template "described" .}}>{{end}}`
+<input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="16" required{{template "described" .}}>{{end}}
+{{define "resend"}}{{if .SecondAction}}<form method="post" action="{{.SecondAction}}">
+{{template "csrf" .}}<input type="hidden" name="username" value="{{.Username}}">
+<button type="submit" class="secondary" name="resend">Send a new code</button>
+</form>{{end}}{{end}}`
 
 func pageTemplate(name, content string) *template.Template {
 	return template.Must(template.Must(template.Must(template.New(name).Parse(base)).Parse(partials)).Parse(content))
@@ -116,10 +120,7 @@ var (
 {{template "code" .}}
 <button type="submit" class="submitButton-customizable" name="confirm">Confirm account</button>
 </form>
-{{if .SecondAction}}<form method="post" action="{{.SecondAction}}">
-{{template "csrf" .}}<input type="hidden" name="username" value="{{.Username}}">
-<button type="submit" class="secondary" name="resend">Send a new code</button>
-</form>{{end}}
+{{template "resend" .}}
 {{end}}`)
 
 	forgotTmpl = pageTemplate("forgot", `{{define "content"}}
@@ -139,10 +140,7 @@ var (
 {{template "confirmpassword" .}}
 <button type="submit" class="submitButton-customizable" name="reset_password">Change password</button>
 </form>
-{{if .SecondAction}}<form method="post" action="{{.SecondAction}}">
-{{template "csrf" .}}<input type="hidden" name="username" value="{{.Username}}">
-<button type="submit" class="secondary" name="resend">Send a new code</button>
-</form>{{end}}
+{{template "resend" .}}
 {{end}}`)
 
 	newPasswordTmpl = pageTemplate("newPassword", `{{define "content"}}
