@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/reqctx"
 	"github.com/gognito/gognito/internal/wire"
 )
@@ -27,6 +28,8 @@ type Server struct {
 	log          *slog.Logger
 	metrics      *Metrics
 	maxBodyBytes int64
+	limiter      *ratelimit.Limiter
+	region       string
 }
 
 // Options configure a Server.
@@ -34,11 +37,15 @@ type Options struct {
 	Logger       *slog.Logger
 	Metrics      *Metrics
 	MaxBodyBytes int64
+	// Limiter throttles operations by quota category (nil: no limits);
+	// Region is the Region of requests whose signature names none.
+	Limiter *ratelimit.Limiter
+	Region  string
 }
 
 // NewServer builds the front door for the services.
 func NewServer(opts Options, services ...*Service) *Server {
-	s := &Server{services: map[string]*Service{}, log: opts.Logger, metrics: opts.Metrics, maxBodyBytes: opts.MaxBodyBytes}
+	s := &Server{services: map[string]*Service{}, log: opts.Logger, metrics: opts.Metrics, maxBodyBytes: opts.MaxBodyBytes, limiter: opts.Limiter, region: opts.Region}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -219,6 +226,9 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 	}
 	if len(violations) > 0 {
 		return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
+	}
+	if !s.limiter.Allow(reqctx.Region(ctx, s.region), ep.op.Name, time.Now()) {
+		return nil, awserr.New(awserr.TooManyRequests, "Rate exceeded")
 	}
 	if ep.handler == nil {
 		return nil, awserr.Newf(awserr.UnsupportedOperation, "gognito does not implement %s yet.", ep.op.Name)

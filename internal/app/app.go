@@ -24,6 +24,7 @@ import (
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/hostedui"
+	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/postgres"
@@ -60,6 +61,7 @@ type App struct {
 	hosted  *hostedui.Handler
 	edge    *edge.Edge
 	cluster *cluster
+	limiter *ratelimit.Limiter
 	// publicURL is where clients reach the API listener: --public-url, or
 	// the listener's address once it listens.
 	publicURL atomic.Value
@@ -132,7 +134,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	registerEdgeMetrics(reg, a.edge)
 	metrics := api.NewMetrics(reg)
 
-	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID})
+	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer})
 	sender, err := newSender(cfg, st, log)
 	if err != nil {
 		st.Close()
@@ -149,7 +151,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
 	a.acm = newACMService(a.certs)
-	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
+	rates, err := ratelimit.ParseRates(cfg.RateLimits)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.limiter = ratelimit.New(rates)
+	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, Limiter: a.limiter, Region: cfg.Region}, a.cognito, a.acm)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_gognito/health", func(w http.ResponseWriter, r *http.Request) {
@@ -261,6 +269,12 @@ func loopbackOnly(h http.Handler, public bool) http.Handler {
 // serveDomain serves a request on a user pool domain: the OAuth endpoints
 // and hosted pages, else the domain's page.
 func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Site, secure bool) {
+	source, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if !a.limiter.AllowDomain(site.Name, source, time.Now()) {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "Too many requests to this domain; try again shortly.", http.StatusTooManyRequests)
+		return
+	}
 	hs := hostedui.Site{PoolID: site.PoolID, Secure: secure, ManagedLoginVersion: a.domains.ManagedLoginVersion(r.Context(), site.Name)}
 	if a.hosted.ServeSite(w, r, hs) {
 		return

@@ -77,6 +77,9 @@ func (s *Service) loadClient(ctx context.Context, clientID string) (*client, err
 	if err := json.Unmarshal(rec.Doc, &c.cfg); err != nil {
 		return nil, err
 	}
+	if c.cfg.ClientSecret, err = s.sealer.OpenString(c.cfg.ClientSecret, secrets.ClientSecretOwner(clientID)); err != nil {
+		return nil, fmt.Errorf("authflow: client %s secret: %w", clientID, err)
+	}
 	prec, err := s.st.GetUserPool(ctx, rec.PoolID)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gognito/gognito/internal/ratelimit"
 )
 
 // Config is the whole configuration of a gognito server.
@@ -32,6 +34,7 @@ type Config struct {
 	LogLevel        string        `toml:"log-level"`
 	LogFormat       string        `toml:"log-format"`
 	MaxBodyBytes    int64         `toml:"max-body-bytes"`
+	RateLimits      string        `toml:"rate-limits"`
 	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
 
 	// User pool domains and the TLS edge.
@@ -140,6 +143,7 @@ func (c *Config) settings() []setting {
 		{name: "log-level", usage: "debug, info, warn or error", str: &c.LogLevel},
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
+		{name: "rate-limits", usage: "request-rate quotas by Cognito category: off, cognito (Cognito's defaults, e.g. UserAuthentication=120/s), or Category=RPS items after an optional cognito, e.g. cognito,UserList=10; HostedUI limits each user pool domain (500/s, 300/s per source IP)", str: &c.RateLimits},
 		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
 		{name: "custom-domain-quota", usage: "custom domains per Region (Cognito's quota is 4)", i64: &c.CustomDomainQuota},
 		{name: "domain-propagation-delay", usage: "how long a created or updated domain stays CREATING/UPDATING at least (to exercise wait loops)", dur: &c.DomainPropagationDelay},
@@ -286,6 +290,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-body-bytes %d is too small", c.MaxBodyBytes))
+	}
+	if _, err := ratelimit.ParseRates(c.RateLimits); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.LogFormat {
 	case "text", "json":

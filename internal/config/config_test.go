@@ -50,6 +50,8 @@ func TestRejects(t *testing.T) {
 		{"--listen", "no-port"},
 		{"--log-format", "xml"},
 		{"--max-body-bytes", "x"},
+		{"--rate-limits", "UserList"},
+		{"--rate-limits", "NoSuchCategory=3"},
 		{"stray"},
 	} {
 		if _, err := Load("serve", args, env(nil), io.Discard); err == nil {

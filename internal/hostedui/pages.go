@@ -246,6 +246,9 @@ func setPageHeaders(w http.ResponseWriter, formTarget string) {
 	}
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action "+fa+"; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	// The pages' addresses can carry state and codes: never send them on.
+	h.Set("Referrer-Policy", "no-referrer")
 }
 
 // cspSource is the CSP source expression of a redirect URI: its origin, or

@@ -137,3 +137,35 @@ func TestLoadOrCreateKeyRefuses(t *testing.T) {
 		t.Errorf("31-byte key: %v", err)
 	}
 }
+
+func TestSealString(t *testing.T) {
+	key := make([]byte, KeySize)
+	s, err := NewSealer(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := ClientSecretOwner("client1")
+	sealed := s.SealString("shh-51-chars", owner)
+	if !strings.HasPrefix(sealed, "sealed:") || strings.Contains(sealed, "shh") {
+		t.Fatalf("sealed form %q", sealed)
+	}
+	if got, err := s.OpenString(sealed, owner); err != nil || got != "shh-51-chars" {
+		t.Fatalf("open = %q, %v", got, err)
+	}
+	if _, err := s.OpenString(sealed, ClientSecretOwner("client2")); err == nil {
+		t.Error("a secret sealed for one client opened for another")
+	}
+	if _, err := s.OpenString(sealed[:len(sealed)-2]+"AA", owner); err == nil {
+		t.Error("a tampered sealed value opened")
+	}
+	if _, err := s.OpenString("sealed:!!", owner); err == nil {
+		t.Error("a sealed value that is not base64 opened")
+	}
+	// Records written before sealing keep working.
+	if got, err := s.OpenString("plainsecret", owner); err != nil || got != "plainsecret" {
+		t.Errorf("legacy plaintext = %q, %v", got, err)
+	}
+	if s.SealString("", owner) != "" {
+		t.Error("an empty secret should stay empty")
+	}
+}

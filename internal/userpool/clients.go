@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"errors"
+	"fmt"
+	"github.com/gognito/gognito/internal/secrets"
 	"net/url"
 	"slices"
 	"strings"
@@ -299,7 +301,7 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPo
 	if err := cs.apply(ctx, s, pool, &c); err != nil {
 		return nil, err
 	}
-	rec := store.AppClient{ID: c.ClientId, PoolID: c.UserPoolId, Name: c.ClientName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: encode(&c)}
+	rec := store.AppClient{ID: c.ClientId, PoolID: c.UserPoolId, Name: c.ClientName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: s.encodeClient(&c)}
 	if err := s.store.CreateAppClient(ctx, rec); errors.Is(err, store.ErrNotFound) {
 		return nil, poolNotFound(in.UserPoolId)
 	} else if err != nil {
@@ -320,13 +322,29 @@ func (s *Service) Client(ctx context.Context, poolID, clientID string) (*cip.Use
 	if err != nil {
 		return nil, err
 	}
-	return decodeClient(rec)
+	return s.decodeClient(rec)
 }
 
-func decodeClient(rec store.AppClient) (*cip.UserPoolClientType, error) {
+// encodeClient is a client's stored form: its secret sealed.
+func (s *Service) encodeClient(c *cip.UserPoolClientType) []byte {
+	stored := *c
+	if s.sealer != nil {
+		stored.ClientSecret = s.sealer.SealString(c.ClientSecret, secrets.ClientSecretOwner(c.ClientId))
+	}
+	return encode(&stored)
+}
+
+func (s *Service) decodeClient(rec store.AppClient) (*cip.UserPoolClientType, error) {
 	var c cip.UserPoolClientType
 	if err := jsonUnmarshal(rec.Doc, &c); err != nil {
 		return nil, err
+	}
+	if s.sealer != nil {
+		secret, err := s.sealer.OpenString(c.ClientSecret, secrets.ClientSecretOwner(c.ClientId))
+		if err != nil {
+			return nil, fmt.Errorf("userpool: app client %s secret: %w", c.ClientId, err)
+		}
+		c.ClientSecret = secret
 	}
 	return &c, nil
 }
@@ -374,7 +392,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPo
 	}
 	var out *cip.UserPoolClientType
 	_, err = s.store.UpdateAppClient(ctx, in.ClientId, func(rec *store.AppClient) error {
-		old, err := decodeClient(*rec)
+		old, err := s.decodeClient(*rec)
 		if err != nil {
 			return err
 		}
@@ -391,7 +409,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPo
 		}
 		now := s.clock()
 		c.LastModifiedDate = wireTime(now)
-		rec.Name, rec.UpdatedAt, rec.Doc = c.ClientName, now, encode(&c)
+		rec.Name, rec.UpdatedAt, rec.Doc = c.ClientName, now, s.encodeClient(&c)
 		out = &c
 		return nil
 	})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/gognito/gognito/internal/secrets"
 	"io"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type Service struct {
 	accountID string
 	now       func() time.Time
 	rand      io.Reader
+	sealer    *secrets.Sealer
 }
 
 // Options configure a Service. Zero values take defaults.
@@ -31,11 +33,14 @@ type Options struct {
 	AccountID string
 	Now       func() time.Time
 	Rand      io.Reader
+	// Sealer seals app client secrets at rest (nil: kept as they are, for
+	// tests of this package alone).
+	Sealer *secrets.Sealer
 }
 
 // New builds a Service on a store.
 func New(st store.Store, o Options) *Service {
-	s := &Service{store: st, region: o.Region, accountID: o.AccountID, now: o.Now, rand: o.Rand}
+	s := &Service{store: st, region: o.Region, accountID: o.AccountID, now: o.Now, rand: o.Rand, sealer: o.Sealer}
 	if s.region == "" {
 		s.region = "us-east-1"
 	}

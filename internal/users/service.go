@@ -138,6 +138,9 @@ func (s *Service) loadClient(ctx context.Context, clientID string) (*client, err
 	if err := json.Unmarshal(rec.Doc, &c); err != nil {
 		return nil, fmt.Errorf("users: decoding client %s: %w", clientID, err)
 	}
+	if c.ClientSecret, err = s.sealer.OpenString(c.ClientSecret, secrets.ClientSecretOwner(clientID)); err != nil {
+		return nil, fmt.Errorf("users: client %s secret: %w", clientID, err)
+	}
 	p, err := s.loadPool(ctx, rec.PoolID)
 	if err != nil {
 		return nil, err
