@@ -16,6 +16,12 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
 - **Unimplemented operations** answer HTTP 400 ` + "`UnsupportedOperationException`" + ` with the message
   "gognito does not implement <Operation> yet." after the request has passed validation, so an SDK
   surfaces a typed, non-retryable error that names the operation.
+- **Request-rate quotas** are off unless ` + "`--rate-limits`" + ` sets them (` + "`cognito`" + ` for Cognito's
+  defaults per category). Over its category's rate, a request is refused before it changes anything with
+  HTTP 400 ` + "`TooManyRequestsException`" + ` "Rate exceeded"; buckets are per node and Region and hold
+  one second's worth. Not modelled: the 5 RPS per-pool cap of single UserPoolResource*/Client*
+  operations, the per-user 10 reads/writes a second, and RespondToAuthChallenge's separate allowance.
+  A user pool domain over its ` + "`HostedUI`" + ` rate answers HTTP 429 with Retry-After.
 - **Oversized bodies** (over ` + "`--max-body-bytes`" + `, 1 MiB by default) answer HTTP 413
   ` + "`RequestEntityTooLargeException`" + ` without reading the body whole.
 - **Validation messages** follow AWS's form: ` + "`1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null`" + `;
