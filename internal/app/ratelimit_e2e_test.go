@@ -168,3 +168,19 @@ func TestHostedPagesSecurityHeaders(t *testing.T) {
 	req.Host = "pagesapp.auth.us-east-1.localhost"
 	load(http.DefaultClient, req, false)
 }
+
+// Oversized headers are refused by the HTTP server before any handler runs.
+func TestOversizedHeadersRefused(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	req, _ := http.NewRequest("POST", ts.URL+"/", strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUserPools")
+	req.Header.Set("X-Padding", strings.Repeat("a", 100<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("100 KiB of headers: %s, want 431", resp.Status)
+	}
+}
