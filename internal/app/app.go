@@ -149,7 +149,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
 	a.acm = newACMService(a.certs)
-	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes}, a.cognito, a.acm)
+	authn, err := newAuthenticator(cfg, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, Authenticator: authn}, a.cognito, a.acm)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_gognito/health", func(w http.ResponseWriter, r *http.Request) {
@@ -309,6 +314,9 @@ func (a *App) Close() error { return a.store.Close() }
 // finish (up to the shutdown timeout). Background work (edge sync, domain
 // status, certificate renewal) runs while it serves.
 func (a *App) Serve(ctx context.Context, ls Listeners) error {
+	if addr := ls.API.Addr().String(); !a.cfg.SignaturesRequired() && !a.cfg.AllowUnsignedRemote && !config.IsLoopback(addr) {
+		return config.UnsignedRemoteError(addr)
+	}
 	if err := a.edge.Sync(ctx); err != nil {
 		a.log.Warn("edge: initial sync", "error", err)
 	}
