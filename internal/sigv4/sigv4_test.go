@@ -314,3 +314,30 @@ func wantError(t *testing.T, err error, typ, message string) *awserr.Error {
 	}
 	return e
 }
+
+// TestContentSHA256Header: a signed X-Amz-Content-Sha256 must hold the
+// body's hash; UNSIGNED-PAYLOAD leaves the body unsigned and is refused.
+func TestContentSHA256Header(t *testing.T) {
+	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}})
+	v.SetNow(func() time.Time { return now })
+	body := []byte(`{"MaxResults":10}`)
+	sum := sha256.Sum256(body)
+	for hash, ok := range map[string]bool{hex.EncodeToString(sum[:]): true, "UNSIGNED-PAYLOAD": false} {
+		r := httptest.NewRequest("POST", "http://localhost/", bytes.NewReader(body))
+		r.Header.Set("X-Amz-Content-Sha256", hash)
+		creds := aws.Credentials{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hash, "cognito-idp", "us-east-1", now); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Header.Get("Authorization"), "x-amz-content-sha256") {
+			t.Fatalf("the header is not signed: %s", r.Header.Get("Authorization"))
+		}
+		_, err := v.Verify(r, body, "cognito-idp")
+		if ok && err != nil {
+			t.Errorf("%s: %v", hash, err)
+		}
+		if !ok {
+			wantError(t, err, awserr.InvalidSignature, "does not match")
+		}
+	}
+}
