@@ -205,6 +205,26 @@ func TestSignedAPIRawRequests(t *testing.T) {
 		!strings.HasPrefix(body["message"].(string), "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256 Credential=") {
 		t.Fatalf("no date: %d %v", status, body)
 	}
+	// The signature is checked before the body is decoded: an unsigned
+	// request with a broken body to a signed operation is refused as
+	// unsigned, the same body to a public operation as not JSON.
+	for target, want := range map[string]string{
+		"AWSCognitoIdentityProviderService.AdminCreateUser": "MissingAuthenticationTokenException",
+		"CertificateManager.ImportCertificate":              "MissingAuthenticationTokenException",
+		"AWSCognitoIdentityProviderService.SignUp":          "SerializationException",
+	} {
+		req, _ := http.NewRequest("POST", ts.URL+"/", strings.NewReader(`{"Username":`))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", target)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("x-amzn-ErrorType"); got != want {
+			t.Errorf("%s unsigned with a broken body: %s, want %s", target, got, want)
+		}
+	}
 	pools := must[*cognito.ListUserPoolsOutput](t)(ts.cognitoAs(static(adminKeyID, adminSecret)).ListUserPools(context.Background(), &cognito.ListUserPoolsInput{MaxResults: aws.Int32(60)})).UserPools
 	if len(pools) != 1 || aws.ToString(pools[0].Name) != "fine" {
 		t.Fatalf("pools after refused requests: %v", pools)
