@@ -114,6 +114,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "  data:               %s (SQLite)\n", p)
 	}
 	fmt.Fprintf(stdout, "  region, account:    %s, %s\n", cfg.Region, cfg.AccountID)
+	if cfg.SignaturesRequired() {
+		fmt.Fprintf(stdout, "  request signing:    sigv4 (IAM-authorised operations need a signature from the configured keys)\n")
+	} else {
+		fmt.Fprintf(stdout, "  request signing:    none (any credentials work; see --auth)\n")
+	}
 	fmt.Fprintf(stdout, "  try: aws --endpoint-url %s cognito-idp list-user-pools --max-results 10\n", apiURL)
 	log.Info("listening", "api", apiURL, "data", a.DataPath())
 

@@ -30,6 +30,7 @@ type Server struct {
 	maxBodyBytes int64
 	limiter      *ratelimit.Limiter
 	region       string
+	auth         Authenticator
 }
 
 // Options configure a Server.
@@ -41,11 +42,21 @@ type Options struct {
 	// Region is the Region of requests whose signature names none.
 	Limiter *ratelimit.Limiter
 	Region  string
+	// Authenticator, when set, checks every request to an operation the
+	// service authorises with IAM (wire.AuthSigV4) before it is decoded.
+	Authenticator Authenticator
+}
+
+// Authenticator checks that a request, whose body is body, is signed for the
+// service named signingName. Its errors are AWS errors to answer with.
+type Authenticator interface {
+	Authenticate(r *http.Request, body []byte, signingName string) error
 }
 
 // NewServer builds the front door for the services.
 func NewServer(opts Options, services ...*Service) *Server {
-	s := &Server{services: map[string]*Service{}, log: opts.Logger, metrics: opts.Metrics, maxBodyBytes: opts.MaxBodyBytes, limiter: opts.Limiter, region: opts.Region}
+	s := &Server{services: map[string]*Service{}, log: opts.Logger, metrics: opts.Metrics, maxBodyBytes: opts.MaxBodyBytes,
+		limiter: opts.Limiter, region: opts.Region, auth: opts.Authenticator}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -206,6 +217,11 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			return nil, awserr.New(awserr.RequestEntityTooLarge, "Request body is too large.")
 		}
 		return nil, awserr.New(awserr.Serialization, "The request body could not be read.")
+	}
+	if s.auth != nil && ep.op.Auth == wire.AuthSigV4 {
+		if err := s.auth.Authenticate(r, raw, svc.SigningName); err != nil {
+			return nil, err
+		}
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")

@@ -20,8 +20,11 @@ type Service struct {
 	// constraints: InvalidParameterException for cognito-idp,
 	// ValidationException for acm.
 	ValidationError string
-	ops             map[string]*endpoint
-	ordered         []string
+	// SigningName is the service of a signed request's credential scope
+	// (the generated SigningName; the service's Name until set).
+	SigningName string
+	ops         map[string]*endpoint
+	ordered     []string
 }
 
 type endpoint struct {
@@ -36,7 +39,7 @@ type endpoint struct {
 // NewService builds a service from its generated tables. Every operation in
 // ops answers from the start.
 func NewService(name, prefix string, shapes wire.Shapes, ops []wire.Operation) *Service {
-	s := &Service{Name: name, Prefix: prefix, Shapes: shapes, ValidationError: awserr.InvalidParameter, ops: map[string]*endpoint{}}
+	s := &Service{Name: name, Prefix: prefix, Shapes: shapes, ValidationError: awserr.InvalidParameter, SigningName: name, ops: map[string]*endpoint{}}
 	for _, op := range ops {
 		s.ops[op.Name] = &endpoint{op: op}
 		s.ordered = append(s.ordered, op.Name)

@@ -12,6 +12,7 @@ import (
 func newACMService(c *certs.Service) *api.Service {
 	s := api.NewService("acm", acm.TargetPrefix, acm.Shapes, acm.Operations)
 	s.ValidationError = "ValidationException"
+	s.SigningName = acm.SigningName
 
 	api.Handle(s, "ImportCertificate", c.ImportCertificate).
 		Notes("Re-import keeps the ARN and swaps the certificate served on the domains that use it. A chain, when given, must sign the certificate in order.")

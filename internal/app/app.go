@@ -157,7 +157,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.limiter = ratelimit.New(rates)
-	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, Limiter: a.limiter, Region: cfg.Region}, a.cognito, a.acm)
+	authn, err := newAuthenticator(cfg, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes,
+		Limiter: a.limiter, Region: cfg.Region, Authenticator: authn}, a.cognito, a.acm)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_gognito/health", func(w http.ResponseWriter, r *http.Request) {
@@ -323,6 +329,9 @@ func (a *App) Close() error { return a.store.Close() }
 // finish (up to the shutdown timeout). Background work (edge sync, domain
 // status, certificate renewal) runs while it serves.
 func (a *App) Serve(ctx context.Context, ls Listeners) error {
+	if addr := ls.API.Addr().String(); !a.cfg.SignaturesRequired() && !a.cfg.AllowUnsignedRemote && !config.IsLoopback(addr) {
+		return config.UnsignedRemoteError(addr)
+	}
 	if err := a.edge.Sync(ctx); err != nil {
 		a.log.Warn("edge: initial sync", "error", err)
 	}

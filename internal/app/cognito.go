@@ -15,6 +15,7 @@ import (
 // UnsupportedOperationException that names them.
 func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users.Service, auth *authflow.Service, ui *uicustom.Service) *api.Service {
 	s := api.NewService("cognito-idp", cip.TargetPrefix, cip.Shapes, cip.Operations)
+	s.SigningName = cip.SigningName
 
 	api.Handle(s, "CreateUserPool", pools.CreateUserPool)
 	api.Handle(s, "DescribeUserPool", pools.DescribeUserPool)

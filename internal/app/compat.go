@@ -47,6 +47,33 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
 - **Pagination tokens** are opaque; a token from another listing is refused with
   InvalidParameterException.
 
+### Request signing (SigV4)
+
+- Checked only when access keys are configured (` + "`--credentials-file`" + `, ` + "`GOGNITO_CREDENTIALS`" + `;
+  ` + "`--auth`" + `); without them any signature, or none, is accepted, on a loopback API listener only
+  (unless ` + "`--allow-unsigned-remote`" + `). With keys, every operation whose *Caller* is ` + "`SigV4`" + ` below
+  needs a valid signature; ` + "`AccessToken`" + ` and ` + "`None`" + ` operations are served unsigned, and a
+  signature on them is not checked (Cognito does not use IAM for them).
+- Errors: no ` + "`Authorization`" + ` header ` + "`MissingAuthenticationTokenException`" + ` "Missing Authentication Token"
+  with HTTP 403 (AWS's common errors give 403; whether Cognito answers 400 as some JSON services do
+  is uncertain); an unknown access key ` + "`UnrecognizedClientException`" + ` "The security token included in
+  the request is invalid."; a wrong signature (or a body or signed header changed after signing)
+  ` + "`InvalidSignatureException`" + ` "The request signature we calculated does not match ..."; a request
+  time more than 5 minutes off ` + "`InvalidSignatureException`" + ` "Signature expired: <t> is now earlier
+  than <now-5m> (<now> - 5 min.)" or "Signature not yet current: <t> is still later than <now+5m>
+  (<now> + 5 min.)"; a scope for another service, an invalid Region or terminator, or a scope date that
+  is not the request's, ` + "`InvalidSignatureException`" + ` in AWS's words; a malformed ` + "`Authorization`" + `
+  header, a missing date or an unsupported algorithm ` + "`IncompleteSignatureException`" + `. All but the first
+  answer HTTP 400, as Cognito does. The message for a credential that is not 5 slash-separated parts
+  is gognito's own wording.
+- The body is always hashed: ` + "`X-Amz-Content-Sha256`" + `, when signed, must hold the body's SHA-256
+  (` + "`UNSIGNED-PAYLOAD`" + ` is refused). ` + "`X-Amz-Security-Token`" + ` may be present and signed; its value is not
+  checked (gognito has no STS). Query-string (presigned) authentication and SigV4a are not
+  accepted. Any syntactically valid Region is accepted in the scope (gognito serves every Region).
+- The signature is checked after the operation is found and the body read (within
+  ` + "`--max-body-bytes`" + `), before the body is decoded or validated: an unknown operation answers
+  ` + "`UnknownOperationException`" + ` and an unsupported Content-Type ` + "`SerializationException`" + ` even unsigned.
+
 ### User pool domains
 
 - A domain is custom exactly when the request carries ` + "`CustomDomainConfig`" + `. The ` + "`DomainType`" + `

@@ -97,13 +97,15 @@ const (
 // and its service faults with 500. The completeness test checks that every
 // exception shape in the service models has a row here.
 var statusTable = map[string]int{
-	// Protocol level.
+	// Protocol level. AWS's common errors give 403 for a missing token;
+	// Cognito and the other AWS JSON services answer the signature errors
+	// with 400 (see internal/sigv4).
 	Serialization:              400,
 	UnknownOperation:           400,
 	MissingAuthenticationToken: 403,
-	UnrecognizedClient:         403,
-	InvalidSignature:           403,
-	IncompleteSignature:        403,
+	UnrecognizedClient:         400,
+	InvalidSignature:           400,
+	IncompleteSignature:        400,
 	RequestEntityTooLarge:      413,
 	ValidationError:            400,
 	InvalidAction:              400,

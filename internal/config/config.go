@@ -58,6 +58,12 @@ type Config struct {
 	SMTPPassword Secret `toml:"smtp-password"`
 	SMTPFrom     string `toml:"smtp-from"`
 	SMTPStartTLS string `toml:"smtp-starttls"`
+
+	// Request signing (SigV4) on the API listener: see auth.go.
+	Auth                string `toml:"auth"`
+	CredentialsFile     string `toml:"credentials-file"`
+	Credentials         Secret `toml:"credentials"`
+	AllowUnsignedRemote bool   `toml:"allow-unsigned-remote"`
 }
 
 // Secret is a setting that must never be shown: it prints, logs and
@@ -116,6 +122,8 @@ func Default() Config {
 		SMTPPort:     587,
 		SMTPFrom:     "no-reply@verificationemail.com", // Cognito's own sender
 		SMTPStartTLS: "required",
+
+		Auth: AuthAuto,
 	}
 }
 
@@ -158,6 +166,10 @@ func (c *Config) settings() []setting {
 		{name: "smtp-password", usage: "SECRET: password for AUTH PLAIN at the SMTP relay, never printed; prefer the environment variable or the config file to the flag, which other local users can see", sec: &c.SMTPPassword},
 		{name: "smtp-from", usage: "sender of email (Cognito's default is no-reply@verificationemail.com)", str: &c.SMTPFrom},
 		{name: "smtp-starttls", usage: "required (refuse relays without STARTTLS), opportunistic (STARTTLS when offered) or off; credentials are never sent unencrypted except to localhost", str: &c.SMTPStartTLS},
+		{name: "auth", usage: "request signing on the API listener: sigv4 (IAM-authorised operations need a valid SigV4 signature from the configured credentials), none (no signatures checked: local development only), or auto (sigv4 when credentials are configured, else none)", str: &c.Auth},
+		{name: "credentials-file", usage: "file of the access keys that may sign requests, one ACCESS_KEY_ID:SECRET_ACCESS_KEY per line (# comments); must not be readable by group or others", str: &c.CredentialsFile},
+		{name: "credentials", usage: "SECRET: access keys that may sign requests, ACCESS_KEY_ID:SECRET_ACCESS_KEY[,...], never printed; prefer the environment variable or the credentials file to the flag, which other local users can see", sec: &c.Credentials},
+		{name: "allow-unsigned-remote", usage: "with auth none, serve the API on a non-loopback address all the same (anyone who reaches it can administer every user pool)", b: &c.AllowUnsignedRemote},
 	}
 }
 
@@ -300,6 +312,7 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
 	}
 	errs = append(errs, c.validateSMTP()...)
+	errs = append(errs, c.validateAuth()...)
 	return errors.Join(errs...)
 }
 

@@ -12,6 +12,8 @@ const (
 	ServiceID = "ACM"
 	// APIVersion is the model's API version.
 	APIVersion = "2015-12-08"
+	// SigningName is the service of the SigV4 credential scope of a signed request.
+	SigningName = "acm"
 )
 
 // Operations lists every operation of the model, sorted by name.

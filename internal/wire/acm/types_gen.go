@@ -4,12 +4,16 @@
 package acm
 
 import (
+	"log/slog"
+
 	"github.com/gognito/gognito/internal/wire"
 )
 
 type AccessDeniedException struct {
 	Message string `json:"Message,omitzero"`
 }
+
+func (v AccessDeniedException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AcmCertificateMetadata struct {
 	CreatedAt          *wire.Time `json:"CreatedAt,omitzero"`
@@ -27,6 +31,8 @@ type AcmCertificateMetadata struct {
 	ValidationMethod   string     `json:"ValidationMethod,omitzero"`
 }
 
+func (v AcmCertificateMetadata) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AcmCertificateMetadataFilter struct {
 	Status           string `json:"Status,omitzero"`
 	RenewalStatus    string `json:"RenewalStatus,omitzero"`
@@ -38,10 +44,14 @@ type AcmCertificateMetadataFilter struct {
 	ValidationMethod string `json:"ValidationMethod,omitzero"`
 }
 
+func (v AcmCertificateMetadataFilter) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AddTagsToCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 	Tags           []Tag  `json:"Tags,omitzero"`
 }
+
+func (v AddTagsToCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CertificateDetail struct {
 	CertificateArn          string              `json:"CertificateArn,omitzero"`
@@ -73,11 +83,15 @@ type CertificateDetail struct {
 	Options                 *CertificateOptions `json:"Options,omitzero"`
 }
 
+func (v CertificateDetail) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CertificateFilter struct {
 	CertificateArn               string                        `json:"CertificateArn,omitzero"`
 	X509AttributeFilter          *X509AttributeFilter          `json:"X509AttributeFilter,omitzero"`
 	AcmCertificateMetadataFilter *AcmCertificateMetadataFilter `json:"AcmCertificateMetadataFilter,omitzero"`
 }
+
+func (v CertificateFilter) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CertificateFilterStatement struct {
 	And    []CertificateFilterStatement `json:"And,omitzero"`
@@ -86,20 +100,28 @@ type CertificateFilterStatement struct {
 	Filter *CertificateFilter           `json:"Filter,omitzero"`
 }
 
+func (v CertificateFilterStatement) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CertificateMetadata struct {
 	AcmCertificateMetadata *AcmCertificateMetadata `json:"AcmCertificateMetadata,omitzero"`
 }
+
+func (v CertificateMetadata) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CertificateOptions struct {
 	CertificateTransparencyLoggingPreference string `json:"CertificateTransparencyLoggingPreference,omitzero"`
 	Export                                   string `json:"Export,omitzero"`
 }
 
+func (v CertificateOptions) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CertificateSearchResult struct {
 	CertificateArn      string               `json:"CertificateArn,omitzero"`
 	X509Attributes      *X509Attributes      `json:"X509Attributes,omitzero"`
 	CertificateMetadata *CertificateMetadata `json:"CertificateMetadata,omitzero"`
 }
+
+func (v CertificateSearchResult) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CertificateSummary struct {
 	CertificateArn                       string     `json:"CertificateArn,omitzero"`
@@ -124,31 +146,45 @@ type CertificateSummary struct {
 	ManagedBy                            string     `json:"ManagedBy,omitzero"`
 }
 
+func (v CertificateSummary) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CommonNameFilter struct {
 	Value              string `json:"Value,omitzero"`
 	ComparisonOperator string `json:"ComparisonOperator,omitzero"`
 }
 
+func (v CommonNameFilter) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ConflictException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ConflictException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CustomAttribute struct {
 	ObjectIdentifier string `json:"ObjectIdentifier,omitzero"`
 	Value            string `json:"Value,omitzero"`
 }
 
+func (v CustomAttribute) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
+
+func (v DeleteCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
 
+func (v DescribeCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeCertificateResponse struct {
 	Certificate *CertificateDetail `json:"Certificate,omitzero"`
 }
+
+func (v DescribeCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DistinguishedName struct {
 	CommonName                 string            `json:"CommonName,omitzero"`
@@ -169,10 +205,14 @@ type DistinguishedName struct {
 	Title                      string            `json:"Title,omitzero"`
 }
 
+func (v DistinguishedName) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DnsNameFilter struct {
 	Value              string `json:"Value,omitzero"`
 	ComparisonOperator string `json:"ComparisonOperator,omitzero"`
 }
+
+func (v DnsNameFilter) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DomainValidation struct {
 	DomainName       string          `json:"DomainName,omitzero"`
@@ -184,30 +224,42 @@ type DomainValidation struct {
 	ValidationMethod string          `json:"ValidationMethod,omitzero"`
 }
 
+func (v DomainValidation) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DomainValidationOption struct {
 	DomainName       string `json:"DomainName,omitzero"`
 	ValidationDomain string `json:"ValidationDomain,omitzero"`
 }
 
+func (v DomainValidationOption) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ExpiryEventsConfiguration struct {
 	DaysBeforeExpiry *int32 `json:"DaysBeforeExpiry,omitzero"`
 }
 
+func (v ExpiryEventsConfiguration) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ExportCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
-	Passphrase     []byte `json:"Passphrase,omitzero"` // sensitive
+	Passphrase     []byte `json:"Passphrase,omitzero" log:"redact"` // sensitive
 }
+
+func (v ExportCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ExportCertificateResponse struct {
 	Certificate      string `json:"Certificate,omitzero"`
 	CertificateChain string `json:"CertificateChain,omitzero"`
-	PrivateKey       string `json:"PrivateKey,omitzero"` // sensitive
+	PrivateKey       string `json:"PrivateKey,omitzero" log:"redact"` // sensitive
 }
+
+func (v ExportCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ExtendedKeyUsage struct {
 	Name string `json:"Name,omitzero"`
 	OID  string `json:"OID,omitzero"`
 }
+
+func (v ExtendedKeyUsage) LogValue() slog.Value { return wire.LogValue(v) }
 
 type Filters struct {
 	ExtendedKeyUsage []string `json:"extendedKeyUsage,omitzero"`
@@ -216,6 +268,8 @@ type Filters struct {
 	ExportOption     string   `json:"exportOption,omitzero"`
 	ManagedBy        string   `json:"managedBy,omitzero"`
 }
+
+func (v Filters) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GeneralName struct {
 	DirectoryName             *DistinguishedName `json:"DirectoryName,omitzero"`
@@ -227,67 +281,97 @@ type GeneralName struct {
 	UniformResourceIdentifier string             `json:"UniformResourceIdentifier,omitzero"`
 }
 
+func (v GeneralName) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetAccountConfigurationResponse struct {
 	ExpiryEvents *ExpiryEventsConfiguration `json:"ExpiryEvents,omitzero"`
 }
 
+func (v GetAccountConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
+
+func (v GetCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetCertificateResponse struct {
 	Certificate      string `json:"Certificate,omitzero"`
 	CertificateChain string `json:"CertificateChain,omitzero"`
 }
 
+func (v GetCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type HttpRedirect struct {
 	RedirectFrom string `json:"RedirectFrom,omitzero"`
 	RedirectTo   string `json:"RedirectTo,omitzero"`
 }
 
+func (v HttpRedirect) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ImportCertificateRequest struct {
 	CertificateArn   string `json:"CertificateArn,omitzero"`
 	Certificate      []byte `json:"Certificate,omitzero"`
-	PrivateKey       []byte `json:"PrivateKey,omitzero"` // sensitive
+	PrivateKey       []byte `json:"PrivateKey,omitzero" log:"redact"` // sensitive
 	CertificateChain []byte `json:"CertificateChain,omitzero"`
 	Tags             []Tag  `json:"Tags,omitzero"`
 }
+
+func (v ImportCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ImportCertificateResponse struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
 
+func (v ImportCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidArgsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidArgsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidArnException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InvalidArnException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidDomainValidationOptionsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidDomainValidationOptionsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidParameterException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InvalidParameterException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidStateException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidStateException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidTagException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InvalidTagException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type KeyUsage struct {
 	Name string `json:"Name,omitzero"`
 }
 
+func (v KeyUsage) LogValue() slog.Value { return wire.LogValue(v) }
+
 type LimitExceededException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v LimitExceededException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListCertificatesRequest struct {
 	CertificateStatuses []string `json:"CertificateStatuses,omitzero"`
@@ -298,37 +382,53 @@ type ListCertificatesRequest struct {
 	SortOrder           string   `json:"SortOrder,omitzero"`
 }
 
+func (v ListCertificatesRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListCertificatesResponse struct {
 	NextToken              string               `json:"NextToken,omitzero"`
 	CertificateSummaryList []CertificateSummary `json:"CertificateSummaryList,omitzero"`
 }
 
+func (v ListCertificatesResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListTagsForCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
 
+func (v ListTagsForCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListTagsForCertificateResponse struct {
 	Tags []Tag `json:"Tags,omitzero"`
 }
+
+func (v ListTagsForCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type OtherName struct {
 	ObjectIdentifier string `json:"ObjectIdentifier,omitzero"`
 	Value            string `json:"Value,omitzero"`
 }
 
+func (v OtherName) LogValue() slog.Value { return wire.LogValue(v) }
+
 type PutAccountConfigurationRequest struct {
 	ExpiryEvents     *ExpiryEventsConfiguration `json:"ExpiryEvents,omitzero"`
 	IdempotencyToken string                     `json:"IdempotencyToken,omitzero"`
 }
+
+func (v PutAccountConfigurationRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type RemoveTagsFromCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 	Tags           []Tag  `json:"Tags,omitzero"`
 }
 
+func (v RemoveTagsFromCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RenewCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
+
+func (v RenewCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type RenewalSummary struct {
 	RenewalStatus           string             `json:"RenewalStatus,omitzero"`
@@ -336,6 +436,8 @@ type RenewalSummary struct {
 	RenewalStatusReason     string             `json:"RenewalStatusReason,omitzero"`
 	UpdatedAt               *wire.Time         `json:"UpdatedAt,omitzero"`
 }
+
+func (v RenewalSummary) LogValue() slog.Value { return wire.LogValue(v) }
 
 type RequestCertificateRequest struct {
 	DomainName              string                   `json:"DomainName,omitzero"`
@@ -350,13 +452,19 @@ type RequestCertificateRequest struct {
 	ManagedBy               string                   `json:"ManagedBy,omitzero"`
 }
 
+func (v RequestCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RequestCertificateResponse struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
 
+func (v RequestCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RequestInProgressException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v RequestInProgressException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ResendValidationEmailRequest struct {
 	CertificateArn   string `json:"CertificateArn,omitzero"`
@@ -364,13 +472,19 @@ type ResendValidationEmailRequest struct {
 	ValidationDomain string `json:"ValidationDomain,omitzero"`
 }
 
+func (v ResendValidationEmailRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ResourceInUseException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v ResourceInUseException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ResourceNotFoundException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ResourceNotFoundException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ResourceRecord struct {
 	Name  string `json:"Name,omitzero"`
@@ -378,14 +492,20 @@ type ResourceRecord struct {
 	Value string `json:"Value,omitzero"`
 }
 
+func (v ResourceRecord) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RevokeCertificateRequest struct {
 	CertificateArn   string `json:"CertificateArn,omitzero"`
 	RevocationReason string `json:"RevocationReason,omitzero"`
 }
 
+func (v RevokeCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RevokeCertificateResponse struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
+
+func (v RevokeCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SearchCertificatesRequest struct {
 	FilterStatement *CertificateFilterStatement `json:"FilterStatement,omitzero"`
@@ -395,55 +515,79 @@ type SearchCertificatesRequest struct {
 	SortOrder       string                      `json:"SortOrder,omitzero"`
 }
 
+func (v SearchCertificatesRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SearchCertificatesResponse struct {
 	Results   []CertificateSearchResult `json:"Results,omitzero"`
 	NextToken string                    `json:"NextToken,omitzero"`
 }
 
+func (v SearchCertificatesResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SubjectAlternativeNameFilter struct {
 	DnsName *DnsNameFilter `json:"DnsName,omitzero"`
 }
 
+func (v SubjectAlternativeNameFilter) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SubjectFilter struct {
 	CommonName *CommonNameFilter `json:"CommonName,omitzero"`
 }
+
+func (v SubjectFilter) LogValue() slog.Value { return wire.LogValue(v) }
 
 type Tag struct {
 	Key   string `json:"Key,omitzero"`
 	Value string `json:"Value,omitzero"`
 }
 
+func (v Tag) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TagPolicyException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v TagPolicyException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ThrottlingException struct {
 	Message           string             `json:"message,omitzero"`
 	ThrottlingReasons []ThrottlingReason `json:"throttlingReasons,omitzero"`
 }
 
+func (v ThrottlingException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ThrottlingReason struct {
 	Reason   string `json:"reason,omitzero"`
 	Resource string `json:"resource,omitzero"`
 }
+
+func (v ThrottlingReason) LogValue() slog.Value { return wire.LogValue(v) }
 
 type TimestampRange struct {
 	Start *wire.Time `json:"Start,omitzero"`
 	End   *wire.Time `json:"End,omitzero"`
 }
 
+func (v TimestampRange) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TooManyTagsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v TooManyTagsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateCertificateOptionsRequest struct {
 	CertificateArn string              `json:"CertificateArn,omitzero"`
 	Options        *CertificateOptions `json:"Options,omitzero"`
 }
 
+func (v UpdateCertificateOptionsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ValidationException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ValidationException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type X509AttributeFilter struct {
 	Subject                *SubjectFilter                `json:"Subject,omitzero"`
@@ -456,6 +600,8 @@ type X509AttributeFilter struct {
 	NotBefore              *TimestampRange               `json:"NotBefore,omitzero"`
 }
 
+func (v X509AttributeFilter) LogValue() slog.Value { return wire.LogValue(v) }
+
 type X509Attributes struct {
 	Issuer                  *DistinguishedName `json:"Issuer,omitzero"`
 	Subject                 *DistinguishedName `json:"Subject,omitzero"`
@@ -467,6 +613,8 @@ type X509Attributes struct {
 	NotAfter                *wire.Time         `json:"NotAfter,omitzero"`
 	NotBefore               *wire.Time         `json:"NotBefore,omitzero"`
 }
+
+func (v X509Attributes) LogValue() slog.Value { return wire.LogValue(v) }
 
 // Values of CertificateExport.
 const (

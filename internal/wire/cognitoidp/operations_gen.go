@@ -12,6 +12,8 @@ const (
 	ServiceID = "Cognito Identity Provider"
 	// APIVersion is the model's API version.
 	APIVersion = "2016-04-18"
+	// SigningName is the service of the SigV4 credential scope of a signed request.
+	SigningName = "cognito-idp"
 )
 
 // Operations lists every operation of the model, sorted by name.

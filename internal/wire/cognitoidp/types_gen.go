@@ -5,6 +5,7 @@ package cognitoidp
 
 import (
 	"encoding/json"
+	"log/slog"
 
 	"github.com/gognito/gognito/internal/wire"
 )
@@ -13,14 +14,20 @@ type AccessDeniedException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v AccessDeniedException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AccountRecoverySettingType struct {
 	RecoveryMechanisms []RecoveryOptionType `json:"RecoveryMechanisms,omitzero"`
 }
+
+func (v AccountRecoverySettingType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AccountTakeoverActionType struct {
 	Notify      *bool  `json:"Notify,omitzero"`
 	EventAction string `json:"EventAction,omitzero"`
 }
+
+func (v AccountTakeoverActionType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AccountTakeoverActionsType struct {
 	LowAction    *AccountTakeoverActionType `json:"LowAction,omitzero"`
@@ -28,39 +35,53 @@ type AccountTakeoverActionsType struct {
 	HighAction   *AccountTakeoverActionType `json:"HighAction,omitzero"`
 }
 
+func (v AccountTakeoverActionsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AccountTakeoverRiskConfigurationType struct {
 	NotifyConfiguration *NotifyConfigurationType    `json:"NotifyConfiguration,omitzero"`
 	Actions             *AccountTakeoverActionsType `json:"Actions,omitzero"`
 }
+
+func (v AccountTakeoverRiskConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AddCustomAttributesRequest struct {
 	UserPoolId       string                `json:"UserPoolId,omitzero"`
 	CustomAttributes []SchemaAttributeType `json:"CustomAttributes,omitzero"`
 }
 
+func (v AddCustomAttributesRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AddCustomAttributesResponse struct{}
 
 type AddUserPoolClientSecretRequest struct {
 	UserPoolId   string `json:"UserPoolId,omitzero"`
-	ClientId     string `json:"ClientId,omitzero"`     // sensitive
-	ClientSecret string `json:"ClientSecret,omitzero"` // sensitive
+	ClientId     string `json:"ClientId,omitzero" log:"redact"`     // sensitive
+	ClientSecret string `json:"ClientSecret,omitzero" log:"redact"` // sensitive
 }
+
+func (v AddUserPoolClientSecretRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AddUserPoolClientSecretResponse struct {
 	ClientSecretDescriptor *ClientSecretDescriptorType `json:"ClientSecretDescriptor,omitzero"`
 }
 
+func (v AddUserPoolClientSecretResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminAddUserToGroupRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 	GroupName  string `json:"GroupName,omitzero"`
 }
 
+func (v AdminAddUserToGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminConfirmSignUpRequest struct {
 	UserPoolId     string            `json:"UserPoolId,omitzero"`
-	Username       string            `json:"Username,omitzero"` // sensitive
+	Username       string            `json:"Username,omitzero" log:"redact"` // sensitive
 	ClientMetadata map[string]string `json:"ClientMetadata,omitzero"`
 }
+
+func (v AdminConfirmSignUpRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminConfirmSignUpResponse struct{}
 
@@ -70,79 +91,103 @@ type AdminCreateUserConfigType struct {
 	InviteMessageTemplate     *MessageTemplateType `json:"InviteMessageTemplate,omitzero"`
 }
 
+func (v AdminCreateUserConfigType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminCreateUserRequest struct {
 	UserPoolId             string            `json:"UserPoolId,omitzero"`
-	Username               string            `json:"Username,omitzero"` // sensitive
+	Username               string            `json:"Username,omitzero" log:"redact"` // sensitive
 	UserAttributes         []AttributeType   `json:"UserAttributes,omitzero"`
 	ValidationData         []AttributeType   `json:"ValidationData,omitzero"`
-	TemporaryPassword      string            `json:"TemporaryPassword,omitzero"` // sensitive
+	TemporaryPassword      string            `json:"TemporaryPassword,omitzero" log:"redact"` // sensitive
 	ForceAliasCreation     *bool             `json:"ForceAliasCreation,omitzero"`
 	MessageAction          string            `json:"MessageAction,omitzero"`
 	DesiredDeliveryMediums []string          `json:"DesiredDeliveryMediums,omitzero"`
 	ClientMetadata         map[string]string `json:"ClientMetadata,omitzero"`
 }
 
+func (v AdminCreateUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminCreateUserResponse struct {
 	User *UserType `json:"User,omitzero"`
 }
 
+func (v AdminCreateUserResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminDeleteUserAttributesRequest struct {
 	UserPoolId         string   `json:"UserPoolId,omitzero"`
-	Username           string   `json:"Username,omitzero"` // sensitive
+	Username           string   `json:"Username,omitzero" log:"redact"` // sensitive
 	UserAttributeNames []string `json:"UserAttributeNames,omitzero"`
 }
+
+func (v AdminDeleteUserAttributesRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminDeleteUserAttributesResponse struct{}
 
 type AdminDeleteUserRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 }
+
+func (v AdminDeleteUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminDisableProviderForUserRequest struct {
 	UserPoolId string                      `json:"UserPoolId,omitzero"`
 	User       *ProviderUserIdentifierType `json:"User,omitzero"`
 }
 
+func (v AdminDisableProviderForUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminDisableProviderForUserResponse struct{}
 
 type AdminDisableUserRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 }
+
+func (v AdminDisableUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminDisableUserResponse struct{}
 
 type AdminEnableUserRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 }
+
+func (v AdminEnableUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminEnableUserResponse struct{}
 
 type AdminForgetDeviceRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 	DeviceKey  string `json:"DeviceKey,omitzero"`
 }
+
+func (v AdminForgetDeviceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminGetDeviceRequest struct {
 	DeviceKey  string `json:"DeviceKey,omitzero"`
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 }
+
+func (v AdminGetDeviceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminGetDeviceResponse struct {
 	Device *DeviceType `json:"Device,omitzero"`
 }
 
+func (v AdminGetDeviceResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminGetUserRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 }
 
+func (v AdminGetUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminGetUserResponse struct {
-	Username             string          `json:"Username,omitzero"` // sensitive
+	Username             string          `json:"Username,omitzero" log:"redact"` // sensitive
 	UserAttributes       []AttributeType `json:"UserAttributes,omitzero"`
 	UserCreateDate       *wire.Time      `json:"UserCreateDate,omitzero"`
 	UserLastModifiedDate *wire.Time      `json:"UserLastModifiedDate,omitzero"`
@@ -153,24 +198,30 @@ type AdminGetUserResponse struct {
 	UserMFASettingList   []string        `json:"UserMFASettingList,omitzero"`
 }
 
+func (v AdminGetUserResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminInitiateAuthRequest struct {
 	UserPoolId        string                 `json:"UserPoolId,omitzero"`
-	ClientId          string                 `json:"ClientId,omitzero"` // sensitive
+	ClientId          string                 `json:"ClientId,omitzero" log:"redact"` // sensitive
 	AuthFlow          string                 `json:"AuthFlow,omitzero"`
-	AuthParameters    map[string]string      `json:"AuthParameters,omitzero"` // sensitive
+	AuthParameters    map[string]string      `json:"AuthParameters,omitzero" log:"redact"` // sensitive
 	ClientMetadata    map[string]string      `json:"ClientMetadata,omitzero"`
 	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
 	ContextData       *ContextDataType       `json:"ContextData,omitzero"`
-	Session           string                 `json:"Session,omitzero"` // sensitive
+	Session           string                 `json:"Session,omitzero" log:"redact"` // sensitive
 }
+
+func (v AdminInitiateAuthRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminInitiateAuthResponse struct {
 	ChallengeName        string                    `json:"ChallengeName,omitzero"`
-	Session              string                    `json:"Session,omitzero"` // sensitive
+	Session              string                    `json:"Session,omitzero" log:"redact"` // sensitive
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters,omitzero"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitzero"`
 	AvailableChallenges  []string                  `json:"AvailableChallenges,omitzero"`
 }
+
+func (v AdminInitiateAuthResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminLinkProviderForUserRequest struct {
 	UserPoolId      string                      `json:"UserPoolId,omitzero"`
@@ -178,135 +229,171 @@ type AdminLinkProviderForUserRequest struct {
 	SourceUser      *ProviderUserIdentifierType `json:"SourceUser,omitzero"`
 }
 
+func (v AdminLinkProviderForUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminLinkProviderForUserResponse struct{}
 
 type AdminListDevicesRequest struct {
 	UserPoolId      string `json:"UserPoolId,omitzero"`
-	Username        string `json:"Username,omitzero"` // sensitive
+	Username        string `json:"Username,omitzero" log:"redact"` // sensitive
 	Limit           *int32 `json:"Limit,omitzero"`
 	PaginationToken string `json:"PaginationToken,omitzero"`
 }
+
+func (v AdminListDevicesRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminListDevicesResponse struct {
 	Devices         []DeviceType `json:"Devices,omitzero"`
 	PaginationToken string       `json:"PaginationToken,omitzero"`
 }
 
+func (v AdminListDevicesResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminListGroupsForUserRequest struct {
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	Limit      *int32 `json:"Limit,omitzero"`
 	NextToken  string `json:"NextToken,omitzero"`
 }
+
+func (v AdminListGroupsForUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminListGroupsForUserResponse struct {
 	Groups    []GroupType `json:"Groups,omitzero"`
 	NextToken string      `json:"NextToken,omitzero"`
 }
 
+func (v AdminListGroupsForUserResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminListUserAuthEventsRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 	MaxResults *int32 `json:"MaxResults,omitzero"`
 	NextToken  string `json:"NextToken,omitzero"`
 }
+
+func (v AdminListUserAuthEventsRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminListUserAuthEventsResponse struct {
 	AuthEvents []AuthEventType `json:"AuthEvents,omitzero"`
 	NextToken  string          `json:"NextToken,omitzero"`
 }
 
+func (v AdminListUserAuthEventsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminRemoveUserFromGroupRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 	GroupName  string `json:"GroupName,omitzero"`
 }
 
+func (v AdminRemoveUserFromGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminResetUserPasswordRequest struct {
 	UserPoolId     string            `json:"UserPoolId,omitzero"`
-	Username       string            `json:"Username,omitzero"` // sensitive
+	Username       string            `json:"Username,omitzero" log:"redact"` // sensitive
 	ClientMetadata map[string]string `json:"ClientMetadata,omitzero"`
 }
+
+func (v AdminResetUserPasswordRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminResetUserPasswordResponse struct{}
 
 type AdminRespondToAuthChallengeRequest struct {
 	UserPoolId         string                 `json:"UserPoolId,omitzero"`
-	ClientId           string                 `json:"ClientId,omitzero"` // sensitive
+	ClientId           string                 `json:"ClientId,omitzero" log:"redact"` // sensitive
 	ChallengeName      string                 `json:"ChallengeName,omitzero"`
-	ChallengeResponses map[string]string      `json:"ChallengeResponses,omitzero"` // sensitive
-	Session            string                 `json:"Session,omitzero"`            // sensitive
+	ChallengeResponses map[string]string      `json:"ChallengeResponses,omitzero" log:"redact"` // sensitive
+	Session            string                 `json:"Session,omitzero" log:"redact"`            // sensitive
 	AnalyticsMetadata  *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
 	ContextData        *ContextDataType       `json:"ContextData,omitzero"`
 	ClientMetadata     map[string]string      `json:"ClientMetadata,omitzero"`
 }
 
+func (v AdminRespondToAuthChallengeRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminRespondToAuthChallengeResponse struct {
 	ChallengeName        string                    `json:"ChallengeName,omitzero"`
-	Session              string                    `json:"Session,omitzero"` // sensitive
+	Session              string                    `json:"Session,omitzero" log:"redact"` // sensitive
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters,omitzero"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitzero"`
 }
+
+func (v AdminRespondToAuthChallengeResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminSetUserMFAPreferenceRequest struct {
 	SMSMfaSettings           *SMSMfaSettingsType           `json:"SMSMfaSettings,omitzero"`
 	SoftwareTokenMfaSettings *SoftwareTokenMfaSettingsType `json:"SoftwareTokenMfaSettings,omitzero"`
 	EmailMfaSettings         *EmailMfaSettingsType         `json:"EmailMfaSettings,omitzero"`
 	WebAuthnMfaSettings      *WebAuthnMfaSettingsType      `json:"WebAuthnMfaSettings,omitzero"`
-	Username                 string                        `json:"Username,omitzero"` // sensitive
+	Username                 string                        `json:"Username,omitzero" log:"redact"` // sensitive
 	UserPoolId               string                        `json:"UserPoolId,omitzero"`
 }
+
+func (v AdminSetUserMFAPreferenceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminSetUserMFAPreferenceResponse struct{}
 
 type AdminSetUserPasswordRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
-	Password   string `json:"Password,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
+	Password   string `json:"Password,omitzero" log:"redact"` // sensitive
 	Permanent  *bool  `json:"Permanent,omitzero"`
 }
+
+func (v AdminSetUserPasswordRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminSetUserPasswordResponse struct{}
 
 type AdminSetUserSettingsRequest struct {
 	UserPoolId string          `json:"UserPoolId,omitzero"`
-	Username   string          `json:"Username,omitzero"` // sensitive
+	Username   string          `json:"Username,omitzero" log:"redact"` // sensitive
 	MFAOptions []MFAOptionType `json:"MFAOptions,omitzero"`
 }
+
+func (v AdminSetUserSettingsRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminSetUserSettingsResponse struct{}
 
 type AdminUpdateAuthEventFeedbackRequest struct {
 	UserPoolId    string `json:"UserPoolId,omitzero"`
-	Username      string `json:"Username,omitzero"` // sensitive
+	Username      string `json:"Username,omitzero" log:"redact"` // sensitive
 	EventId       string `json:"EventId,omitzero"`
 	FeedbackValue string `json:"FeedbackValue,omitzero"`
 }
+
+func (v AdminUpdateAuthEventFeedbackRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminUpdateAuthEventFeedbackResponse struct{}
 
 type AdminUpdateDeviceStatusRequest struct {
 	UserPoolId             string `json:"UserPoolId,omitzero"`
-	Username               string `json:"Username,omitzero"` // sensitive
+	Username               string `json:"Username,omitzero" log:"redact"` // sensitive
 	DeviceKey              string `json:"DeviceKey,omitzero"`
 	DeviceRememberedStatus string `json:"DeviceRememberedStatus,omitzero"`
 }
+
+func (v AdminUpdateDeviceStatusRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminUpdateDeviceStatusResponse struct{}
 
 type AdminUpdateUserAttributesRequest struct {
 	UserPoolId     string            `json:"UserPoolId,omitzero"`
-	Username       string            `json:"Username,omitzero"` // sensitive
+	Username       string            `json:"Username,omitzero" log:"redact"` // sensitive
 	UserAttributes []AttributeType   `json:"UserAttributes,omitzero"`
 	ClientMetadata map[string]string `json:"ClientMetadata,omitzero"`
 }
+
+func (v AdminUpdateUserAttributesRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminUpdateUserAttributesResponse struct{}
 
 type AdminUserGlobalSignOutRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	Username   string `json:"Username,omitzero"` // sensitive
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
 }
+
+func (v AdminUserGlobalSignOutRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AdminUserGlobalSignOutResponse struct{}
 
@@ -314,9 +401,13 @@ type AdvancedSecurityAdditionalFlowsType struct {
 	CustomAuthMode string `json:"CustomAuthMode,omitzero"`
 }
 
+func (v AdvancedSecurityAdditionalFlowsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AliasExistsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v AliasExistsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AnalyticsConfigurationType struct {
 	ApplicationId  string `json:"ApplicationId,omitzero"`
@@ -326,9 +417,13 @@ type AnalyticsConfigurationType struct {
 	UserDataShared *bool  `json:"UserDataShared,omitzero"`
 }
 
+func (v AnalyticsConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AnalyticsMetadataType struct {
 	AnalyticsEndpointId string `json:"AnalyticsEndpointId,omitzero"`
 }
+
+func (v AnalyticsMetadataType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AssetType struct {
 	Category   string `json:"Category,omitzero"`
@@ -338,20 +433,28 @@ type AssetType struct {
 	ResourceId string `json:"ResourceId,omitzero"`
 }
 
+func (v AssetType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AssociateSoftwareTokenRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
-	Session     string `json:"Session,omitzero"`     // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
+	Session     string `json:"Session,omitzero" log:"redact"`     // sensitive
 }
 
+func (v AssociateSoftwareTokenRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AssociateSoftwareTokenResponse struct {
-	SecretCode string `json:"SecretCode,omitzero"` // sensitive
-	Session    string `json:"Session,omitzero"`    // sensitive
+	SecretCode string `json:"SecretCode,omitzero" log:"redact"` // sensitive
+	Session    string `json:"Session,omitzero" log:"redact"`    // sensitive
 }
+
+func (v AssociateSoftwareTokenResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AttributeType struct {
 	Name  string `json:"Name,omitzero"`
-	Value string `json:"Value,omitzero"` // sensitive
+	Value string `json:"Value,omitzero" log:"redact"` // sensitive
 }
+
+func (v AttributeType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AuthEventType struct {
 	EventId            string                  `json:"EventId,omitzero"`
@@ -364,37 +467,49 @@ type AuthEventType struct {
 	EventFeedback      *EventFeedbackType      `json:"EventFeedback,omitzero"`
 }
 
+func (v AuthEventType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AuthenticationResultType struct {
-	AccessToken       string                 `json:"AccessToken,omitzero"` // sensitive
+	AccessToken       string                 `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	ExpiresIn         *int32                 `json:"ExpiresIn,omitzero"`
 	TokenType         string                 `json:"TokenType,omitzero"`
-	RefreshToken      string                 `json:"RefreshToken,omitzero"` // sensitive
-	IdToken           string                 `json:"IdToken,omitzero"`      // sensitive
+	RefreshToken      string                 `json:"RefreshToken,omitzero" log:"redact"` // sensitive
+	IdToken           string                 `json:"IdToken,omitzero" log:"redact"`      // sensitive
 	NewDeviceMetadata *NewDeviceMetadataType `json:"NewDeviceMetadata,omitzero"`
 }
+
+func (v AuthenticationResultType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ChallengeResponseType struct {
 	ChallengeName     string `json:"ChallengeName,omitzero"`
 	ChallengeResponse string `json:"ChallengeResponse,omitzero"`
 }
 
+func (v ChallengeResponseType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ChangePasswordRequest struct {
-	PreviousPassword string `json:"PreviousPassword,omitzero"` // sensitive
-	ProposedPassword string `json:"ProposedPassword,omitzero"` // sensitive
-	AccessToken      string `json:"AccessToken,omitzero"`      // sensitive
+	PreviousPassword string `json:"PreviousPassword,omitzero" log:"redact"` // sensitive
+	ProposedPassword string `json:"ProposedPassword,omitzero" log:"redact"` // sensitive
+	AccessToken      string `json:"AccessToken,omitzero" log:"redact"`      // sensitive
 }
+
+func (v ChangePasswordRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ChangePasswordResponse struct{}
 
 type ClientSecretDescriptorType struct {
 	ClientSecretId         string     `json:"ClientSecretId,omitzero"`
-	ClientSecretValue      string     `json:"ClientSecretValue,omitzero"` // sensitive
+	ClientSecretValue      string     `json:"ClientSecretValue,omitzero" log:"redact"` // sensitive
 	ClientSecretCreateDate *wire.Time `json:"ClientSecretCreateDate,omitzero"`
 }
+
+func (v ClientSecretDescriptorType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CloudWatchLogsConfigurationType struct {
 	LogGroupArn string `json:"LogGroupArn,omitzero"`
 }
+
+func (v CloudWatchLogsConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CodeDeliveryDetailsType struct {
 	Destination    string `json:"Destination,omitzero"`
@@ -402,18 +517,26 @@ type CodeDeliveryDetailsType struct {
 	AttributeName  string `json:"AttributeName,omitzero"`
 }
 
+func (v CodeDeliveryDetailsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CodeDeliveryFailureException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v CodeDeliveryFailureException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CodeMismatchException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v CodeMismatchException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CompleteWebAuthnRegistrationRequest struct {
-	AccessToken string          `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string          `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	Credential  json.RawMessage `json:"Credential,omitzero"`
 }
+
+func (v CompleteWebAuthnRegistrationRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CompleteWebAuthnRegistrationResponse struct{}
 
@@ -421,54 +544,70 @@ type CompromisedCredentialsActionsType struct {
 	EventAction string `json:"EventAction,omitzero"`
 }
 
+func (v CompromisedCredentialsActionsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CompromisedCredentialsRiskConfigurationType struct {
 	EventFilter []string                           `json:"EventFilter,omitzero"`
 	Actions     *CompromisedCredentialsActionsType `json:"Actions,omitzero"`
 }
 
+func (v CompromisedCredentialsRiskConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ConcurrentModificationException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v ConcurrentModificationException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ConfirmDeviceRequest struct {
-	AccessToken                string                          `json:"AccessToken,omitzero"` // sensitive
+	AccessToken                string                          `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	DeviceKey                  string                          `json:"DeviceKey,omitzero"`
 	DeviceSecretVerifierConfig *DeviceSecretVerifierConfigType `json:"DeviceSecretVerifierConfig,omitzero"`
 	DeviceName                 string                          `json:"DeviceName,omitzero"`
 }
 
+func (v ConfirmDeviceRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ConfirmDeviceResponse struct {
 	UserConfirmationNecessary *bool `json:"UserConfirmationNecessary,omitzero"`
 }
 
+func (v ConfirmDeviceResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ConfirmForgotPasswordRequest struct {
-	ClientId          string                 `json:"ClientId,omitzero"`   // sensitive
-	SecretHash        string                 `json:"SecretHash,omitzero"` // sensitive
-	Username          string                 `json:"Username,omitzero"`   // sensitive
+	ClientId          string                 `json:"ClientId,omitzero" log:"redact"`   // sensitive
+	SecretHash        string                 `json:"SecretHash,omitzero" log:"redact"` // sensitive
+	Username          string                 `json:"Username,omitzero" log:"redact"`   // sensitive
 	ConfirmationCode  string                 `json:"ConfirmationCode,omitzero"`
-	Password          string                 `json:"Password,omitzero"` // sensitive
+	Password          string                 `json:"Password,omitzero" log:"redact"` // sensitive
 	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
-	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
+	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
 	ClientMetadata    map[string]string      `json:"ClientMetadata,omitzero"`
 }
+
+func (v ConfirmForgotPasswordRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ConfirmForgotPasswordResponse struct{}
 
 type ConfirmSignUpRequest struct {
-	ClientId           string                 `json:"ClientId,omitzero"`   // sensitive
-	SecretHash         string                 `json:"SecretHash,omitzero"` // sensitive
-	Username           string                 `json:"Username,omitzero"`   // sensitive
+	ClientId           string                 `json:"ClientId,omitzero" log:"redact"`   // sensitive
+	SecretHash         string                 `json:"SecretHash,omitzero" log:"redact"` // sensitive
+	Username           string                 `json:"Username,omitzero" log:"redact"`   // sensitive
 	ConfirmationCode   string                 `json:"ConfirmationCode,omitzero"`
 	ForceAliasCreation *bool                  `json:"ForceAliasCreation,omitzero"`
 	AnalyticsMetadata  *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
-	UserContextData    *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
+	UserContextData    *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
 	ClientMetadata     map[string]string      `json:"ClientMetadata,omitzero"`
-	Session            string                 `json:"Session,omitzero"` // sensitive
+	Session            string                 `json:"Session,omitzero" log:"redact"` // sensitive
 }
 
+func (v ConfirmSignUpRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ConfirmSignUpResponse struct {
-	Session string `json:"Session,omitzero"` // sensitive
+	Session string `json:"Session,omitzero" log:"redact"` // sensitive
 }
+
+func (v ConfirmSignUpResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ContextDataType struct {
 	IpAddress   string       `json:"IpAddress,omitzero"`
@@ -478,6 +617,8 @@ type ContextDataType struct {
 	EncodedData string       `json:"EncodedData,omitzero"`
 }
 
+func (v ContextDataType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateGroupRequest struct {
 	GroupName   string `json:"GroupName,omitzero"`
 	UserPoolId  string `json:"UserPoolId,omitzero"`
@@ -486,9 +627,13 @@ type CreateGroupRequest struct {
 	Precedence  *int32 `json:"Precedence,omitzero"`
 }
 
+func (v CreateGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateGroupResponse struct {
 	Group *GroupType `json:"Group,omitzero"`
 }
+
+func (v CreateGroupResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateIdentityProviderRequest struct {
 	UserPoolId       string            `json:"UserPoolId,omitzero"`
@@ -499,21 +644,29 @@ type CreateIdentityProviderRequest struct {
 	IdpIdentifiers   []string          `json:"IdpIdentifiers,omitzero"`
 }
 
+func (v CreateIdentityProviderRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateIdentityProviderResponse struct {
 	IdentityProvider *IdentityProviderType `json:"IdentityProvider,omitzero"`
 }
 
+func (v CreateIdentityProviderResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateManagedLoginBrandingRequest struct {
 	UserPoolId               string          `json:"UserPoolId,omitzero"`
-	ClientId                 string          `json:"ClientId,omitzero"` // sensitive
+	ClientId                 string          `json:"ClientId,omitzero" log:"redact"` // sensitive
 	UseCognitoProvidedValues *bool           `json:"UseCognitoProvidedValues,omitzero"`
 	Settings                 json.RawMessage `json:"Settings,omitzero"`
 	Assets                   []AssetType     `json:"Assets,omitzero"`
 }
 
+func (v CreateManagedLoginBrandingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateManagedLoginBrandingResponse struct {
 	ManagedLoginBranding *ManagedLoginBrandingType `json:"ManagedLoginBranding,omitzero"`
 }
+
+func (v CreateManagedLoginBrandingResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateResourceServerRequest struct {
 	UserPoolId string                    `json:"UserPoolId,omitzero"`
@@ -522,22 +675,30 @@ type CreateResourceServerRequest struct {
 	Scopes     []ResourceServerScopeType `json:"Scopes,omitzero"`
 }
 
+func (v CreateResourceServerRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateResourceServerResponse struct {
 	ResourceServer *ResourceServerType `json:"ResourceServer,omitzero"`
 }
 
+func (v CreateResourceServerResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateTermsRequest struct {
 	UserPoolId  string            `json:"UserPoolId,omitzero"`
-	ClientId    string            `json:"ClientId,omitzero"` // sensitive
+	ClientId    string            `json:"ClientId,omitzero" log:"redact"` // sensitive
 	TermsName   string            `json:"TermsName,omitzero"`
 	TermsSource string            `json:"TermsSource,omitzero"`
 	Enforcement string            `json:"Enforcement,omitzero"`
 	Links       map[string]string `json:"Links,omitzero"`
 }
 
+func (v CreateTermsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateTermsResponse struct {
 	Terms *TermsType `json:"Terms,omitzero"`
 }
+
+func (v CreateTermsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserImportJobRequest struct {
 	JobName               string `json:"JobName,omitzero"`
@@ -545,15 +706,19 @@ type CreateUserImportJobRequest struct {
 	CloudWatchLogsRoleArn string `json:"CloudWatchLogsRoleArn,omitzero"`
 }
 
+func (v CreateUserImportJobRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateUserImportJobResponse struct {
 	UserImportJob *UserImportJobType `json:"UserImportJob,omitzero"`
 }
+
+func (v CreateUserImportJobResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserPoolClientRequest struct {
 	UserPoolId                               string                      `json:"UserPoolId,omitzero"`
 	ClientName                               string                      `json:"ClientName,omitzero"`
 	GenerateSecret                           *bool                       `json:"GenerateSecret,omitzero"`
-	ClientSecret                             string                      `json:"ClientSecret,omitzero"` // sensitive
+	ClientSecret                             string                      `json:"ClientSecret,omitzero" log:"redact"` // sensitive
 	RefreshTokenValidity                     *int32                      `json:"RefreshTokenValidity,omitzero"`
 	AccessTokenValidity                      *int32                      `json:"AccessTokenValidity,omitzero"`
 	IdTokenValidity                          *int32                      `json:"IdTokenValidity,omitzero"`
@@ -576,9 +741,13 @@ type CreateUserPoolClientRequest struct {
 	RefreshTokenRotation                     *RefreshTokenRotationType   `json:"RefreshTokenRotation,omitzero"`
 }
 
+func (v CreateUserPoolClientRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateUserPoolClientResponse struct {
 	UserPoolClient *UserPoolClientType `json:"UserPoolClient,omitzero"`
 }
+
+func (v CreateUserPoolClientResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserPoolDomainRequest struct {
 	Domain              string                  `json:"Domain,omitzero"`
@@ -587,10 +756,14 @@ type CreateUserPoolDomainRequest struct {
 	CustomDomainConfig  *CustomDomainConfigType `json:"CustomDomainConfig,omitzero"`
 }
 
+func (v CreateUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateUserPoolDomainResponse struct {
 	ManagedLoginVersion *int32 `json:"ManagedLoginVersion,omitzero"`
 	CloudFrontDomain    string `json:"CloudFrontDomain,omitzero"`
 }
+
+func (v CreateUserPoolDomainResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserPoolRequest struct {
 	PoolName                    string                           `json:"PoolName,omitzero"`
@@ -619,66 +792,92 @@ type CreateUserPoolRequest struct {
 	UserPoolTier                string                           `json:"UserPoolTier,omitzero"`
 }
 
+func (v CreateUserPoolRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CreateUserPoolResponse struct {
 	UserPool *UserPoolType `json:"UserPool,omitzero"`
 }
 
+func (v CreateUserPoolResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CustomDomainConfigType struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
+
+func (v CustomDomainConfigType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CustomEmailLambdaVersionConfigType struct {
 	LambdaVersion string `json:"LambdaVersion,omitzero"`
 	LambdaArn     string `json:"LambdaArn,omitzero"`
 }
 
+func (v CustomEmailLambdaVersionConfigType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CustomSMSLambdaVersionConfigType struct {
 	LambdaVersion string `json:"LambdaVersion,omitzero"`
 	LambdaArn     string `json:"LambdaArn,omitzero"`
 }
+
+func (v CustomSMSLambdaVersionConfigType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteGroupRequest struct {
 	GroupName  string `json:"GroupName,omitzero"`
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v DeleteGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteIdentityProviderRequest struct {
 	UserPoolId   string `json:"UserPoolId,omitzero"`
 	ProviderName string `json:"ProviderName,omitzero"`
 }
+
+func (v DeleteIdentityProviderRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteManagedLoginBrandingRequest struct {
 	ManagedLoginBrandingId string `json:"ManagedLoginBrandingId,omitzero"`
 	UserPoolId             string `json:"UserPoolId,omitzero"`
 }
 
+func (v DeleteManagedLoginBrandingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteResourceServerRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	Identifier string `json:"Identifier,omitzero"`
 }
+
+func (v DeleteResourceServerRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteTermsRequest struct {
 	TermsId    string `json:"TermsId,omitzero"`
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v DeleteTermsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteUserAttributesRequest struct {
 	UserAttributeNames []string `json:"UserAttributeNames,omitzero"`
-	AccessToken        string   `json:"AccessToken,omitzero"` // sensitive
+	AccessToken        string   `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
+
+func (v DeleteUserAttributesRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteUserAttributesResponse struct{}
 
 type DeleteUserPoolClientRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 }
+
+func (v DeleteUserPoolClientRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteUserPoolClientSecretRequest struct {
 	UserPoolId     string `json:"UserPoolId,omitzero"`
-	ClientId       string `json:"ClientId,omitzero"` // sensitive
+	ClientId       string `json:"ClientId,omitzero" log:"redact"` // sensitive
 	ClientSecretId string `json:"ClientSecretId,omitzero"`
 }
+
+func (v DeleteUserPoolClientSecretRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteUserPoolClientSecretResponse struct{}
 
@@ -687,20 +886,28 @@ type DeleteUserPoolDomainRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v DeleteUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteUserPoolDomainResponse struct{}
 
 type DeleteUserPoolRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v DeleteUserPoolRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteUserRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
 
+func (v DeleteUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteWebAuthnCredentialRequest struct {
-	AccessToken  string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken  string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	CredentialId string `json:"CredentialId,omitzero"`
 }
+
+func (v DeleteWebAuthnCredentialRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteWebAuthnCredentialResponse struct{}
 
@@ -709,19 +916,27 @@ type DescribeIdentityProviderRequest struct {
 	ProviderName string `json:"ProviderName,omitzero"`
 }
 
+func (v DescribeIdentityProviderRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeIdentityProviderResponse struct {
 	IdentityProvider *IdentityProviderType `json:"IdentityProvider,omitzero"`
 }
 
+func (v DescribeIdentityProviderResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeManagedLoginBrandingByClientRequest struct {
 	UserPoolId            string `json:"UserPoolId,omitzero"`
-	ClientId              string `json:"ClientId,omitzero"` // sensitive
+	ClientId              string `json:"ClientId,omitzero" log:"redact"` // sensitive
 	ReturnMergedResources *bool  `json:"ReturnMergedResources,omitzero"`
 }
+
+func (v DescribeManagedLoginBrandingByClientRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeManagedLoginBrandingByClientResponse struct {
 	ManagedLoginBranding *ManagedLoginBrandingType `json:"ManagedLoginBranding,omitzero"`
 }
+
+func (v DescribeManagedLoginBrandingByClientResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeManagedLoginBrandingRequest struct {
 	UserPoolId             string `json:"UserPoolId,omitzero"`
@@ -729,84 +944,122 @@ type DescribeManagedLoginBrandingRequest struct {
 	ReturnMergedResources  *bool  `json:"ReturnMergedResources,omitzero"`
 }
 
+func (v DescribeManagedLoginBrandingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeManagedLoginBrandingResponse struct {
 	ManagedLoginBranding *ManagedLoginBrandingType `json:"ManagedLoginBranding,omitzero"`
 }
+
+func (v DescribeManagedLoginBrandingResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeResourceServerRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	Identifier string `json:"Identifier,omitzero"`
 }
 
+func (v DescribeResourceServerRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeResourceServerResponse struct {
 	ResourceServer *ResourceServerType `json:"ResourceServer,omitzero"`
 }
 
+func (v DescribeResourceServerResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeRiskConfigurationRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 }
+
+func (v DescribeRiskConfigurationRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeRiskConfigurationResponse struct {
 	RiskConfiguration *RiskConfigurationType `json:"RiskConfiguration,omitzero"`
 }
+
+func (v DescribeRiskConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeTermsRequest struct {
 	TermsId    string `json:"TermsId,omitzero"`
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v DescribeTermsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeTermsResponse struct {
 	Terms *TermsType `json:"Terms,omitzero"`
 }
+
+func (v DescribeTermsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeUserImportJobRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	JobId      string `json:"JobId,omitzero"`
 }
 
+func (v DescribeUserImportJobRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeUserImportJobResponse struct {
 	UserImportJob *UserImportJobType `json:"UserImportJob,omitzero"`
 }
 
+func (v DescribeUserImportJobResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeUserPoolClientRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 }
+
+func (v DescribeUserPoolClientRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeUserPoolClientResponse struct {
 	UserPoolClient *UserPoolClientType `json:"UserPoolClient,omitzero"`
 }
 
+func (v DescribeUserPoolClientResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeUserPoolDomainRequest struct {
 	Domain string `json:"Domain,omitzero"`
 }
+
+func (v DescribeUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeUserPoolDomainResponse struct {
 	DomainDescription *DomainDescriptionType `json:"DomainDescription,omitzero"`
 }
 
+func (v DescribeUserPoolDomainResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeUserPoolRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v DescribeUserPoolRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DescribeUserPoolResponse struct {
 	UserPool *UserPoolType `json:"UserPool,omitzero"`
 }
+
+func (v DescribeUserPoolResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeviceConfigurationType struct {
 	ChallengeRequiredOnNewDevice     *bool `json:"ChallengeRequiredOnNewDevice,omitzero"`
 	DeviceOnlyRememberedOnUserPrompt *bool `json:"DeviceOnlyRememberedOnUserPrompt,omitzero"`
 }
 
+func (v DeviceConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeviceKeyExistsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v DeviceKeyExistsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeviceSecretVerifierConfigType struct {
 	PasswordVerifier string `json:"PasswordVerifier,omitzero"`
 	Salt             string `json:"Salt,omitzero"`
 }
+
+func (v DeviceSecretVerifierConfigType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeviceType struct {
 	DeviceKey                   string          `json:"DeviceKey,omitzero"`
@@ -815,6 +1068,8 @@ type DeviceType struct {
 	DeviceLastModifiedDate      *wire.Time      `json:"DeviceLastModifiedDate,omitzero"`
 	DeviceLastAuthenticatedDate *wire.Time      `json:"DeviceLastAuthenticatedDate,omitzero"`
 }
+
+func (v DeviceType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DomainDescriptionType struct {
 	UserPoolId             string                  `json:"UserPoolId,omitzero"`
@@ -828,9 +1083,13 @@ type DomainDescriptionType struct {
 	ManagedLoginVersion    *int32                  `json:"ManagedLoginVersion,omitzero"`
 }
 
+func (v DomainDescriptionType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DuplicateProviderException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v DuplicateProviderException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type EmailConfigurationType struct {
 	SourceArn           string `json:"SourceArn,omitzero"`
@@ -840,19 +1099,27 @@ type EmailConfigurationType struct {
 	ConfigurationSet    string `json:"ConfigurationSet,omitzero"`
 }
 
+func (v EmailConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type EmailMfaConfigType struct {
 	Message string `json:"Message,omitzero"`
 	Subject string `json:"Subject,omitzero"`
 }
+
+func (v EmailMfaConfigType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type EmailMfaSettingsType struct {
 	Enabled      *bool `json:"Enabled,omitzero"`
 	PreferredMfa *bool `json:"PreferredMfa,omitzero"`
 }
 
+func (v EmailMfaSettingsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type EnableSoftwareTokenMFAException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v EnableSoftwareTokenMFAException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type EventContextDataType struct {
 	IpAddress  string `json:"IpAddress,omitzero"`
@@ -862,11 +1129,15 @@ type EventContextDataType struct {
 	Country    string `json:"Country,omitzero"`
 }
 
+func (v EventContextDataType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type EventFeedbackType struct {
 	FeedbackValue string     `json:"FeedbackValue,omitzero"`
 	Provider      string     `json:"Provider,omitzero"`
 	FeedbackDate  *wire.Time `json:"FeedbackDate,omitzero"`
 }
+
+func (v EventFeedbackType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type EventRiskType struct {
 	RiskDecision                   string `json:"RiskDecision,omitzero"`
@@ -874,137 +1145,195 @@ type EventRiskType struct {
 	CompromisedCredentialsDetected *bool  `json:"CompromisedCredentialsDetected,omitzero"`
 }
 
+func (v EventRiskType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ExpiredCodeException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ExpiredCodeException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type FeatureUnavailableInTierException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v FeatureUnavailableInTierException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type FirehoseConfigurationType struct {
 	StreamArn string `json:"StreamArn,omitzero"`
 }
+
+func (v FirehoseConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ForbiddenException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v ForbiddenException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ForgetDeviceRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	DeviceKey   string `json:"DeviceKey,omitzero"`
 }
 
+func (v ForgetDeviceRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ForgotPasswordRequest struct {
-	ClientId          string                 `json:"ClientId,omitzero"`        // sensitive
-	SecretHash        string                 `json:"SecretHash,omitzero"`      // sensitive
-	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
-	Username          string                 `json:"Username,omitzero"`        // sensitive
+	ClientId          string                 `json:"ClientId,omitzero" log:"redact"`        // sensitive
+	SecretHash        string                 `json:"SecretHash,omitzero" log:"redact"`      // sensitive
+	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
+	Username          string                 `json:"Username,omitzero" log:"redact"`        // sensitive
 	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
 	ClientMetadata    map[string]string      `json:"ClientMetadata,omitzero"`
 }
+
+func (v ForgotPasswordRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ForgotPasswordResponse struct {
 	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitzero"`
 }
 
+func (v ForgotPasswordResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetCSVHeaderRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
+
+func (v GetCSVHeaderRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetCSVHeaderResponse struct {
 	UserPoolId string   `json:"UserPoolId,omitzero"`
 	CSVHeader  []string `json:"CSVHeader,omitzero"`
 }
 
+func (v GetCSVHeaderResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetDeviceRequest struct {
 	DeviceKey   string `json:"DeviceKey,omitzero"`
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
+
+func (v GetDeviceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetDeviceResponse struct {
 	Device *DeviceType `json:"Device,omitzero"`
 }
+
+func (v GetDeviceResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetGroupRequest struct {
 	GroupName  string `json:"GroupName,omitzero"`
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v GetGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetGroupResponse struct {
 	Group *GroupType `json:"Group,omitzero"`
 }
+
+func (v GetGroupResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetIdentityProviderByIdentifierRequest struct {
 	UserPoolId    string `json:"UserPoolId,omitzero"`
 	IdpIdentifier string `json:"IdpIdentifier,omitzero"`
 }
 
+func (v GetIdentityProviderByIdentifierRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetIdentityProviderByIdentifierResponse struct {
 	IdentityProvider *IdentityProviderType `json:"IdentityProvider,omitzero"`
 }
+
+func (v GetIdentityProviderByIdentifierResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetLogDeliveryConfigurationRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v GetLogDeliveryConfigurationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetLogDeliveryConfigurationResponse struct {
 	LogDeliveryConfiguration *LogDeliveryConfigurationType `json:"LogDeliveryConfiguration,omitzero"`
 }
+
+func (v GetLogDeliveryConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetSigningCertificateRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
 
+func (v GetSigningCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetSigningCertificateResponse struct {
 	Certificate string `json:"Certificate,omitzero"`
 }
 
+func (v GetSigningCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetTokensFromRefreshTokenRequest struct {
-	RefreshToken   string            `json:"RefreshToken,omitzero"` // sensitive
-	ClientId       string            `json:"ClientId,omitzero"`     // sensitive
-	ClientSecret   string            `json:"ClientSecret,omitzero"` // sensitive
+	RefreshToken   string            `json:"RefreshToken,omitzero" log:"redact"` // sensitive
+	ClientId       string            `json:"ClientId,omitzero" log:"redact"`     // sensitive
+	ClientSecret   string            `json:"ClientSecret,omitzero" log:"redact"` // sensitive
 	DeviceKey      string            `json:"DeviceKey,omitzero"`
 	ClientMetadata map[string]string `json:"ClientMetadata,omitzero"`
 }
+
+func (v GetTokensFromRefreshTokenRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetTokensFromRefreshTokenResponse struct {
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitzero"`
 }
 
+func (v GetTokensFromRefreshTokenResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUICustomizationRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 }
+
+func (v GetUICustomizationRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetUICustomizationResponse struct {
 	UICustomization *UICustomizationType `json:"UICustomization,omitzero"`
 }
 
+func (v GetUICustomizationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUserAttributeVerificationCodeRequest struct {
-	AccessToken    string            `json:"AccessToken,omitzero"` // sensitive
+	AccessToken    string            `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	AttributeName  string            `json:"AttributeName,omitzero"`
 	ClientMetadata map[string]string `json:"ClientMetadata,omitzero"`
 }
+
+func (v GetUserAttributeVerificationCodeRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetUserAttributeVerificationCodeResponse struct {
 	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitzero"`
 }
 
+func (v GetUserAttributeVerificationCodeResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUserAuthFactorsRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
 
+func (v GetUserAuthFactorsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUserAuthFactorsResponse struct {
-	Username                  string   `json:"Username,omitzero"` // sensitive
+	Username                  string   `json:"Username,omitzero" log:"redact"` // sensitive
 	PreferredMfaSetting       string   `json:"PreferredMfaSetting,omitzero"`
 	UserMFASettingList        []string `json:"UserMFASettingList,omitzero"`
 	ConfiguredUserAuthFactors []string `json:"ConfiguredUserAuthFactors,omitzero"`
 }
 
+func (v GetUserAuthFactorsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUserPoolMfaConfigRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 }
+
+func (v GetUserPoolMfaConfigRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetUserPoolMfaConfigResponse struct {
 	SmsMfaConfiguration           *SmsMfaConfigType           `json:"SmsMfaConfiguration,omitzero"`
@@ -1014,27 +1343,37 @@ type GetUserPoolMfaConfigResponse struct {
 	WebAuthnConfiguration         *WebAuthnConfigurationType  `json:"WebAuthnConfiguration,omitzero"`
 }
 
+func (v GetUserPoolMfaConfigResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUserRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
 
+func (v GetUserRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GetUserResponse struct {
-	Username            string          `json:"Username,omitzero"` // sensitive
+	Username            string          `json:"Username,omitzero" log:"redact"` // sensitive
 	UserAttributes      []AttributeType `json:"UserAttributes,omitzero"`
 	MFAOptions          []MFAOptionType `json:"MFAOptions,omitzero"`
 	PreferredMfaSetting string          `json:"PreferredMfaSetting,omitzero"`
 	UserMFASettingList  []string        `json:"UserMFASettingList,omitzero"`
 }
 
+func (v GetUserResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type GlobalSignOutRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
+
+func (v GlobalSignOutRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GlobalSignOutResponse struct{}
 
 type GroupExistsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v GroupExistsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GroupType struct {
 	GroupName        string     `json:"GroupName,omitzero"`
@@ -1046,10 +1385,14 @@ type GroupType struct {
 	CreationDate     *wire.Time `json:"CreationDate,omitzero"`
 }
 
+func (v GroupType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type HttpHeader struct {
 	HeaderName  string `json:"headerName,omitzero"`
 	HeaderValue string `json:"headerValue,omitzero"`
 }
+
+func (v HttpHeader) LogValue() slog.Value { return wire.LogValue(v) }
 
 type IdentityProviderType struct {
 	UserPoolId       string            `json:"UserPoolId,omitzero"`
@@ -1062,69 +1405,97 @@ type IdentityProviderType struct {
 	CreationDate     *wire.Time        `json:"CreationDate,omitzero"`
 }
 
+func (v IdentityProviderType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InboundFederationLambdaType struct {
 	LambdaVersion string `json:"LambdaVersion,omitzero"`
 	LambdaArn     string `json:"LambdaArn,omitzero"`
 }
 
+func (v InboundFederationLambdaType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InitiateAuthRequest struct {
 	AuthFlow          string                 `json:"AuthFlow,omitzero"`
-	AuthParameters    map[string]string      `json:"AuthParameters,omitzero"` // sensitive
+	AuthParameters    map[string]string      `json:"AuthParameters,omitzero" log:"redact"` // sensitive
 	ClientMetadata    map[string]string      `json:"ClientMetadata,omitzero"`
-	ClientId          string                 `json:"ClientId,omitzero"` // sensitive
+	ClientId          string                 `json:"ClientId,omitzero" log:"redact"` // sensitive
 	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
-	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
-	Session           string                 `json:"Session,omitzero"`         // sensitive
+	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
+	Session           string                 `json:"Session,omitzero" log:"redact"`         // sensitive
 }
+
+func (v InitiateAuthRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InitiateAuthResponse struct {
 	ChallengeName        string                    `json:"ChallengeName,omitzero"`
-	Session              string                    `json:"Session,omitzero"` // sensitive
+	Session              string                    `json:"Session,omitzero" log:"redact"` // sensitive
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters,omitzero"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitzero"`
 	AvailableChallenges  []string                  `json:"AvailableChallenges,omitzero"`
 }
 
+func (v InitiateAuthResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InternalErrorException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InternalErrorException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InternalServerException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InternalServerException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidEmailRoleAccessPolicyException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidEmailRoleAccessPolicyException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidLambdaResponseException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InvalidLambdaResponseException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidOAuthFlowException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidOAuthFlowException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidParameterException struct {
 	Message    string `json:"message,omitzero"`
 	ReasonCode string `json:"reasonCode,omitzero"`
 }
 
+func (v InvalidParameterException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidPasswordException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidPasswordException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidSmsRoleAccessPolicyException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InvalidSmsRoleAccessPolicyException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidSmsRoleTrustRelationshipException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v InvalidSmsRoleTrustRelationshipException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type InvalidUserPoolConfigurationException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v InvalidUserPoolConfigurationException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type LambdaConfigType struct {
 	PreSignUp                   string                               `json:"PreSignUp,omitzero"`
@@ -1144,20 +1515,28 @@ type LambdaConfigType struct {
 	InboundFederation           *InboundFederationLambdaType         `json:"InboundFederation,omitzero"`
 }
 
+func (v LambdaConfigType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type LimitExceededException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v LimitExceededException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListDevicesRequest struct {
-	AccessToken     string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken     string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	Limit           *int32 `json:"Limit,omitzero"`
 	PaginationToken string `json:"PaginationToken,omitzero"`
 }
+
+func (v ListDevicesRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListDevicesResponse struct {
 	Devices         []DeviceType `json:"Devices,omitzero"`
 	PaginationToken string       `json:"PaginationToken,omitzero"`
 }
+
+func (v ListDevicesResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListGroupsRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1165,10 +1544,14 @@ type ListGroupsRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 }
 
+func (v ListGroupsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListGroupsResponse struct {
 	Groups    []GroupType `json:"Groups,omitzero"`
 	NextToken string      `json:"NextToken,omitzero"`
 }
+
+func (v ListGroupsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListIdentityProvidersRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1176,10 +1559,14 @@ type ListIdentityProvidersRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 }
 
+func (v ListIdentityProvidersRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListIdentityProvidersResponse struct {
 	Providers []ProviderDescription `json:"Providers,omitzero"`
 	NextToken string                `json:"NextToken,omitzero"`
 }
+
+func (v ListIdentityProvidersResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListResourceServersRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1187,18 +1574,26 @@ type ListResourceServersRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 }
 
+func (v ListResourceServersRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListResourceServersResponse struct {
 	ResourceServers []ResourceServerType `json:"ResourceServers,omitzero"`
 	NextToken       string               `json:"NextToken,omitzero"`
 }
 
+func (v ListResourceServersResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListTagsForResourceRequest struct {
 	ResourceArn string `json:"ResourceArn,omitzero"`
 }
 
+func (v ListTagsForResourceRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListTagsForResourceResponse struct {
 	Tags map[string]string `json:"Tags,omitzero"`
 }
+
+func (v ListTagsForResourceResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListTermsRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1206,10 +1601,14 @@ type ListTermsRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 }
 
+func (v ListTermsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListTermsResponse struct {
 	Terms     []TermsDescriptionType `json:"Terms,omitzero"`
 	NextToken string                 `json:"NextToken,omitzero"`
 }
+
+func (v ListTermsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUserImportJobsRequest struct {
 	UserPoolId      string `json:"UserPoolId,omitzero"`
@@ -1217,21 +1616,29 @@ type ListUserImportJobsRequest struct {
 	PaginationToken string `json:"PaginationToken,omitzero"`
 }
 
+func (v ListUserImportJobsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListUserImportJobsResponse struct {
 	UserImportJobs  []UserImportJobType `json:"UserImportJobs,omitzero"`
 	PaginationToken string              `json:"PaginationToken,omitzero"`
 }
 
+func (v ListUserImportJobsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListUserPoolClientSecretsRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 	NextToken  string `json:"NextToken,omitzero"`
 }
+
+func (v ListUserPoolClientSecretsRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUserPoolClientSecretsResponse struct {
 	ClientSecrets []ClientSecretDescriptorType `json:"ClientSecrets,omitzero"`
 	NextToken     string                       `json:"NextToken,omitzero"`
 }
+
+func (v ListUserPoolClientSecretsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUserPoolClientsRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1239,20 +1646,28 @@ type ListUserPoolClientsRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 }
 
+func (v ListUserPoolClientsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListUserPoolClientsResponse struct {
 	UserPoolClients []UserPoolClientDescription `json:"UserPoolClients,omitzero"`
 	NextToken       string                      `json:"NextToken,omitzero"`
 }
+
+func (v ListUserPoolClientsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUserPoolsRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 	MaxResults *int32 `json:"MaxResults,omitzero"`
 }
 
+func (v ListUserPoolsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListUserPoolsResponse struct {
 	UserPools []UserPoolDescriptionType `json:"UserPools,omitzero"`
 	NextToken string                    `json:"NextToken,omitzero"`
 }
+
+func (v ListUserPoolsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUsersInGroupRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1261,10 +1676,14 @@ type ListUsersInGroupRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
 }
 
+func (v ListUsersInGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListUsersInGroupResponse struct {
 	Users     []UserType `json:"Users,omitzero"`
 	NextToken string     `json:"NextToken,omitzero"`
 }
+
+func (v ListUsersInGroupResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUsersRequest struct {
 	UserPoolId      string   `json:"UserPoolId,omitzero"`
@@ -1274,21 +1693,29 @@ type ListUsersRequest struct {
 	Filter          string   `json:"Filter,omitzero"`
 }
 
+func (v ListUsersRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListUsersResponse struct {
 	Users           []UserType `json:"Users,omitzero"`
 	PaginationToken string     `json:"PaginationToken,omitzero"`
 }
 
+func (v ListUsersResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListWebAuthnCredentialsRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	NextToken   string `json:"NextToken,omitzero"`
 	MaxResults  *int32 `json:"MaxResults,omitzero"`
 }
+
+func (v ListWebAuthnCredentialsRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListWebAuthnCredentialsResponse struct {
 	Credentials []WebAuthnCredentialDescription `json:"Credentials,omitzero"`
 	NextToken   string                          `json:"NextToken,omitzero"`
 }
+
+func (v ListWebAuthnCredentialsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type LogConfigurationType struct {
 	LogLevel                    string                           `json:"LogLevel,omitzero"`
@@ -1298,23 +1725,33 @@ type LogConfigurationType struct {
 	FirehoseConfiguration       *FirehoseConfigurationType       `json:"FirehoseConfiguration,omitzero"`
 }
 
+func (v LogConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type LogDeliveryConfigurationType struct {
 	UserPoolId        string                 `json:"UserPoolId,omitzero"`
 	LogConfigurations []LogConfigurationType `json:"LogConfigurations,omitzero"`
 }
 
+func (v LogDeliveryConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type MFAMethodNotFoundException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v MFAMethodNotFoundException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type MFAOptionType struct {
 	DeliveryMedium string `json:"DeliveryMedium,omitzero"`
 	AttributeName  string `json:"AttributeName,omitzero"`
 }
 
+func (v MFAOptionType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ManagedLoginBrandingExistsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ManagedLoginBrandingExistsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ManagedLoginBrandingType struct {
 	ManagedLoginBrandingId   string          `json:"ManagedLoginBrandingId,omitzero"`
@@ -1326,20 +1763,28 @@ type ManagedLoginBrandingType struct {
 	LastModifiedDate         *wire.Time      `json:"LastModifiedDate,omitzero"`
 }
 
+func (v ManagedLoginBrandingType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type MessageTemplateType struct {
 	SMSMessage   string `json:"SMSMessage,omitzero"`
 	EmailMessage string `json:"EmailMessage,omitzero"`
 	EmailSubject string `json:"EmailSubject,omitzero"`
 }
 
+func (v MessageTemplateType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type NewDeviceMetadataType struct {
 	DeviceKey      string `json:"DeviceKey,omitzero"`
 	DeviceGroupKey string `json:"DeviceGroupKey,omitzero"`
 }
 
+func (v NewDeviceMetadataType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type NotAuthorizedException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v NotAuthorizedException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type NotifyConfigurationType struct {
 	From          string           `json:"From,omitzero"`
@@ -1350,20 +1795,28 @@ type NotifyConfigurationType struct {
 	MfaEmail      *NotifyEmailType `json:"MfaEmail,omitzero"`
 }
 
+func (v NotifyConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type NotifyEmailType struct {
 	Subject  string `json:"Subject,omitzero"`
 	HtmlBody string `json:"HtmlBody,omitzero"`
 	TextBody string `json:"TextBody,omitzero"`
 }
 
+func (v NotifyEmailType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type NumberAttributeConstraintsType struct {
 	MinValue string `json:"MinValue,omitzero"`
 	MaxValue string `json:"MaxValue,omitzero"`
 }
 
+func (v NumberAttributeConstraintsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type PasswordHistoryPolicyViolationException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v PasswordHistoryPolicyViolationException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type PasswordPolicyType struct {
 	MinimumLength                 *int32 `json:"MinimumLength,omitzero"`
@@ -1375,18 +1828,26 @@ type PasswordPolicyType struct {
 	TemporaryPasswordValidityDays *int32 `json:"TemporaryPasswordValidityDays,omitzero"`
 }
 
+func (v PasswordPolicyType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type PasswordResetRequiredException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v PasswordResetRequiredException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type PreTokenGenerationVersionConfigType struct {
 	LambdaVersion string `json:"LambdaVersion,omitzero"`
 	LambdaArn     string `json:"LambdaArn,omitzero"`
 }
 
+func (v PreTokenGenerationVersionConfigType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type PreconditionNotMetException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v PreconditionNotMetException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ProviderDescription struct {
 	ProviderName     string     `json:"ProviderName,omitzero"`
@@ -1395,47 +1856,65 @@ type ProviderDescription struct {
 	CreationDate     *wire.Time `json:"CreationDate,omitzero"`
 }
 
+func (v ProviderDescription) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ProviderUserIdentifierType struct {
 	ProviderName           string `json:"ProviderName,omitzero"`
 	ProviderAttributeName  string `json:"ProviderAttributeName,omitzero"`
 	ProviderAttributeValue string `json:"ProviderAttributeValue,omitzero"`
 }
 
+func (v ProviderUserIdentifierType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RecoveryOptionType struct {
 	Priority *int32 `json:"Priority,omitzero"`
 	Name     string `json:"Name,omitzero"`
 }
 
+func (v RecoveryOptionType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RefreshTokenReuseException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v RefreshTokenReuseException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type RefreshTokenRotationType struct {
 	Feature                 string `json:"Feature,omitzero"`
 	RetryGracePeriodSeconds *int32 `json:"RetryGracePeriodSeconds,omitzero"`
 }
 
+func (v RefreshTokenRotationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ResendConfirmationCodeRequest struct {
-	ClientId          string                 `json:"ClientId,omitzero"`        // sensitive
-	SecretHash        string                 `json:"SecretHash,omitzero"`      // sensitive
-	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
-	Username          string                 `json:"Username,omitzero"`        // sensitive
+	ClientId          string                 `json:"ClientId,omitzero" log:"redact"`        // sensitive
+	SecretHash        string                 `json:"SecretHash,omitzero" log:"redact"`      // sensitive
+	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
+	Username          string                 `json:"Username,omitzero" log:"redact"`        // sensitive
 	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
 	ClientMetadata    map[string]string      `json:"ClientMetadata,omitzero"`
 }
+
+func (v ResendConfirmationCodeRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ResendConfirmationCodeResponse struct {
 	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitzero"`
 }
 
+func (v ResendConfirmationCodeResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ResourceNotFoundException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ResourceNotFoundException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ResourceServerScopeType struct {
 	ScopeName        string `json:"ScopeName,omitzero"`
 	ScopeDescription string `json:"ScopeDescription,omitzero"`
 }
+
+func (v ResourceServerScopeType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ResourceServerType struct {
 	UserPoolId string                    `json:"UserPoolId,omitzero"`
@@ -1444,53 +1923,69 @@ type ResourceServerType struct {
 	Scopes     []ResourceServerScopeType `json:"Scopes,omitzero"`
 }
 
+func (v ResourceServerType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RespondToAuthChallengeRequest struct {
-	ClientId           string                 `json:"ClientId,omitzero"` // sensitive
+	ClientId           string                 `json:"ClientId,omitzero" log:"redact"` // sensitive
 	ChallengeName      string                 `json:"ChallengeName,omitzero"`
-	Session            string                 `json:"Session,omitzero"`            // sensitive
-	ChallengeResponses map[string]string      `json:"ChallengeResponses,omitzero"` // sensitive
+	Session            string                 `json:"Session,omitzero" log:"redact"`            // sensitive
+	ChallengeResponses map[string]string      `json:"ChallengeResponses,omitzero" log:"redact"` // sensitive
 	AnalyticsMetadata  *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
-	UserContextData    *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
+	UserContextData    *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
 	ClientMetadata     map[string]string      `json:"ClientMetadata,omitzero"`
 }
 
+func (v RespondToAuthChallengeRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RespondToAuthChallengeResponse struct {
 	ChallengeName        string                    `json:"ChallengeName,omitzero"`
-	Session              string                    `json:"Session,omitzero"` // sensitive
+	Session              string                    `json:"Session,omitzero" log:"redact"` // sensitive
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters,omitzero"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitzero"`
 }
 
+func (v RespondToAuthChallengeResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RevokeTokenRequest struct {
-	Token        string `json:"Token,omitzero"`        // sensitive
-	ClientId     string `json:"ClientId,omitzero"`     // sensitive
-	ClientSecret string `json:"ClientSecret,omitzero"` // sensitive
+	Token        string `json:"Token,omitzero" log:"redact"`        // sensitive
+	ClientId     string `json:"ClientId,omitzero" log:"redact"`     // sensitive
+	ClientSecret string `json:"ClientSecret,omitzero" log:"redact"` // sensitive
 }
+
+func (v RevokeTokenRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type RevokeTokenResponse struct{}
 
 type RiskConfigurationType struct {
 	UserPoolId                              string                                       `json:"UserPoolId,omitzero"`
-	ClientId                                string                                       `json:"ClientId,omitzero"` // sensitive
+	ClientId                                string                                       `json:"ClientId,omitzero" log:"redact"` // sensitive
 	CompromisedCredentialsRiskConfiguration *CompromisedCredentialsRiskConfigurationType `json:"CompromisedCredentialsRiskConfiguration,omitzero"`
 	AccountTakeoverRiskConfiguration        *AccountTakeoverRiskConfigurationType        `json:"AccountTakeoverRiskConfiguration,omitzero"`
 	RiskExceptionConfiguration              *RiskExceptionConfigurationType              `json:"RiskExceptionConfiguration,omitzero"`
 	LastModifiedDate                        *wire.Time                                   `json:"LastModifiedDate,omitzero"`
 }
 
+func (v RiskConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RiskExceptionConfigurationType struct {
 	BlockedIPRangeList []string `json:"BlockedIPRangeList,omitzero"`
 	SkippedIPRangeList []string `json:"SkippedIPRangeList,omitzero"`
 }
 
+func (v RiskExceptionConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type S3ConfigurationType struct {
 	BucketArn string `json:"BucketArn,omitzero"`
 }
+
+func (v S3ConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SMSMfaSettingsType struct {
 	Enabled      *bool `json:"Enabled,omitzero"`
 	PreferredMfa *bool `json:"PreferredMfa,omitzero"`
 }
+
+func (v SMSMfaSettingsType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SchemaAttributeType struct {
 	Name                       string                          `json:"Name,omitzero"`
@@ -1502,49 +1997,67 @@ type SchemaAttributeType struct {
 	StringAttributeConstraints *StringAttributeConstraintsType `json:"StringAttributeConstraints,omitzero"`
 }
 
+func (v SchemaAttributeType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ScopeDoesNotExistException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v ScopeDoesNotExistException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SetLogDeliveryConfigurationRequest struct {
 	UserPoolId        string                 `json:"UserPoolId,omitzero"`
 	LogConfigurations []LogConfigurationType `json:"LogConfigurations,omitzero"`
 }
 
+func (v SetLogDeliveryConfigurationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetLogDeliveryConfigurationResponse struct {
 	LogDeliveryConfiguration *LogDeliveryConfigurationType `json:"LogDeliveryConfiguration,omitzero"`
 }
 
+func (v SetLogDeliveryConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetRiskConfigurationRequest struct {
 	UserPoolId                              string                                       `json:"UserPoolId,omitzero"`
-	ClientId                                string                                       `json:"ClientId,omitzero"` // sensitive
+	ClientId                                string                                       `json:"ClientId,omitzero" log:"redact"` // sensitive
 	CompromisedCredentialsRiskConfiguration *CompromisedCredentialsRiskConfigurationType `json:"CompromisedCredentialsRiskConfiguration,omitzero"`
 	AccountTakeoverRiskConfiguration        *AccountTakeoverRiskConfigurationType        `json:"AccountTakeoverRiskConfiguration,omitzero"`
 	RiskExceptionConfiguration              *RiskExceptionConfigurationType              `json:"RiskExceptionConfiguration,omitzero"`
 }
 
+func (v SetRiskConfigurationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetRiskConfigurationResponse struct {
 	RiskConfiguration *RiskConfigurationType `json:"RiskConfiguration,omitzero"`
 }
 
+func (v SetRiskConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetUICustomizationRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 	CSS        string `json:"CSS,omitzero"`
 	ImageFile  []byte `json:"ImageFile,omitzero"`
 }
 
+func (v SetUICustomizationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetUICustomizationResponse struct {
 	UICustomization *UICustomizationType `json:"UICustomization,omitzero"`
 }
+
+func (v SetUICustomizationResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SetUserMFAPreferenceRequest struct {
 	SMSMfaSettings           *SMSMfaSettingsType           `json:"SMSMfaSettings,omitzero"`
 	SoftwareTokenMfaSettings *SoftwareTokenMfaSettingsType `json:"SoftwareTokenMfaSettings,omitzero"`
 	EmailMfaSettings         *EmailMfaSettingsType         `json:"EmailMfaSettings,omitzero"`
 	WebAuthnMfaSettings      *WebAuthnMfaSettingsType      `json:"WebAuthnMfaSettings,omitzero"`
-	AccessToken              string                        `json:"AccessToken,omitzero"` // sensitive
+	AccessToken              string                        `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
+
+func (v SetUserMFAPreferenceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SetUserMFAPreferenceResponse struct{}
 
@@ -1557,6 +2070,8 @@ type SetUserPoolMfaConfigRequest struct {
 	WebAuthnConfiguration         *WebAuthnConfigurationType  `json:"WebAuthnConfiguration,omitzero"`
 }
 
+func (v SetUserPoolMfaConfigRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetUserPoolMfaConfigResponse struct {
 	SmsMfaConfiguration           *SmsMfaConfigType           `json:"SmsMfaConfiguration,omitzero"`
 	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfigType `json:"SoftwareTokenMfaConfiguration,omitzero"`
@@ -1565,10 +2080,14 @@ type SetUserPoolMfaConfigResponse struct {
 	WebAuthnConfiguration         *WebAuthnConfigurationType  `json:"WebAuthnConfiguration,omitzero"`
 }
 
+func (v SetUserPoolMfaConfigResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SetUserSettingsRequest struct {
-	AccessToken string          `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string          `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	MFAOptions  []MFAOptionType `json:"MFAOptions,omitzero"`
 }
+
+func (v SetUserSettingsRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SetUserSettingsResponse struct{}
 
@@ -1576,24 +2095,30 @@ type SignInPolicyType struct {
 	AllowedFirstAuthFactors []string `json:"AllowedFirstAuthFactors,omitzero"`
 }
 
+func (v SignInPolicyType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SignUpRequest struct {
-	ClientId          string                 `json:"ClientId,omitzero"`   // sensitive
-	SecretHash        string                 `json:"SecretHash,omitzero"` // sensitive
-	Username          string                 `json:"Username,omitzero"`   // sensitive
-	Password          string                 `json:"Password,omitzero"`   // sensitive
+	ClientId          string                 `json:"ClientId,omitzero" log:"redact"`   // sensitive
+	SecretHash        string                 `json:"SecretHash,omitzero" log:"redact"` // sensitive
+	Username          string                 `json:"Username,omitzero" log:"redact"`   // sensitive
+	Password          string                 `json:"Password,omitzero" log:"redact"`   // sensitive
 	UserAttributes    []AttributeType        `json:"UserAttributes,omitzero"`
 	ValidationData    []AttributeType        `json:"ValidationData,omitzero"`
 	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata,omitzero"`
-	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero"` // sensitive
+	UserContextData   *UserContextDataType   `json:"UserContextData,omitzero" log:"redact"` // sensitive
 	ClientMetadata    map[string]string      `json:"ClientMetadata,omitzero"`
 }
+
+func (v SignUpRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SignUpResponse struct {
 	UserConfirmed       *bool                    `json:"UserConfirmed,omitzero"`
 	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitzero"`
 	UserSub             string                   `json:"UserSub,omitzero"`
-	Session             string                   `json:"Session,omitzero"` // sensitive
+	Session             string                   `json:"Session,omitzero" log:"redact"` // sensitive
 }
+
+func (v SignUpResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SmsConfigurationType struct {
 	SnsCallerArn string `json:"SnsCallerArn,omitzero"`
@@ -1601,59 +2126,85 @@ type SmsConfigurationType struct {
 	SnsRegion    string `json:"SnsRegion,omitzero"`
 }
 
+func (v SmsConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SmsMfaConfigType struct {
 	SmsAuthenticationMessage string                `json:"SmsAuthenticationMessage,omitzero"`
 	SmsConfiguration         *SmsConfigurationType `json:"SmsConfiguration,omitzero"`
 }
 
+func (v SmsMfaConfigType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SoftwareTokenMFANotFoundException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v SoftwareTokenMFANotFoundException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SoftwareTokenMfaConfigType struct {
 	Enabled *bool `json:"Enabled,omitzero"`
 }
+
+func (v SoftwareTokenMfaConfigType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SoftwareTokenMfaSettingsType struct {
 	Enabled      *bool `json:"Enabled,omitzero"`
 	PreferredMfa *bool `json:"PreferredMfa,omitzero"`
 }
 
+func (v SoftwareTokenMfaSettingsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type StartUserImportJobRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	JobId      string `json:"JobId,omitzero"`
 }
 
+func (v StartUserImportJobRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type StartUserImportJobResponse struct {
 	UserImportJob *UserImportJobType `json:"UserImportJob,omitzero"`
 }
 
+func (v StartUserImportJobResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type StartWebAuthnRegistrationRequest struct {
-	AccessToken string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 }
+
+func (v StartWebAuthnRegistrationRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type StartWebAuthnRegistrationResponse struct {
 	CredentialCreationOptions json.RawMessage `json:"CredentialCreationOptions,omitzero"`
 }
+
+func (v StartWebAuthnRegistrationResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type StopUserImportJobRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	JobId      string `json:"JobId,omitzero"`
 }
 
+func (v StopUserImportJobRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type StopUserImportJobResponse struct {
 	UserImportJob *UserImportJobType `json:"UserImportJob,omitzero"`
 }
+
+func (v StopUserImportJobResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type StringAttributeConstraintsType struct {
 	MinLength string `json:"MinLength,omitzero"`
 	MaxLength string `json:"MaxLength,omitzero"`
 }
 
+func (v StringAttributeConstraintsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TagResourceRequest struct {
 	ResourceArn string            `json:"ResourceArn,omitzero"`
 	Tags        map[string]string `json:"Tags,omitzero"`
 }
+
+func (v TagResourceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type TagResourceResponse struct{}
 
@@ -1665,14 +2216,18 @@ type TermsDescriptionType struct {
 	LastModifiedDate *wire.Time `json:"LastModifiedDate,omitzero"`
 }
 
+func (v TermsDescriptionType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TermsExistsException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v TermsExistsException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TermsType struct {
 	TermsId          string            `json:"TermsId,omitzero"`
 	UserPoolId       string            `json:"UserPoolId,omitzero"`
-	ClientId         string            `json:"ClientId,omitzero"` // sensitive
+	ClientId         string            `json:"ClientId,omitzero" log:"redact"` // sensitive
 	TermsName        string            `json:"TermsName,omitzero"`
 	TermsSource      string            `json:"TermsSource,omitzero"`
 	Enforcement      string            `json:"Enforcement,omitzero"`
@@ -1681,9 +2236,13 @@ type TermsType struct {
 	LastModifiedDate *wire.Time        `json:"LastModifiedDate,omitzero"`
 }
 
+func (v TermsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TierChangeNotAllowedException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v TierChangeNotAllowedException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type TokenValidityUnitsType struct {
 	AccessToken  string `json:"AccessToken,omitzero"`
@@ -1691,17 +2250,23 @@ type TokenValidityUnitsType struct {
 	RefreshToken string `json:"RefreshToken,omitzero"`
 }
 
+func (v TokenValidityUnitsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type TooManyFailedAttemptsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v TooManyFailedAttemptsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type TooManyRequestsException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v TooManyRequestsException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UICustomizationType struct {
 	UserPoolId       string     `json:"UserPoolId,omitzero"`
-	ClientId         string     `json:"ClientId,omitzero"` // sensitive
+	ClientId         string     `json:"ClientId,omitzero" log:"redact"` // sensitive
 	ImageUrl         string     `json:"ImageUrl,omitzero"`
 	CSS              string     `json:"CSS,omitzero"`
 	CSSVersion       string     `json:"CSSVersion,omitzero"`
@@ -1709,52 +2274,72 @@ type UICustomizationType struct {
 	CreationDate     *wire.Time `json:"CreationDate,omitzero"`
 }
 
+func (v UICustomizationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UnauthorizedException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UnauthorizedException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UnexpectedLambdaException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v UnexpectedLambdaException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UnsupportedIdentityProviderException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UnsupportedIdentityProviderException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UnsupportedOperationException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v UnsupportedOperationException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UnsupportedTokenTypeException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v UnsupportedTokenTypeException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UnsupportedUserStateException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UnsupportedUserStateException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UntagResourceRequest struct {
 	ResourceArn string   `json:"ResourceArn,omitzero"`
 	TagKeys     []string `json:"TagKeys,omitzero"`
 }
 
+func (v UntagResourceRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UntagResourceResponse struct{}
 
 type UpdateAuthEventFeedbackRequest struct {
 	UserPoolId    string `json:"UserPoolId,omitzero"`
-	Username      string `json:"Username,omitzero"` // sensitive
+	Username      string `json:"Username,omitzero" log:"redact"` // sensitive
 	EventId       string `json:"EventId,omitzero"`
-	FeedbackToken string `json:"FeedbackToken,omitzero"` // sensitive
+	FeedbackToken string `json:"FeedbackToken,omitzero" log:"redact"` // sensitive
 	FeedbackValue string `json:"FeedbackValue,omitzero"`
 }
+
+func (v UpdateAuthEventFeedbackRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateAuthEventFeedbackResponse struct{}
 
 type UpdateDeviceStatusRequest struct {
-	AccessToken            string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken            string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	DeviceKey              string `json:"DeviceKey,omitzero"`
 	DeviceRememberedStatus string `json:"DeviceRememberedStatus,omitzero"`
 }
+
+func (v UpdateDeviceStatusRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateDeviceStatusResponse struct{}
 
@@ -1766,9 +2351,13 @@ type UpdateGroupRequest struct {
 	Precedence  *int32 `json:"Precedence,omitzero"`
 }
 
+func (v UpdateGroupRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateGroupResponse struct {
 	Group *GroupType `json:"Group,omitzero"`
 }
+
+func (v UpdateGroupResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateIdentityProviderRequest struct {
 	UserPoolId       string            `json:"UserPoolId,omitzero"`
@@ -1778,9 +2367,13 @@ type UpdateIdentityProviderRequest struct {
 	IdpIdentifiers   []string          `json:"IdpIdentifiers,omitzero"`
 }
 
+func (v UpdateIdentityProviderRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateIdentityProviderResponse struct {
 	IdentityProvider *IdentityProviderType `json:"IdentityProvider,omitzero"`
 }
+
+func (v UpdateIdentityProviderResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateManagedLoginBrandingRequest struct {
 	UserPoolId               string          `json:"UserPoolId,omitzero"`
@@ -1790,9 +2383,13 @@ type UpdateManagedLoginBrandingRequest struct {
 	Assets                   []AssetType     `json:"Assets,omitzero"`
 }
 
+func (v UpdateManagedLoginBrandingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateManagedLoginBrandingResponse struct {
 	ManagedLoginBranding *ManagedLoginBrandingType `json:"ManagedLoginBranding,omitzero"`
 }
+
+func (v UpdateManagedLoginBrandingResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateResourceServerRequest struct {
 	UserPoolId string                    `json:"UserPoolId,omitzero"`
@@ -1801,9 +2398,13 @@ type UpdateResourceServerRequest struct {
 	Scopes     []ResourceServerScopeType `json:"Scopes,omitzero"`
 }
 
+func (v UpdateResourceServerRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateResourceServerResponse struct {
 	ResourceServer *ResourceServerType `json:"ResourceServer,omitzero"`
 }
+
+func (v UpdateResourceServerResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateTermsRequest struct {
 	TermsId     string            `json:"TermsId,omitzero"`
@@ -1814,23 +2415,31 @@ type UpdateTermsRequest struct {
 	Links       map[string]string `json:"Links,omitzero"`
 }
 
+func (v UpdateTermsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateTermsResponse struct {
 	Terms *TermsType `json:"Terms,omitzero"`
 }
 
+func (v UpdateTermsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateUserAttributesRequest struct {
 	UserAttributes []AttributeType   `json:"UserAttributes,omitzero"`
-	AccessToken    string            `json:"AccessToken,omitzero"` // sensitive
+	AccessToken    string            `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	ClientMetadata map[string]string `json:"ClientMetadata,omitzero"`
 }
+
+func (v UpdateUserAttributesRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateUserAttributesResponse struct {
 	CodeDeliveryDetailsList []CodeDeliveryDetailsType `json:"CodeDeliveryDetailsList,omitzero"`
 }
 
+func (v UpdateUserAttributesResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateUserPoolClientRequest struct {
 	UserPoolId                               string                      `json:"UserPoolId,omitzero"`
-	ClientId                                 string                      `json:"ClientId,omitzero"` // sensitive
+	ClientId                                 string                      `json:"ClientId,omitzero" log:"redact"` // sensitive
 	ClientName                               string                      `json:"ClientName,omitzero"`
 	RefreshTokenValidity                     *int32                      `json:"RefreshTokenValidity,omitzero"`
 	AccessTokenValidity                      *int32                      `json:"AccessTokenValidity,omitzero"`
@@ -1854,9 +2463,13 @@ type UpdateUserPoolClientRequest struct {
 	RefreshTokenRotation                     *RefreshTokenRotationType   `json:"RefreshTokenRotation,omitzero"`
 }
 
+func (v UpdateUserPoolClientRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateUserPoolClientResponse struct {
 	UserPoolClient *UserPoolClientType `json:"UserPoolClient,omitzero"`
 }
+
+func (v UpdateUserPoolClientResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateUserPoolDomainRequest struct {
 	Domain              string                  `json:"Domain,omitzero"`
@@ -1865,10 +2478,14 @@ type UpdateUserPoolDomainRequest struct {
 	CustomDomainConfig  *CustomDomainConfigType `json:"CustomDomainConfig,omitzero"`
 }
 
+func (v UpdateUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateUserPoolDomainResponse struct {
 	ManagedLoginVersion *int32 `json:"ManagedLoginVersion,omitzero"`
 	CloudFrontDomain    string `json:"CloudFrontDomain,omitzero"`
 }
+
+func (v UpdateUserPoolDomainResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateUserPoolRequest struct {
 	UserPoolId                  string                           `json:"UserPoolId,omitzero"`
@@ -1894,20 +2511,28 @@ type UpdateUserPoolRequest struct {
 	UserPoolTier                string                           `json:"UserPoolTier,omitzero"`
 }
 
+func (v UpdateUserPoolRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateUserPoolResponse struct{}
 
 type UserAttributeUpdateSettingsType struct {
 	AttributesRequireVerificationBeforeUpdate []string `json:"AttributesRequireVerificationBeforeUpdate,omitzero"`
 }
 
+func (v UserAttributeUpdateSettingsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserContextDataType struct {
 	IpAddress   string `json:"IpAddress,omitzero"`
 	EncodedData string `json:"EncodedData,omitzero"`
 }
 
+func (v UserContextDataType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserImportInProgressException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UserImportInProgressException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UserImportJobType struct {
 	JobName               string     `json:"JobName,omitzero"`
@@ -1925,38 +2550,52 @@ type UserImportJobType struct {
 	CompletionMessage     string     `json:"CompletionMessage,omitzero"`
 }
 
+func (v UserImportJobType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserLambdaValidationException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UserLambdaValidationException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UserNotConfirmedException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v UserNotConfirmedException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserNotFoundException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v UserNotFoundException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserPoolAddOnNotEnabledException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UserPoolAddOnNotEnabledException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UserPoolAddOnsType struct {
 	AdvancedSecurityMode            string                               `json:"AdvancedSecurityMode,omitzero"`
 	AdvancedSecurityAdditionalFlows *AdvancedSecurityAdditionalFlowsType `json:"AdvancedSecurityAdditionalFlows,omitzero"`
 }
 
+func (v UserPoolAddOnsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserPoolClientDescription struct {
-	ClientId   string `json:"ClientId,omitzero"` // sensitive
+	ClientId   string `json:"ClientId,omitzero" log:"redact"` // sensitive
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	ClientName string `json:"ClientName,omitzero"`
 }
 
+func (v UserPoolClientDescription) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserPoolClientType struct {
 	UserPoolId                               string                      `json:"UserPoolId,omitzero"`
 	ClientName                               string                      `json:"ClientName,omitzero"`
-	ClientId                                 string                      `json:"ClientId,omitzero"`     // sensitive
-	ClientSecret                             string                      `json:"ClientSecret,omitzero"` // sensitive
+	ClientId                                 string                      `json:"ClientId,omitzero" log:"redact"`     // sensitive
+	ClientSecret                             string                      `json:"ClientSecret,omitzero" log:"redact"` // sensitive
 	LastModifiedDate                         *wire.Time                  `json:"LastModifiedDate,omitzero"`
 	CreationDate                             *wire.Time                  `json:"CreationDate,omitzero"`
 	RefreshTokenValidity                     *int32                      `json:"RefreshTokenValidity,omitzero"`
@@ -1981,6 +2620,8 @@ type UserPoolClientType struct {
 	RefreshTokenRotation                     *RefreshTokenRotationType   `json:"RefreshTokenRotation,omitzero"`
 }
 
+func (v UserPoolClientType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserPoolDescriptionType struct {
 	Id               string            `json:"Id,omitzero"`
 	Name             string            `json:"Name,omitzero"`
@@ -1990,14 +2631,20 @@ type UserPoolDescriptionType struct {
 	CreationDate     *wire.Time        `json:"CreationDate,omitzero"`
 }
 
+func (v UserPoolDescriptionType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserPoolPolicyType struct {
 	PasswordPolicy *PasswordPolicyType `json:"PasswordPolicy,omitzero"`
 	SignInPolicy   *SignInPolicyType   `json:"SignInPolicy,omitzero"`
 }
 
+func (v UserPoolPolicyType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserPoolTaggingException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UserPoolTaggingException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UserPoolType struct {
 	Id                          string                           `json:"Id,omitzero"`
@@ -2036,8 +2683,10 @@ type UserPoolType struct {
 	UserPoolTier                string                           `json:"UserPoolTier,omitzero"`
 }
 
+func (v UserPoolType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UserType struct {
-	Username             string          `json:"Username,omitzero"` // sensitive
+	Username             string          `json:"Username,omitzero" log:"redact"` // sensitive
 	Attributes           []AttributeType `json:"Attributes,omitzero"`
 	UserCreateDate       *wire.Time      `json:"UserCreateDate,omitzero"`
 	UserLastModifiedDate *wire.Time      `json:"UserLastModifiedDate,omitzero"`
@@ -2046,13 +2695,19 @@ type UserType struct {
 	MFAOptions           []MFAOptionType `json:"MFAOptions,omitzero"`
 }
 
+func (v UserType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UsernameConfigurationType struct {
 	CaseSensitive *bool `json:"CaseSensitive,omitzero"`
 }
 
+func (v UsernameConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UsernameExistsException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v UsernameExistsException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type VerificationMessageTemplateType struct {
 	SmsMessage         string `json:"SmsMessage,omitzero"`
@@ -2063,23 +2718,31 @@ type VerificationMessageTemplateType struct {
 	DefaultEmailOption string `json:"DefaultEmailOption,omitzero"`
 }
 
+func (v VerificationMessageTemplateType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type VerifySoftwareTokenRequest struct {
-	AccessToken        string `json:"AccessToken,omitzero"` // sensitive
-	Session            string `json:"Session,omitzero"`     // sensitive
-	UserCode           string `json:"UserCode,omitzero"`    // sensitive
+	AccessToken        string `json:"AccessToken,omitzero" log:"redact"` // sensitive
+	Session            string `json:"Session,omitzero" log:"redact"`     // sensitive
+	UserCode           string `json:"UserCode,omitzero" log:"redact"`    // sensitive
 	FriendlyDeviceName string `json:"FriendlyDeviceName,omitzero"`
 }
 
+func (v VerifySoftwareTokenRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type VerifySoftwareTokenResponse struct {
 	Status  string `json:"Status,omitzero"`
-	Session string `json:"Session,omitzero"` // sensitive
+	Session string `json:"Session,omitzero" log:"redact"` // sensitive
 }
 
+func (v VerifySoftwareTokenResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type VerifyUserAttributeRequest struct {
-	AccessToken   string `json:"AccessToken,omitzero"` // sensitive
+	AccessToken   string `json:"AccessToken,omitzero" log:"redact"` // sensitive
 	AttributeName string `json:"AttributeName,omitzero"`
 	Code          string `json:"Code,omitzero"`
 }
+
+func (v VerifyUserAttributeRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type VerifyUserAttributeResponse struct{}
 
@@ -2087,19 +2750,27 @@ type WebAuthnChallengeNotFoundException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v WebAuthnChallengeNotFoundException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type WebAuthnClientMismatchException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v WebAuthnClientMismatchException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type WebAuthnConfigurationMissingException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v WebAuthnConfigurationMissingException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type WebAuthnConfigurationType struct {
 	RelyingPartyId      string `json:"RelyingPartyId,omitzero"`
 	UserVerification    string `json:"UserVerification,omitzero"`
 	FactorConfiguration string `json:"FactorConfiguration,omitzero"`
 }
+
+func (v WebAuthnConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type WebAuthnCredentialDescription struct {
 	CredentialId            string     `json:"CredentialId,omitzero"`
@@ -2110,25 +2781,37 @@ type WebAuthnCredentialDescription struct {
 	CreatedAt               *wire.Time `json:"CreatedAt,omitzero"`
 }
 
+func (v WebAuthnCredentialDescription) LogValue() slog.Value { return wire.LogValue(v) }
+
 type WebAuthnCredentialNotSupportedException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v WebAuthnCredentialNotSupportedException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type WebAuthnMfaSettingsType struct {
 	Enabled *bool `json:"Enabled,omitzero"`
 }
 
+func (v WebAuthnMfaSettingsType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type WebAuthnNotEnabledException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v WebAuthnNotEnabledException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type WebAuthnOriginNotAllowedException struct {
 	Message string `json:"message,omitzero"`
 }
 
+func (v WebAuthnOriginNotAllowedException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type WebAuthnRelyingPartyMismatchException struct {
 	Message string `json:"message,omitzero"`
 }
+
+func (v WebAuthnRelyingPartyMismatchException) LogValue() slog.Value { return wire.LogValue(v) }
 
 // Values of AccountTakeoverEventActionType.
 const (

@@ -289,3 +289,56 @@ func TestEnumNameCollisions(t *testing.T) {
 		t.Error("a shape named like a fixed name: want an error")
 	}
 }
+
+// TestSensitiveMembersAndSigningName: sensitive members (direct, list
+// elements, map entries) carry log:"redact", every structure with members
+// gets a LogValue method, and the operation table names the signing
+// service (signingName, else endpointPrefix).
+func TestSensitiveMembersAndSigningName(t *testing.T) {
+	model := `{"metadata": {"targetPrefix": "Svc", "endpointPrefix": "svc-endpoint", "apiVersion": "1", "serviceId": "Svc"},
+  "operations": {"Op": {"name": "Op", "input": {"shape": "In"}}},
+  "shapes": {
+    "In": {"type": "structure", "members": {"Name": {"shape": "Plain"}, "Password": {"shape": "Secret"},
+      "Codes": {"shape": "SecretList"}, "Params": {"shape": "SecretMap"}, "Inner": {"shape": "Inner"}}},
+    "Inner": {"type": "structure", "members": {"Token": {"shape": "Secret"}}},
+    "Empty": {"type": "structure", "members": {}},
+    "Plain": {"type": "string"},
+    "Secret": {"type": "string", "sensitive": true},
+    "SecretList": {"type": "list", "member": {"shape": "Secret"}},
+    "SecretMap": {"type": "map", "key": {"shape": "Plain"}, "value": {"shape": "Secret"}}
+  }}`
+	files, err := generate([]byte(model), "svc.json", "svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := string(files["types_gen.go"])
+	for _, want := range []string{
+		"Name     string            `json:\"Name,omitzero\"`\n",
+		"Password string            `json:\"Password,omitzero\" log:\"redact\"` // sensitive",
+		"Codes    []string          `json:\"Codes,omitzero\" log:\"redact\"`    // sensitive",
+		"Params   map[string]string `json:\"Params,omitzero\" log:\"redact\"`   // sensitive",
+		"Inner    *Inner            `json:\"Inner,omitzero\"`\n",
+		"Token string `json:\"Token,omitzero\" log:\"redact\"` // sensitive",
+		"func (v In) LogValue() slog.Value { return wire.LogValue(v) }",
+		"func (v Inner) LogValue() slog.Value { return wire.LogValue(v) }",
+		"\"log/slog\"",
+	} {
+		if !strings.Contains(types, want) {
+			t.Errorf("types_gen.go lacks %q:\n%s", want, types)
+		}
+	}
+	if strings.Contains(types, "func (v Empty)") {
+		t.Error("an empty structure got a LogValue method")
+	}
+	if ops := string(files["operations_gen.go"]); !strings.Contains(ops, `SigningName = "svc-endpoint"`) {
+		t.Errorf("operations_gen.go:\n%s", ops)
+	}
+	withName := strings.Replace(model, `"serviceId": "Svc"`, `"serviceId": "Svc", "signingName": "svc-signing"`, 1)
+	files, err = generate([]byte(withName), "svc.json", "svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ops := string(files["operations_gen.go"]); !strings.Contains(ops, `SigningName = "svc-signing"`) {
+		t.Errorf("operations_gen.go with signingName:\n%s", ops)
+	}
+}

@@ -19,7 +19,7 @@ const wireImport = "github.com/gognito/gognito/internal/wire"
 
 // fixedNames are the package-level names the generated code declares besides
 // the types and enum constants.
-var fixedNames = []string{"Shapes", "Operations", "TargetPrefix", "ServiceID", "APIVersion"}
+var fixedNames = []string{"Shapes", "Operations", "TargetPrefix", "ServiceID", "APIVersion", "SigningName"}
 
 // generator turns one model into the files of one Go package.
 type generator struct {
@@ -255,13 +255,15 @@ func (g *generator) types(buf *bytes.Buffer) {
 				field += "_"
 			}
 			fields[field] = true
-			fmt.Fprintf(&body, "\t%s %s `json:\"%s,omitzero\"`", field, g.goType(mem.shape, false), mem.name)
 			if g.sensitiveValue(mem.shape) {
-				body.WriteString(" // sensitive")
+				fmt.Fprintf(&body, "\t%s %s `json:\"%s,omitzero\" log:\"redact\"` // sensitive\n", field, g.goType(mem.shape, false), mem.name)
+			} else {
+				fmt.Fprintf(&body, "\t%s %s `json:\"%s,omitzero\"`\n", field, g.goType(mem.shape, false), mem.name)
 			}
-			body.WriteByte('\n')
 		}
 		body.WriteString("}\n\n")
+		// Logging a value never shows its sensitive members.
+		fmt.Fprintf(&body, "func (v %s) LogValue() slog.Value { return wire.LogValue(v) }\n\n", goName)
 	}
 	for _, e := range g.enums {
 		fmt.Fprintf(&body, "// Values of %s.\nconst (\n", e.shape)
@@ -275,14 +277,17 @@ func (g *generator) types(buf *bytes.Buffer) {
 		body.WriteString(")\n\n")
 	}
 
-	var imports []string
+	var std, own []string
 	if bytes.Contains(body.Bytes(), []byte("json.RawMessage")) {
-		imports = append(imports, `"encoding/json"`)
+		std = append(std, `"encoding/json"`)
 	}
-	if bytes.Contains(body.Bytes(), []byte("wire.Time")) {
-		imports = append(imports, strconv.Quote(wireImport))
+	if bytes.Contains(body.Bytes(), []byte("slog.Value")) {
+		std = append(std, `"log/slog"`)
 	}
-	if len(imports) > 0 {
+	if bytes.Contains(body.Bytes(), []byte("wire.")) {
+		own = append(own, strconv.Quote(wireImport))
+	}
+	if imports := slices.DeleteFunc([]string{strings.Join(std, "\n"), strings.Join(own, "\n")}, func(s string) bool { return s == "" }); len(imports) > 0 {
 		fmt.Fprintf(buf, "import (\n%s\n)\n\n", strings.Join(imports, "\n\n"))
 	}
 	buf.Write(body.Bytes())
@@ -378,7 +383,8 @@ func (g *generator) operationTable(buf *bytes.Buffer) {
 	fmt.Fprintf(buf, "import %q\n\n", wireImport)
 	fmt.Fprintf(buf, "const (\n// TargetPrefix is what X-Amz-Target holds before the dot and the operation name.\nTargetPrefix = %q\n", g.m.targetPrefix)
 	fmt.Fprintf(buf, "// ServiceID is the model's service id.\nServiceID = %q\n", g.m.serviceID)
-	fmt.Fprintf(buf, "// APIVersion is the model's API version.\nAPIVersion = %q\n)\n\n", g.m.apiVersion)
+	fmt.Fprintf(buf, "// APIVersion is the model's API version.\nAPIVersion = %q\n", g.m.apiVersion)
+	fmt.Fprintf(buf, "// SigningName is the service of the SigV4 credential scope of a signed request.\nSigningName = %q\n)\n\n", g.m.signingName)
 	buf.WriteString("// Operations lists every operation of the model, sorted by name.\n")
 	buf.WriteString("var Operations = []wire.Operation{\n")
 	for _, op := range g.m.operations {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -218,6 +219,7 @@ func stripModel(data []byte) ([]byte, error) {
 // model is a botocore service model reduced to what the generator uses.
 type model struct {
 	targetPrefix, serviceID, apiVersion string
+	signingName                         string // metadata signingName, else endpointPrefix
 
 	operations []*operation // sorted by name
 	shapes     map[string]*shape
@@ -267,6 +269,7 @@ func loadModel(data []byte) (*model, error) {
 		targetPrefix: meta.str("targetPrefix"),
 		serviceID:    meta.str("serviceId"),
 		apiVersion:   meta.str("apiVersion"),
+		signingName:  cmp.Or(meta.str("signingName"), meta.str("endpointPrefix")),
 		shapes:       map[string]*shape{},
 	}
 	for _, name := range shapes.keys {
