@@ -322,13 +322,6 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		if err := s.checkCertificate(ctx, arn, name); err != nil {
 			return nil, err
 		}
-		n, err := s.store.CountCustomDomains(ctx, region)
-		if err != nil {
-			return nil, err
-		}
-		if n >= s.o.CustomDomainQuota {
-			return nil, awserr.Newf(awserr.LimitExceeded, "The account has reached its limit of %d custom domains in %s.", s.o.CustomDomainQuota, region)
-		}
 	}
 	now := s.now()
 	rec := store.Domain{
@@ -336,7 +329,17 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		Status: StatusCreating, CreatedAt: now, UpdatedAt: now, Version: 1,
 		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now)}),
 	}
-	switch err := s.store.CreateDomain(ctx, rec); {
+	create := s.store.CreateDomain
+	if custom {
+		// The quota is checked as the record is inserted, atomically: two
+		// creations racing for the last place cannot both pass it.
+		create = func(ctx context.Context, d store.Domain) error {
+			return s.store.CreateCustomDomain(ctx, d, s.o.CustomDomainQuota)
+		}
+	}
+	switch err := create(ctx, rec); {
+	case errors.Is(err, store.ErrQuotaExceeded):
+		return nil, awserr.Newf(awserr.LimitExceeded, "The account has reached its limit of %d custom domains in %s.", s.o.CustomDomainQuota, region)
 	case errors.Is(err, store.ErrAlreadyExists):
 		// Lost a race: either the name was taken or the pool got a domain.
 		if ds, _ := s.store.ListDomainsByPool(ctx, in.UserPoolId); hasKind(ds, custom) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,5 +138,97 @@ func TestReconcileRepairsAMissedRefresh(t *testing.T) {
 	got, _ := f.st.GetDomain(ctx, d.Key)
 	if got.Status != domains.StatusActive {
 		t.Fatalf("status %s after reconcile", got.Status)
+	}
+}
+
+// gatedStore holds every domain insert until all racers have reached it,
+// so that each racer has passed every check made before its insert: a
+// quota checked apart from the insert is then passed by all of them.
+type gatedStore struct {
+	store.Store
+	mu      sync.Mutex
+	arrived int
+	all     chan struct{} // closed when racers have arrived
+	racers  int
+}
+
+func (g *gatedStore) wait() {
+	g.mu.Lock()
+	g.arrived++
+	if g.arrived == g.racers {
+		close(g.all)
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.all:
+	case <-time.After(10 * time.Second): // a racer that fails early never arrives
+	}
+}
+
+func (g *gatedStore) CreateDomain(ctx context.Context, d store.Domain) error {
+	g.wait()
+	return g.Store.CreateDomain(ctx, d)
+}
+
+func (g *gatedStore) CreateCustomDomain(ctx context.Context, d store.Domain, quota int) error {
+	g.wait()
+	return g.Store.CreateCustomDomain(ctx, d, quota)
+}
+
+// TestCustomDomainQuotaRace: creations racing for the last custom domain
+// of the Region's quota have one winner; the others get the quota's
+// LimitExceededException, and the quota is never overrun.
+func TestCustomDomainQuotaRace(t *testing.T) {
+	const racers = 6
+	f := newFixture(t, domains.Options{CustomDomainQuota: 2})
+	ctx := context.Background()
+	arn := f.importCert(t, "*.example.test")
+	g := &gatedStore{Store: f.st, all: make(chan struct{}), racers: racers}
+	doms := domains.New(g, f.certs, domains.Options{CustomDomainQuota: 2})
+	create := func(pool, name string) error {
+		_, err := doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: name, UserPoolId: pool,
+			CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arn}})
+		return err
+	}
+	if _, err := f.doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: "auth0.example.test", UserPoolId: "us-east-1_TESTPOOL1",
+		CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arn}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range racers {
+		id := fmt.Sprintf("us-east-1_RACEPOOL%d", i)
+		if err := f.st.CreateUserPool(ctx, store.UserPool{ID: id, Name: "p", CreatedAt: time.Now(), UpdatedAt: time.Now(), Doc: []byte(`{"Pool":{}}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make([]error, racers)
+	var wg sync.WaitGroup
+	for i := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = create(fmt.Sprintf("us-east-1_RACEPOOL%d", i), fmt.Sprintf("auth%d.example.test", i+1))
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+			continue
+		}
+		e, ok := awserr.As(err)
+		if !ok || e.Type() != awserr.LimitExceeded || e.Message() != "The account has reached its limit of 2 custom domains in us-east-1." {
+			t.Fatalf("a racer failed with %v, want the quota's LimitExceededException", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d racers won the last custom domain, want 1", won)
+	}
+	if n, err := f.st.CountCustomDomains(ctx, "us-east-1"); err != nil || n != 2 {
+		t.Fatalf("%d custom domains stored (%v), want 2", n, err)
+	}
+	// Prefix domains do not count against it.
+	if _, err := f.doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: "race-prefix", UserPoolId: "us-east-1_RACEPOOL0"}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -11,6 +11,8 @@ var (
 	ErrNotFound      = errors.New("store: not found")
 	ErrAlreadyExists = errors.New("store: already exists")
 	ErrConflict      = errors.New("store: conflicting concurrent write")
+	// ErrQuotaExceeded reports a create refused because a quota is full.
+	ErrQuotaExceeded = errors.New("store: quota exceeded")
 )
 
 // UserPool is a user pool record.
@@ -177,6 +179,11 @@ type Domains interface {
 	// not exist, and ErrNotFound (wrapped with the ARN) when the certificate
 	// does not exist.
 	CreateDomain(ctx context.Context, d Domain) error
+	// CreateCustomDomain is CreateDomain for a custom domain that also fails
+	// with ErrQuotaExceeded when d.Region already has quota custom domains.
+	// The count and the insert are one atomic step: of creations racing
+	// for the last place, on any number of nodes, one wins.
+	CreateCustomDomain(ctx context.Context, d Domain, quota int) error
 	GetDomain(ctx context.Context, key string) (Domain, error)
 	ListDomains(ctx context.Context, page Page) ([]Domain, error)
 	ListDomainsByPool(ctx context.Context, poolID string) ([]Domain, error)

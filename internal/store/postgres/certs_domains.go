@@ -117,6 +117,25 @@ func certExists(ctx context.Context, tx pgx.Tx, arn string) error {
 }
 
 func (s *Store) CreateDomain(ctx context.Context, d store.Domain) error {
+	return s.createDomain(ctx, d, -1)
+}
+
+// customDomainLock is the first key of the transaction advisory lock that
+// serialises custom-domain creations in one Region (the second key is a
+// hash of the Region): under READ COMMITTED a count and an insert are
+// otherwise not atomic. An arbitrary constant ("gdq" in ASCII).
+const customDomainLock int32 = 0x676471
+
+// CreateCustomDomain takes the Region's advisory lock, then counts and
+// inserts; the lock holds until the transaction ends, so a racer counts
+// after the winner's row is committed.
+func (s *Store) CreateCustomDomain(ctx context.Context, d store.Domain, quota int) error {
+	d.Custom = true
+	return s.createDomain(ctx, d, max(quota, 0))
+}
+
+// createDomain inserts d; quota >= 0 caps the custom domains of d's Region.
+func (s *Store) createDomain(ctx context.Context, d store.Domain, quota int) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var ok bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = $1)`, d.PoolID).Scan(&ok); err != nil {
@@ -124,6 +143,18 @@ func (s *Store) CreateDomain(ctx context.Context, d store.Domain) error {
 		}
 		if !ok {
 			return fmt.Errorf("user pool %s: %w", d.PoolID, store.ErrNotFound)
+		}
+		if quota >= 0 {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, customDomainLock, d.Region); err != nil {
+				return fmt.Errorf("postgres: create domain: %w", err)
+			}
+			n, err := count(ctx, tx, `SELECT COUNT(*) FROM domains WHERE custom AND region = $1`, d.Region)
+			if err != nil {
+				return err
+			}
+			if n >= quota {
+				return fmt.Errorf("custom domains in %s: %w", d.Region, store.ErrQuotaExceeded)
+			}
 		}
 		if d.CertificateARN != "" {
 			if err := certExists(ctx, tx, d.CertificateARN); err != nil {

@@ -126,6 +126,18 @@ func boolInt(b bool) int {
 }
 
 func (s *Store) CreateDomain(ctx context.Context, d store.Domain) error {
+	return s.createDomain(ctx, d, -1)
+}
+
+// CreateCustomDomain counts and inserts in one write transaction; the
+// single writer connection (BEGIN IMMEDIATE) serialises them.
+func (s *Store) CreateCustomDomain(ctx context.Context, d store.Domain, quota int) error {
+	d.Custom = true
+	return s.createDomain(ctx, d, max(quota, 0))
+}
+
+// createDomain inserts d; quota >= 0 caps the custom domains of d's Region.
+func (s *Store) createDomain(ctx context.Context, d store.Domain, quota int) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_pools WHERE id = ?`, d.PoolID).Scan(&n); err != nil {
@@ -133,6 +145,14 @@ func (s *Store) CreateDomain(ctx context.Context, d store.Domain) error {
 		}
 		if n == 0 {
 			return fmt.Errorf("user pool %s: %w", d.PoolID, store.ErrNotFound)
+		}
+		if quota >= 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM domains WHERE custom = 1 AND region = ?`, d.Region).Scan(&n); err != nil {
+				return fmt.Errorf("sqlite: create domain: %w", err)
+			}
+			if n >= quota {
+				return fmt.Errorf("custom domains in %s: %w", d.Region, store.ErrQuotaExceeded)
+			}
 		}
 		if d.CertificateARN != "" {
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates WHERE arn = ?`, d.CertificateARN).Scan(&n); err != nil {

@@ -36,13 +36,20 @@ func race(fn func(i int) error) []error {
 // ErrAlreadyExists.
 func oneWinner(t *testing.T, what string, errs []error) {
 	t.Helper()
+	oneWinnerOthers(t, what, errs, store.ErrAlreadyExists)
+}
+
+// oneWinnerOthers checks that exactly one racer succeeded and every other
+// one got want.
+func oneWinnerOthers(t *testing.T, what string, errs []error, want error) {
+	t.Helper()
 	won := 0
 	for _, err := range errs {
 		switch {
 		case err == nil:
 			won++
-		case !errors.Is(err, store.ErrAlreadyExists):
-			t.Fatalf("%s: a racer failed with %v, want ErrAlreadyExists", what, err)
+		case !errors.Is(err, want):
+			t.Fatalf("%s: a racer failed with %v, want %v", what, err, want)
 		}
 	}
 	if won != 1 {
@@ -112,5 +119,49 @@ func testConcurrentUserChanges(t *testing.T, s store.Store) {
 	}
 	if n, err := s.CountGroupsForUser(ctx, p.ID, "pat"); err != nil || n != racers {
 		t.Fatalf("%d of %d memberships kept (%v)", n, racers, err)
+	}
+}
+
+// testCustomDomainQuota checks CreateCustomDomain's quota, then races
+// creations for the last place of a Region: one winner, the others
+// refused with ErrQuotaExceeded, the quota not overrun.
+func testCustomDomainQuota(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	cert := newCert("arn:aws:acm:us-east-1:000000000000:certificate/q", "us-east-1")
+	if err := s.CreateCertificate(ctx, cert); err != nil {
+		t.Fatal(err)
+	}
+	custom := func(pool, region, name string) store.Domain {
+		return store.Domain{Key: store.CustomDomainKey(name), Name: name, PoolID: pool, Region: region, Custom: true,
+			CertificateARN: cert.ARN, Status: "CREATING", CreatedAt: t0, UpdatedAt: t0, Doc: []byte(`{}`)}
+	}
+	pools := make([]string, racers+2)
+	for i := range pools {
+		pools[i] = mustCreatePool(t, s, fmt.Sprintf("us-east-1_QUOTA%04d", i)).ID
+	}
+	if err := s.CreateCustomDomain(ctx, custom(pools[0], "us-east-1", "q0.example.test"), 0); !errors.Is(err, store.ErrQuotaExceeded) {
+		t.Fatalf("a quota of 0: %v", err)
+	}
+	if err := s.CreateCustomDomain(ctx, custom(pools[0], "us-east-1", "q0.example.test"), 2); err != nil {
+		t.Fatal(err)
+	}
+	// Other Regions and prefix domains do not count.
+	if err := s.CreateCustomDomain(ctx, custom(pools[1], "eu-west-1", "q1.example.test"), 1); err != nil {
+		t.Fatalf("another Region's first custom domain: %v", err)
+	}
+	if err := s.CreateDomain(ctx, store.Domain{Key: store.PrefixDomainKey("us-east-1", "quota"), Name: "quota", PoolID: pools[1],
+		Region: "us-east-1", Status: "CREATING", CreatedAt: t0, UpdatedAt: t0, Doc: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// The key stays unique under the quota.
+	if err := s.CreateCustomDomain(ctx, custom(pools[1], "us-east-1", "q0.example.test"), 9); !errors.Is(err, store.ErrAlreadyExists) {
+		t.Fatalf("a taken name under the quota: %v", err)
+	}
+	errs := race(func(i int) error {
+		return s.CreateCustomDomain(ctx, custom(pools[i+2], "us-east-1", fmt.Sprintf("race%d.example.test", i)), 2)
+	})
+	oneWinnerOthers(t, "the last custom domain", errs, store.ErrQuotaExceeded)
+	if n, err := s.CountCustomDomains(ctx, "us-east-1"); err != nil || n != 2 {
+		t.Fatalf("%d custom domains in us-east-1 (%v), want 2", n, err)
 	}
 }

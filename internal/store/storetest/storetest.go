@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdates},
 		{"ConcurrentCreatesHaveOneWinner", testConcurrentCreates},
 		{"ConcurrentUserChangesLoseNothing", testConcurrentUserChanges},
+		{"CustomDomainQuota", testCustomDomainQuota},
 		{"Certificates", testCertificates},
 		{"Domains", testDomains},
 		{"Values", testValues},
