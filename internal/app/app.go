@@ -327,7 +327,8 @@ func (a *App) Close() error { return a.store.Close() }
 
 // Serve serves the listeners until ctx ends, then lets in-flight requests
 // finish (up to the shutdown timeout). Background work (edge sync, domain
-// status, certificate renewal) runs while it serves.
+// status, certificate renewal, the purge of expired records) runs while it
+// serves.
 func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	if addr := ls.API.Addr().String(); !a.cfg.SignaturesRequired() && !a.cfg.AllowUnsignedRemote && !config.IsLoopback(addr) {
 		return config.UnsignedRemoteError(addr)
@@ -343,6 +344,7 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 		func(c context.Context) { a.certs.Run(c, renewalInterval) },
 		a.cluster.listen,
 		a.cluster.heartbeat,
+		a.janitor,
 	} {
 		wg.Add(1)
 		go func() { defer wg.Done(); job(bg) }()

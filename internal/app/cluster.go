@@ -89,6 +89,9 @@ const (
 	// nodeTimeout is how long a node may be silent before it counts as dead
 	// and no longer holds domains back.
 	nodeTimeout = 10 * time.Second
+	// nodeRecordLifetime is how long a silent node's record is kept (it
+	// expires, and the janitor removes it, unless the node beats again).
+	nodeRecordLifetime = time.Hour
 )
 
 // nodeRecord is a node's heartbeat: when it last beat and what its edge
@@ -100,8 +103,9 @@ type nodeRecord struct {
 
 // beat records what this node's edge serves, now.
 func (c *cluster) beat(ctx context.Context) {
-	b, _ := json.Marshal(nodeRecord{Beat: time.Now().UnixMilli(), Serving: c.edge.Served()})
-	if err := c.store.SetValue(ctx, nodeRecordPrefix+c.node, b); err != nil && ctx.Err() == nil {
+	now := time.Now()
+	b, _ := json.Marshal(nodeRecord{Beat: now.UnixMilli(), Serving: c.edge.Served()})
+	if err := c.store.SetValueUntil(ctx, nodeRecordPrefix+c.node, b, now.Add(nodeRecordLifetime)); err != nil && ctx.Err() == nil {
 		c.log.Warn("cluster: heartbeat", "error", err)
 	}
 }

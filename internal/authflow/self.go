@@ -197,7 +197,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *cip.RevokeTokenRequest) (
 	if rc.ClientID != c.cfg.ClientId {
 		return nil, awserr.New("UnauthorizedException", "The token was not issued to this client.")
 	}
-	if err := s.tokens.Revoke(ctx, rc.OriginJTI); err != nil {
+	if err := s.tokens.RevokeRefresh(ctx, rc); err != nil {
 		return nil, err
 	}
 	return &cip.RevokeTokenResponse{}, nil

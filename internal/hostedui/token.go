@@ -87,7 +87,8 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 		}
 		// Codes are single use: the first exchange marks it.
 		marker := []byte(r.RemoteAddr + time.Now().String())
-		got, err := h.o.Store.PutValueIfAbsent(ctx, "oauth-code-used/"+cs.ID, marker)
+		// The mark is useless once the code has expired: it may go then.
+		got, err := h.o.Store.PutValueIfAbsentUntil(ctx, "oauth-code-used/"+cs.ID, marker, cs.Expires)
 		if err != nil {
 			oauthError(w, http.StatusInternalServerError, "server_error")
 			return
@@ -241,7 +242,7 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request, site Site) {
 		return
 	}
 	if rc, err := h.o.Tokens.ParseRefresh(r.Context(), t); err == nil && rc.ClientID == c.ClientId {
-		if err := h.o.Tokens.Revoke(r.Context(), rc.OriginJTI); err != nil {
+		if err := h.o.Tokens.RevokeRefresh(r.Context(), rc); err != nil {
 			oauthError(w, http.StatusInternalServerError, "server_error")
 			return
 		}

@@ -206,6 +206,17 @@ type Values interface {
 	// ListValues returns every value whose key starts with prefix, by key.
 	ListValues(ctx context.Context, prefix string) (map[string][]byte, error)
 	DeleteValue(ctx context.Context, key string) error
+
+	// PutValueIfAbsentUntil and SetValueUntil store a value that is useless
+	// after expires: from then on DeleteExpiredValues may remove it (until
+	// then it reads as any other). Values stored by PutValueIfAbsent and
+	// SetValue never expire; a value set again takes the new expiry.
+	PutValueIfAbsentUntil(ctx context.Context, key string, v []byte, expires time.Time) ([]byte, error)
+	SetValueUntil(ctx context.Context, key string, v []byte, expires time.Time) error
+	// DeleteExpiredValues deletes at most limit values that expired before
+	// the given time, and reports how many it deleted. Several nodes may
+	// run it at once; a value set again meanwhile with a later expiry stays.
+	DeleteExpiredValues(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // User is a user of a pool. Key is the user's lookup key in its pool (the

@@ -359,9 +359,31 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 
 func revokedKey(originJTI string) string { return "revoked-token/" + originJTI }
 
+// A revocation marker is useless once every token it refuses has expired:
+// the refresh token, and the access and ID tokens refreshed last (valid
+// for a day at most). Without the refresh token at hand, the longest a
+// refresh token may be valid (3650 days) bounds it.
+const (
+	maxAccessValidity  = 24 * time.Hour
+	maxRefreshValidity = 3650 * 24 * time.Hour
+)
+
 // Revoke invalidates every token descending from an authentication.
+// RevokeRefresh is better when the refresh token is at hand: its marker
+// can be purged sooner.
 func (s *Service) Revoke(ctx context.Context, originJTI string) error {
-	return s.o.Store.SetValue(ctx, revokedKey(originJTI), []byte(s.o.Now().UTC().Format(time.RFC3339)))
+	now := s.o.Now()
+	return s.revoke(ctx, originJTI, now.Add(maxRefreshValidity+maxAccessValidity))
+}
+
+// RevokeRefresh invalidates every token descending from the authentication
+// of a refresh token; the revocation is kept until they have all expired.
+func (s *Service) RevokeRefresh(ctx context.Context, rc *RefreshClaims) error {
+	return s.revoke(ctx, rc.OriginJTI, rc.Expires.Add(maxAccessValidity))
+}
+
+func (s *Service) revoke(ctx context.Context, originJTI string, until time.Time) error {
+	return s.o.Store.SetValueUntil(ctx, revokedKey(originJTI), []byte(s.o.Now().UTC().Format(time.RFC3339)), until)
 }
 
 // Revoked reports whether an authentication's tokens were revoked.

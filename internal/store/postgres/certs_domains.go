@@ -266,22 +266,54 @@ func (s *Store) GetValue(ctx context.Context, key string) ([]byte, error) {
 	return v, nil
 }
 
-// PutValueIfAbsent inserts unless the key exists. The read is a separate
+func (s *Store) PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]byte, error) {
+	return s.PutValueIfAbsentUntil(ctx, key, v, time.Time{})
+}
+
+// PutValueIfAbsentUntil inserts unless the key exists. The read is a separate
 // statement: under READ COMMITTED it sees a row a concurrent writer committed
 // while the insert waited on it.
-func (s *Store) PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]byte, error) {
-	if _, err := s.pool.Exec(ctx, `INSERT INTO kv (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, key, nz(v), time.Now().UnixMilli()); err != nil {
+func (s *Store) PutValueIfAbsentUntil(ctx context.Context, key string, v []byte, expires time.Time) ([]byte, error) {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO kv (key, value, updated_at, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING`,
+		key, nz(v), time.Now().UnixMilli(), expiry(expires)); err != nil {
 		return nil, fmt.Errorf("postgres: put value: %w", err)
 	}
 	return s.GetValue(ctx, key)
 }
 
 func (s *Store) SetValue(ctx context.Context, key string, v []byte) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO kv (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, nz(v), time.Now().UnixMilli())
+	return s.SetValueUntil(ctx, key, v, time.Time{})
+}
+
+func (s *Store) SetValueUntil(ctx context.Context, key string, v []byte, expires time.Time) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO kv (key, value, updated_at, expires_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+		key, nz(v), time.Now().UnixMilli(), expiry(expires))
 	if err != nil {
 		return fmt.Errorf("postgres: set value: %w", err)
 	}
 	return nil
+}
+
+// expiry is a value's expires_at: NULL for the zero time (never).
+func expiry(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
+}
+
+// DeleteExpiredValues deletes the oldest expired values first. The outer
+// condition is checked again on each row as it is locked, so a value set
+// again by another node meanwhile (a later expiry) is kept; rows another
+// janitor deleted first are skipped.
+func (s *Store) DeleteExpiredValues(ctx context.Context, before time.Time, limit int) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at < $1 ORDER BY expires_at LIMIT $2) AND expires_at < $1`,
+		ms(before), int64(max(limit, 0)))
+	if err != nil {
+		return 0, fmt.Errorf("postgres: delete expired values: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
 }
 
 func (s *Store) ListValues(ctx context.Context, prefix string) (map[string][]byte, error) {

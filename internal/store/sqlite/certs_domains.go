@@ -287,9 +287,14 @@ func (s *Store) GetValue(ctx context.Context, key string) ([]byte, error) {
 }
 
 func (s *Store) PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]byte, error) {
+	return s.PutValueIfAbsentUntil(ctx, key, v, time.Time{})
+}
+
+func (s *Store) PutValueIfAbsentUntil(ctx context.Context, key string, v []byte, expires time.Time) ([]byte, error) {
 	var out []byte
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING`, key, v, time.Now().UnixMilli()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kv (key, value, updated_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+			key, v, time.Now().UnixMilli(), expiry(expires)); err != nil {
 			return fmt.Errorf("sqlite: put value: %w", err)
 		}
 		return tx.QueryRowContext(ctx, `SELECT value FROM kv WHERE key = ?`, key).Scan(&out)
@@ -298,11 +303,37 @@ func (s *Store) PutValueIfAbsent(ctx context.Context, key string, v []byte) ([]b
 }
 
 func (s *Store) SetValue(ctx context.Context, key string, v []byte) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, v, time.Now().UnixMilli())
+	return s.SetValueUntil(ctx, key, v, time.Time{})
+}
+
+func (s *Store) SetValueUntil(ctx context.Context, key string, v []byte, expires time.Time) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO kv (key, value, updated_at, expires_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
+		key, v, time.Now().UnixMilli(), expiry(expires))
 	if err != nil {
 		return fmt.Errorf("sqlite: set value: %w", err)
 	}
 	return nil
+}
+
+// expiry is a value's expires_at: NULL for the zero time (never).
+func expiry(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
+}
+
+// DeleteExpiredValues deletes the oldest expired values first, in one
+// statement (the single writer makes it atomic).
+func (s *Store) DeleteExpiredValues(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`,
+		ms(before), max(limit, 0))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: delete expired values: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (s *Store) ListValues(ctx context.Context, prefix string) (map[string][]byte, error) {

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,5 +198,99 @@ func testValues(t *testing.T, s store.Store) {
 	}
 	if got, err := s.ListValues(ctx, "absent/"); err != nil || len(got) != 0 {
 		t.Fatalf("no match: %q %v", got, err)
+	}
+}
+
+// testExpiringValues: values stored with an expiry are purged by
+// DeleteExpiredValues once it has passed, in batches of the given size and
+// by several janitors at once; others stay.
+func testExpiringValues(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	past, future := t0.Add(-time.Hour), t0.Add(time.Hour)
+	const expired = 2*racers + 3
+	for i := range expired {
+		if err := s.SetValueUntil(ctx, fmt.Sprintf("gone/%02d", i), []byte("x"), past.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetValueUntil(ctx, "later", []byte("x"), future); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetValue(ctx, "forever", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.PutValueIfAbsentUntil(ctx, "used", []byte("first"), t0.Add(-time.Second)); err != nil || string(v) != "first" {
+		t.Fatalf("put with an expiry: %q %v", v, err)
+	}
+	if v, err := s.PutValueIfAbsentUntil(ctx, "used", []byte("second"), future); err != nil || string(v) != "first" {
+		t.Fatalf("put if absent with an expiry overwrote: %q %v", v, err)
+	}
+	// Set again: the new expiry (none, or a later one) holds.
+	if err := s.SetValueUntil(ctx, "renewed", []byte("x"), past); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetValueUntil(ctx, "renewed", []byte("y"), future); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetValueUntil(ctx, "kept", []byte("x"), past); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetValue(ctx, "kept", []byte("y")); err != nil {
+		t.Fatal(err)
+	}
+	// An expired value reads as any other until it is purged.
+	if v, err := s.GetValue(ctx, "gone/00"); err != nil || string(v) != "x" {
+		t.Fatalf("an expired value before the purge: %q %v", v, err)
+	}
+
+	// A batch takes the oldest first and no more than its limit.
+	n, err := s.DeleteExpiredValues(ctx, t0, 2)
+	if err != nil || n != 2 {
+		t.Fatalf("first batch: %d %v", n, err)
+	}
+	if got, _ := s.ListValues(ctx, "gone/"); len(got) != expired-2 || got["gone/00"] != nil || got["gone/01"] != nil {
+		t.Fatalf("after the first batch: %d left", len(got))
+	}
+	// Janitors racing share the rest; each value goes once.
+	var total atomic.Int64
+	for _, err := range race(func(int) error {
+		n, err := s.DeleteExpiredValues(ctx, t0, 2)
+		total.Add(int64(n))
+		return err
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for {
+		n, err := s.DeleteExpiredValues(ctx, t0, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		total.Add(int64(n))
+	}
+	if got := total.Load(); got != expired-2+1 { // and "used"
+		t.Fatalf("%d values purged after the first batch, want %d", got, expired-1)
+	}
+	if got, _ := s.ListValues(ctx, "gone/"); len(got) != 0 {
+		t.Fatalf("expired values left: %q", got)
+	}
+	for _, k := range []string{"later", "forever", "renewed", "kept"} {
+		if _, err := s.GetValue(ctx, k); err != nil {
+			t.Fatalf("%s was purged: %v", k, err)
+		}
+	}
+	if _, err := s.GetValue(ctx, "used"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("an expired put-if-absent value: %v", err)
+	}
+	// Once their time has passed, "later" and "renewed" go too; "forever" never does.
+	if n, err := s.DeleteExpiredValues(ctx, future.Add(time.Hour), 100); err != nil || n != 2 {
+		t.Fatalf("purge at a later time: %d %v", n, err)
+	}
+	if _, err := s.GetValue(ctx, "forever"); err != nil {
+		t.Fatalf("a value without an expiry was purged: %v", err)
 	}
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Certificates", testCertificates},
 		{"Domains", testDomains},
 		{"Values", testValues},
+		{"ExpiringValues", testExpiringValues},
 		{"Users", testUsers},
 		{"UserQueriesAndPaging", testUserQueriesAndPaging},
 		{"Groups", testGroups},
