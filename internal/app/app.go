@@ -59,6 +59,7 @@ type App struct {
 	tokens  *tokens.Service
 	auth    *authflow.Service
 	hosted  *hostedui.Handler
+	ui      *uicustom.Service
 	edge    *edge.Edge
 	cluster *cluster
 	limiter *ratelimit.Limiter
@@ -148,6 +149,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
 	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer})
 	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
+	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
 	a.acm = newACMService(a.certs)
@@ -279,6 +281,11 @@ func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Sit
 	if !a.limiter.AllowDomain(site.Name, source, time.Now()) {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "Too many requests to this domain; try again shortly.", http.StatusTooManyRequests)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, uicustom.ImagePath) {
+		// The classic hosted UI's logos, on the origin of its pages.
+		a.ui.PoolImageHandler(site.PoolID).ServeHTTP(w, r)
 		return
 	}
 	hs := hostedui.Site{PoolID: site.PoolID, Secure: secure, ManagedLoginVersion: a.domains.ManagedLoginVersion(r.Context(), site.Name)}

@@ -50,7 +50,7 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 
 	// Hosted UI (classic) branding.
 	api.Handle(s, "SetUICustomization", ui.SetUICustomization).
-		Notes("Cognito's class names and per-class properties only; a PNG or JPEG logo of up to 100 KB, served at ImageUrl on the API listener. Neither CSS nor ImageFile removes the setting.")
+		Notes("Cognito's class names and per-class properties only; a PNG or JPEG logo of up to 100 KB, served at ImageUrl on the API listener and, for the hosted pages, by the pool's domains. Neither CSS nor ImageFile removes the setting.")
 	api.Handle(s, "GetUICustomization", ui.GetUICustomization).Notes("A client without settings of its own gets the pool's (ClientId ALL).")
 
 	// Users.

@@ -141,7 +141,10 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   border widths 1-100px, solid or none). No at-rules, url(), quotes, escapes, markup or JavaScript.
   A refused CSS answers InvalidParameterException "Invalid CSS (line N): ...".
 - The logo: PNG or JPEG (magic bytes, and it must decode), at most 100 KB; served at ImageUrl,
-  ` + "`<public URL>/_gognito/ui/<pool>/<client|ALL>/logo.png|jpg`" + `. CSS and logo are set together.
+  ` + "`<public URL>/_gognito/ui/<pool>/<client|ALL>/logo.png|jpg`" + ` (Cognito's is a CloudFront URL),
+  and at the same path by each domain of the pool, where the hosted pages load it from: an HTTPS
+  page loads it over HTTPS, and the pages' CSP allows images from their own origin only. CSS and
+  logo are set together.
 - CSSVersion is the YYYYMMDDhhmmss of the change, moved on by a second when two changes fall in
   the same second. The pages embed the CSS re-serialised from its checked rules.
 

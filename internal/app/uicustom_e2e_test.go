@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/gognito/gognito/internal/certs/certtest"
 )
 
 // brandCSS is a customisation the hosted pages must show.
@@ -392,7 +395,7 @@ func TestUICustomizationOnPages(t *testing.T) {
 	for _, want := range []string{
 		`.submitButton-customizable{font-size:16px;font-weight:bold;margin:20px 0px 10px 0px;height:44px;width:100%;color:#ffffff;background-color:#0b6e4f;}`,
 		`.label-customizable{font-weight:700;color:#0b3d2e;}`,
-		`class="logo-customizable"`, `src="` + aws.ToString(all.ImageUrl) + `"`,
+		`class="logo-customizable"`, `src="` + strings.TrimPrefix(aws.ToString(all.ImageUrl), f.ts.URL) + `"`, // on the page's origin
 		`background-customizable`, `banner-customizable`, `label-customizable`, `inputField-customizable`, `submitButton-customizable`,
 		`textDescription-customizable`,
 	} {
@@ -403,9 +406,13 @@ func TestUICustomizationOnPages(t *testing.T) {
 	if strings.Contains(html, "<script>") || strings.Contains(html, "gognito test brand") {
 		t.Errorf("the page carries the CSS as given, not sanitised:\n%s", html)
 	}
-	apiOrigin := strings.TrimSuffix(f.ts.URL, "/")
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src "+apiOrigin) {
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self'") {
 		t.Errorf("the CSP does not let the logo load: %s", csp)
+	}
+	if resp, err := hc.Get(f.base + strings.TrimPrefix(aws.ToString(all.ImageUrl), f.ts.URL)); err != nil {
+		t.Fatal(err)
+	} else if body, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 || !bytes.Equal(body, logoPNG(t)) {
+		t.Errorf("the prefix domain does not serve the logo: %d", resp.StatusCode)
 	}
 	// The client's own settings win over ALL's, logo included.
 	must[*cognito.SetUICustomizationOutput](t)(f.c.SetUICustomization(ctx, &cognito.SetUICustomizationInput{UserPoolId: &f.poolID, ClientId: &id,
@@ -427,5 +434,78 @@ func TestUICustomizationOnPages(t *testing.T) {
 	resp.Body.Close()
 	if !regexp.MustCompile(`class="[^"]*errorMessage-customizable[^"]*"[^>]*>Incorrect username or password.`).Match(b) {
 		t.Errorf("the error message has no errorMessage-customizable:\n%s", b)
+	}
+}
+
+// TestUICustomizationLogoOnCustomDomain: on an HTTPS custom domain the
+// sign-in page loads its logo from the domain itself, over HTTPS (no mixed
+// content), and its CSP lets it load from there only; the domain serves
+// its own pool's logos and no other's. ImageUrl stays on the API listener.
+func TestUICustomizationLogoOnCustomDomain(t *testing.T) {
+	f := newOAuthFixture(t)
+	ctx := context.Background()
+	ca := certtest.NewCA(t)
+	arn := importCert(t, f.ts.acmClient("us-east-1"), ca, []string{"login.example.test"}, time.Now().Add(-time.Hour), time.Now().Add(48*time.Hour))
+	must[*cognito.CreateUserPoolDomainOutput](t)(f.c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String("login.example.test"),
+		UserPoolId: &f.poolID, CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arn}}))
+	waitFor(t, 10*time.Second, "the custom domain to be ACTIVE", func() (bool, error) {
+		return describeDomain(t, f.c, "login.example.test").Status == types.DomainStatusTypeActive, nil
+	})
+	logo := logoPNG(t)
+	all := must[*cognito.SetUICustomizationOutput](t)(f.c.SetUICustomization(ctx, &cognito.SetUICustomizationInput{UserPoolId: &f.poolID, ClientId: aws.String("ALL"),
+		CSS: aws.String(brandCSS), ImageFile: logo})).UICustomization
+	if !strings.HasPrefix(aws.ToString(all.ImageUrl), f.ts.URL+"/_gognito/ui/") {
+		t.Fatalf("ImageUrl %s, want it on the API listener", aws.ToString(all.ImageUrl))
+	}
+
+	hc := h2Client(f.ts.EdgeAddr, ca.Pool())
+	pageURL, _ := url.Parse("https://login.example.test/login?" + url.Values{"client_id": {*f.client.ClientId}, "response_type": {"code"}, "redirect_uri": {callback}}.Encode())
+	resp, err := hc.Get(pageURL.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`<img class="logo-customizable" src="([^"]+)"`).FindSubmatch(html)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("sign-in page on the custom domain: %d, logo %q\n%s", resp.StatusCode, m, html)
+	}
+	src, err := url.Parse(string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logoURL := pageURL.ResolveReference(src)
+	if logoURL.Scheme != "https" || logoURL.Host != "login.example.test" {
+		t.Fatalf("the HTTPS page loads its logo from %s", logoURL)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !slices.Contains(strings.Split(csp, "; "), "img-src 'self'") {
+		t.Fatalf("the page's CSP does not let the logo load from the domain alone: %s", csp)
+	}
+	resp, err = hc.Get(logoURL.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !bytes.Equal(body, logo) {
+		t.Fatalf("the logo over the custom domain: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+	}
+
+	// Another pool's logo is served by its own domains and the API, not here.
+	other := must[*cognito.CreateUserPoolOutput](t)(f.c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("other")})).UserPool
+	must[*cognito.CreateUserPoolDomainOutput](t)(f.c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String("other-app"), UserPoolId: other.Id}))
+	theirs := must[*cognito.SetUICustomizationOutput](t)(f.c.SetUICustomization(ctx, &cognito.SetUICustomizationInput{UserPoolId: other.Id,
+		ImageFile: logoJPEG(t)})).UICustomization
+	if resp, _ := fetchLogo(t, aws.ToString(theirs.ImageUrl)); resp.StatusCode != 200 {
+		t.Fatalf("the other pool's logo on the API listener: %d", resp.StatusCode)
+	}
+	resp, err = hc.Get("https://login.example.test" + strings.TrimPrefix(aws.ToString(theirs.ImageUrl), f.ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("a domain serves another pool's logo: %d", resp.StatusCode)
 	}
 }

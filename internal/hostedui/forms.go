@@ -126,6 +126,9 @@ func (h *Handler) newPage(w http.ResponseWriter, r *http.Request, site Site, ar 
 				h.o.Log.Warn("hosted UI customization", "client", ar.client.ClientId, "error", err)
 			}
 			p.CustomCSS, p.LogoURL, p.imgSource = template.CSS(css), logo, cspSource(logo)
+			if strings.HasPrefix(logo, "/") {
+				p.imgSource = "'self'" // served by the domain the page is on
+			}
 		}
 	}
 	return p

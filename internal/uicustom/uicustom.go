@@ -26,8 +26,9 @@ const All = "ALL"
 // MaxImageBytes is the largest logo Cognito takes: 100 KB, before Base64.
 const MaxImageBytes = 100 << 10
 
-// ImagePath is where the API listener serves the logos:
-// ImagePath + <poolId>/<clientId|ALL>/logo.<png|jpg>.
+// ImagePath is where the logos are served, on the API listener (every
+// pool's, for ImageUrl) and on each user pool domain (its pool's, for the
+// hosted pages): ImagePath + <poolId>/<clientId|ALL>/logo.<png|jpg>.
 const ImagePath = "/_gognito/ui/"
 
 // versionLayout is the form of CSSVersion, as Cognito's: a UTC time stamp.
@@ -158,8 +159,14 @@ func nextVersion(prev string, now time.Time) string {
 	return v
 }
 
+// imagePath is a logo's path, on the API listener or a pool's domain.
+func imagePath(poolID, clientID, ext string) string {
+	return ImagePath + url.PathEscape(poolID) + "/" + url.PathEscape(clientID) + "/logo." + ext
+}
+
+// imageURL is a logo's address on the API listener (ImageUrl).
 func (s *Service) imageURL(poolID, clientID, ext string) string {
-	return strings.TrimSuffix(s.o.BaseURL(), "/") + ImagePath + url.PathEscape(poolID) + "/" + url.PathEscape(clientID) + "/logo." + ext
+	return strings.TrimSuffix(s.o.BaseURL(), "/") + imagePath(poolID, clientID, ext)
 }
 
 // view is the wire form of a setting owned by clientID.
@@ -269,8 +276,10 @@ func (s *Service) GetUICustomization(ctx context.Context, in *cip.GetUICustomiza
 
 // CSSFor is the customisation of the hosted pages of a client (its own
 // settings, else the pool's default): the sanitised CSS, ready to be put in
-// a <style> element as it is (it cannot contain '<'), and the URL of the
-// logo. Both are empty when nothing is set. A stored CSS that no longer
+// a <style> element as it is (it cannot contain '<'), and the address of
+// the logo: a path on the origin of the page (the pool's domain serves its
+// logos), so that a page served over HTTPS loads its logo over HTTPS. Both
+// are empty when nothing is set. A stored CSS that no longer
 // passes the checks is left out rather than failing the page; err is only
 // for the store.
 func (s *Service) CSSFor(ctx context.Context, poolID, clientID string) (css string, logoURL string, err error) {
@@ -287,14 +296,20 @@ func (s *Service) CSSFor(ctx context.Context, poolID, clientID string) (css stri
 		}
 	}
 	if len(rec.Image) > 0 {
-		logoURL = s.imageURL(poolID, owner, rec.ImageExt)
+		logoURL = imagePath(poolID, owner, rec.ImageExt)
 	}
 	return css, logoURL, nil
 }
 
-// ImageHandler serves the logos at ImagePath<poolId>/<clientId|ALL>/logo.<ext>
-// (GET and HEAD). Register it on the API listener for ImagePath.
-func (s *Service) ImageHandler() http.Handler {
+// ImageHandler serves every pool's logos at
+// ImagePath<poolId>/<clientId|ALL>/logo.<ext> (GET and HEAD). Register it on
+// the API listener for ImagePath.
+func (s *Service) ImageHandler() http.Handler { return s.PoolImageHandler("") }
+
+// PoolImageHandler is ImageHandler for the logos of one pool only (any
+// pool's when poolID is ""): a user pool domain serves its pool's.
+func (s *Service) PoolImageHandler(poolID string) http.Handler {
+	only := poolID
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -308,6 +323,10 @@ func (s *Service) ImageHandler() http.Handler {
 			return
 		}
 		poolID, clientID, ext := parts[0], parts[1], strings.TrimPrefix(parts[2], "logo.")
+		if only != "" && poolID != only {
+			http.NotFound(w, r)
+			return
+		}
 		rec, err := s.load(r.Context(), poolID, clientID)
 		if err != nil {
 			http.Error(w, "logo unavailable", http.StatusInternalServerError)

@@ -108,9 +108,10 @@ func TestServiceRules(t *testing.T) {
 		t.Fatalf("ImageUrl %s", a2.ImageUrl)
 	}
 
-	// CSSFor: the default for a client without settings, then its own.
+	// CSSFor: the default for a client without settings, then its own. The
+	// logo is a path on the origin of the page (the pool's domain).
 	css, logo, err := s.CSSFor(ctx, "us-east-1_P", "c1")
-	if err != nil || css != ".label-customizable{color:blue;}\n" || logo != a2.ImageUrl {
+	if err != nil || css != ".label-customizable{color:blue;}\n" || logo != "/_gognito/ui/us-east-1_P/ALL/logo.png" {
 		t.Fatalf("CSSFor default: %q %q %v", css, logo, err)
 	}
 	must(set("c1", ".submitButton-customizable{background-color:#123456}", nil))(t)
