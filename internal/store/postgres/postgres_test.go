@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/postgres"
 	"github.com/gognito/gognito/internal/store/postgres/pgtest"
@@ -84,4 +86,23 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil || got.Name != p.Name || string(got.Doc) != string(p.Doc) || !got.CreatedAt.Equal(p.CreatedAt) {
 		t.Fatalf("reopened pool differs: %+v vs %+v (%v)", got, p, err)
 	}
+}
+
+// TestExpiryMigrationBackfills: records written before values could expire
+// get an expiry from what they are when the migration adds the column.
+func TestExpiryMigrationBackfills(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	storetest.ExpiryBackfill(t, func() store.Store { return open(t, dsn) }, func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		for _, q := range []string{`DROP INDEX kv_by_expiry`, `ALTER TABLE kv DROP COLUMN expires_at`, `DELETE FROM schema_migrations WHERE version = 4`} {
+			if _, err := conn.Exec(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
@@ -57,44 +56,23 @@ func TestReopenKeepsData(t *testing.T) {
 // TestExpiryMigrationBackfills: records written before values could expire
 // get an expiry from what they are when the migration adds the column.
 func TestExpiryMigrationBackfills(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "gognito.db")
-	s, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"oauth-code-used/c", "revoked-token/r", "nodes/n", "ca/root"} {
-		if err := s.SetValue(ctx, k, []byte("x")); err != nil {
+	storetest.ExpiryBackfill(t, func() store.Store {
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	s.Close()
-	// Back to the schema before migration 5.
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`DROP INDEX kv_by_expiry`, `ALTER TABLE kv DROP COLUMN expires_at`, `DELETE FROM schema_migrations WHERE version = 5`} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
+		return s
+	}, func() {
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	db.Close()
-	if s, err = sqlite.Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	now := time.Now()
-	if n, err := s.DeleteExpiredValues(ctx, now.Add(59*time.Minute), 10); err != nil || n != 0 {
-		t.Fatalf("within the hour: %d %v", n, err)
-	}
-	if n, err := s.DeleteExpiredValues(ctx, now.Add(61*time.Minute), 10); err != nil || n != 2 {
-		t.Fatalf("after the hour (the code and the node): %d %v", n, err)
-	}
-	if n, err := s.DeleteExpiredValues(ctx, now.Add(3652*24*time.Hour), 10); err != nil || n != 1 {
-		t.Fatalf("after the longest refresh token (the revocation): %d %v", n, err)
-	}
-	if _, err := s.GetValue(ctx, "ca/root"); err != nil {
-		t.Fatalf("a record that never expires: %v", err)
-	}
+		defer db.Close()
+		for _, q := range []string{`DROP INDEX kv_by_expiry`, `ALTER TABLE kv DROP COLUMN expires_at`, `DELETE FROM schema_migrations WHERE version = 5`} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	})
 }
