@@ -97,6 +97,9 @@ func (s *Service) IssueForClient(ctx context.Context, clientID, username string,
 		return nil, err
 	}
 	sub.Scopes, sub.Nonce, sub.AuthTime = scopes, nonce, authTime
+	if err := s.preTokenGeneration(ctx, c, a, tokenHosted, &sub); err != nil {
+		return nil, err
+	}
 	access, id, refresh := userpool.TokenValidity(&c.cfg)
 	return s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, withRefresh)
 }

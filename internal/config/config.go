@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -55,6 +56,12 @@ type Config struct {
 	SMTPPassword Secret `toml:"smtp-password"`
 	SMTPFrom     string `toml:"smtp-from"`
 	SMTPStartTLS string `toml:"smtp-starttls"`
+
+	// Lambda triggers, called through the AWS Lambda Invoke API.
+	LambdaEndpoint        string        `toml:"lambda-endpoint"`
+	LambdaAccessKeyID     string        `toml:"lambda-access-key-id"`
+	LambdaSecretAccessKey Secret        `toml:"lambda-secret-access-key"`
+	LambdaTimeout         time.Duration `toml:"lambda-timeout"`
 }
 
 // Secret is a setting that must never be shown: it prints, logs and
@@ -113,6 +120,8 @@ func Default() Config {
 		SMTPPort:     587,
 		SMTPFrom:     "no-reply@verificationemail.com", // Cognito's own sender
 		SMTPStartTLS: "required",
+
+		LambdaTimeout: 5 * time.Second, // Cognito's
 	}
 }
 
@@ -154,6 +163,10 @@ func (c *Config) settings() []setting {
 		{name: "smtp-password", usage: "SECRET: password for AUTH PLAIN at the SMTP relay, never printed; prefer the environment variable or the config file to the flag, which other local users can see", sec: &c.SMTPPassword},
 		{name: "smtp-from", usage: "sender of email (Cognito's default is no-reply@verificationemail.com)", str: &c.SMTPFrom},
 		{name: "smtp-starttls", usage: "required (refuse relays without STARTTLS), opportunistic (STARTTLS when offered) or off; credentials are never sent unencrypted except to localhost", str: &c.SMTPStartTLS},
+		{name: "lambda-endpoint", usage: "base URL of the AWS Lambda Invoke API that Lambda triggers are called at (sam local start-lambda, LocalStack...); empty: https://lambda.<region>.amazonaws.com of each function's ARN", str: &c.LambdaEndpoint},
+		{name: "lambda-access-key-id", usage: "access key id that signs (SigV4) Lambda Invoke requests; empty: requests are not signed", str: &c.LambdaAccessKeyID},
+		{name: "lambda-secret-access-key", usage: "SECRET: secret access key that signs Lambda Invoke requests, never printed", sec: &c.LambdaSecretAccessKey},
+		{name: "lambda-timeout", usage: "how long a Lambda trigger may take (Cognito's is 5s)", dur: &c.LambdaTimeout},
 	}
 }
 
@@ -293,6 +306,7 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
 	}
 	errs = append(errs, c.validateSMTP()...)
+	errs = append(errs, c.validateLambda()...)
 	return errors.Join(errs...)
 }
 
@@ -326,6 +340,25 @@ func (c *Config) validateSMTP() []error {
 	local := host == "localhost" || host == "127.0.0.1" || host == "::1"
 	if c.SMTPHost != "" && c.SMTPUsername != "" && c.SMTPStartTLS == "off" && !local {
 		errs = append(errs, errors.New("smtp-username with smtp-starttls off: credentials are never sent over an unencrypted connection (except to localhost), so they would never be used"))
+	}
+	return errs
+}
+
+// validateLambda checks the Lambda trigger settings. Its errors never quote
+// the secret key.
+func (c *Config) validateLambda() []error {
+	var errs []error
+	if c.LambdaEndpoint != "" {
+		u, err := url.Parse(c.LambdaEndpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("lambda-endpoint %q: want an http or https URL", c.LambdaEndpoint))
+		}
+	}
+	if (c.LambdaAccessKeyID == "") != (c.LambdaSecretAccessKey == "") {
+		errs = append(errs, errors.New("lambda-access-key-id and lambda-secret-access-key go together"))
+	}
+	if c.LambdaTimeout <= 0 {
+		errs = append(errs, errors.New("lambda-timeout must be positive"))
 	}
 	return errs
 }

@@ -1,0 +1,673 @@
+package app_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"golang.org/x/oauth2"
+
+	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/srp"
+)
+
+// Lambda triggers, end to end: the server calls a Lambda-Invoke-compatible
+// HTTP server that the test starts on loopback. The server records every
+// event it receives and answers as the test's handlers say.
+
+// lambdaEvent is one invocation the fake Lambda received.
+type lambdaEvent struct {
+	Function string         // the function name in the path (the ARN)
+	Header   http.Header    // the request's headers
+	Event    map[string]any // the event
+}
+
+// lambdaHandler answers an event: the response section, or a function error.
+type lambdaHandler func(ev map[string]any) (response any, err error)
+
+// fakeLambda is a server of the Lambda Invoke API.
+type fakeLambda struct {
+	t        *testing.T
+	srv      *httptest.Server
+	mu       sync.Mutex
+	events   []lambdaEvent
+	handlers map[string]lambdaHandler // by function name
+	raw      map[string]string        // functions that answer this body as is
+	slow     map[string]time.Duration // functions that take this long
+}
+
+func newFakeLambda(t *testing.T) *fakeLambda {
+	fl := &fakeLambda{t: t, handlers: map[string]lambdaHandler{}, raw: map[string]string{}, slow: map[string]time.Duration{}}
+	fl.srv = httptest.NewServer(http.HandlerFunc(fl.serve))
+	t.Cleanup(fl.srv.Close)
+	return fl
+}
+
+// arn is the ARN of a function of the fake.
+func lambdaARN(name string) string { return "arn:aws:lambda:us-east-1:123456789012:function:" + name }
+
+func (fl *fakeLambda) handle(name string, h lambdaHandler) string {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	fl.handlers[name] = h
+	return lambdaARN(name)
+}
+
+func (fl *fakeLambda) serve(w http.ResponseWriter, r *http.Request) {
+	fn, ok := strings.CutPrefix(r.URL.Path, "/2015-03-31/functions/")
+	fn, ok2 := strings.CutSuffix(fn, "/invocations")
+	if r.Method != http.MethodPost || !ok || !ok2 {
+		http.Error(w, "not the Invoke API", http.StatusNotFound)
+		return
+	}
+	arn, _ := url.PathUnescape(fn)
+	name := arn[strings.LastIndex(arn, ":")+1:]
+	body, _ := io.ReadAll(r.Body)
+	var ev map[string]any
+	if err := json.Unmarshal(body, &ev); err != nil {
+		http.Error(w, "bad event", http.StatusBadRequest)
+		return
+	}
+	fl.mu.Lock()
+	fl.events = append(fl.events, lambdaEvent{Function: arn, Header: r.Header.Clone(), Event: ev})
+	h, raw, slow := fl.handlers[name], fl.raw[name], fl.slow[name]
+	fl.mu.Unlock()
+	if slow > 0 {
+		select {
+		case <-time.After(slow):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case raw != "":
+		io.WriteString(w, raw)
+	case h == nil:
+		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"Type":"User","message":"Function not found: `+arn+`"}`)
+	default:
+		resp, err := h(ev)
+		if err != nil {
+			w.Header().Set("X-Amz-Function-Error", "Unhandled")
+			json.NewEncoder(w).Encode(map[string]any{"errorType": "Error", "errorMessage": err.Error()})
+			return
+		}
+		if resp != nil {
+			ev["response"] = resp
+		}
+		json.NewEncoder(w).Encode(ev)
+	}
+}
+
+// received lists the events of a trigger source, in order.
+func (fl *fakeLambda) received(source string) []lambdaEvent {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	var out []lambdaEvent
+	for _, e := range fl.events {
+		if e.Event["triggerSource"] == source {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// only is the one event of a source since the last reset; the test fails
+// when there is none or more.
+func (fl *fakeLambda) only(source string) map[string]any {
+	fl.t.Helper()
+	evs := fl.received(source)
+	if len(evs) != 1 {
+		fl.t.Fatalf("%d %s events, want 1", len(evs), source)
+	}
+	return evs[0].Event
+}
+
+func (fl *fakeLambda) reset() {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	fl.events = nil
+}
+
+// startLambdaServer runs a server whose triggers reach fl, signing with
+// test credentials, with a short trigger timeout.
+func startLambdaServer(t *testing.T, fl *fakeLambda) *testServer {
+	return startServerWith(t, t.TempDir(), func(c *config.Config) {
+		c.LambdaEndpoint = fl.srv.URL
+		c.LambdaAccessKeyID, c.LambdaSecretAccessKey = "AKIDLAMBDATEST", "lambda-secret"
+		c.LambdaTimeout = 500 * time.Millisecond
+	})
+}
+
+// path reads a value in an event by its keys.
+func path(ev map[string]any, keys ...string) any {
+	var v any = ev
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// wantCommon checks an event's common parameters.
+func wantCommon(t *testing.T, ev map[string]any, version, poolID, clientID, username string) {
+	t.Helper()
+	if ev["version"] != version || ev["region"] != "us-east-1" || ev["userPoolId"] != poolID || ev["userName"] != username ||
+		path(ev, "callerContext", "clientId") != clientID || path(ev, "callerContext", "awsSdkVersion") == nil {
+		t.Fatalf("common parameters of %v: %v", ev["triggerSource"], ev)
+	}
+}
+
+func TestLambdaSignUpTriggers(t *testing.T) {
+	fl := newFakeLambda(t)
+	pre := fl.handle("preSignUp", func(ev map[string]any) (any, error) {
+		email, _ := path(ev, "request", "userAttributes", "email").(string)
+		if strings.HasSuffix(email, "@blocked.example") {
+			return nil, errors.New("Domain not allowed")
+		}
+		auto := strings.HasPrefix(ev["userName"].(string), "auto")
+		return map[string]any{"autoConfirmUser": auto, "autoVerifyEmail": auto, "autoVerifyPhone": false}, nil
+	})
+	post := fl.handle("postConfirmation", func(map[string]any) (any, error) { return nil, nil })
+	msg := fl.handle("customMessage", func(ev map[string]any) (any, error) {
+		code := path(ev, "request", "codeParameter").(string)
+		return map[string]any{"emailSubject": "Welcome " + ev["userName"].(string), "emailMessage": "Your code, from the trigger: " + code, "smsMessage": nil}, nil
+	})
+	ts := startLambdaServer(t, fl)
+	f := newAuthFixtureOn(t, ts, &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: &pre, PostConfirmation: &post, CustomMessage: &msg}}, nil)
+	ctx := context.Background()
+	clientID := *f.client.ClientId
+
+	out := must[*cognito.SignUpOutput](t)(f.c.SignUp(ctx, &cognito.SignUpInput{ClientId: &clientID, Username: aws.String("ann"), Password: aws.String("Passw0rd!"),
+		UserAttributes: attrs("email", "ann@example.com"), ValidationData: attrs("invite", "abc"), ClientMetadata: map[string]string{"from": "test"}}))
+	if out.UserConfirmed || out.CodeDeliveryDetails == nil {
+		t.Fatalf("SignUp %+v", out)
+	}
+	got := fl.received("PreSignUp_SignUp")
+	if len(got) != 1 {
+		t.Fatalf("%d PreSignUp events", len(got))
+	}
+	ev := got[0].Event
+	wantCommon(t, ev, "1", f.poolID, clientID, "ann")
+	if path(ev, "request", "userAttributes", "email") != "ann@example.com" || path(ev, "request", "validationData", "invite") != "abc" ||
+		path(ev, "request", "clientMetadata", "from") != "test" || path(ev, "response", "autoConfirmUser") != false {
+		t.Fatalf("PreSignUp event %v", ev)
+	}
+	// The Invoke API call: the function's ARN in the path, synchronous, signed.
+	h := got[0].Header
+	if got[0].Function != pre || h.Get("X-Amz-Invocation-Type") != "RequestResponse" ||
+		!strings.HasPrefix(h.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=AKIDLAMBDATEST/") ||
+		!strings.Contains(h.Get("Authorization"), "/us-east-1/lambda/aws4_request") || h.Get("X-Amz-Date") == "" {
+		t.Fatalf("Invoke request %s %v", got[0].Function, h)
+	}
+	// CustomMessage wrote the code's message.
+	ev = fl.only("CustomMessage_SignUp")
+	wantCommon(t, ev, "1", f.poolID, clientID, "ann")
+	if path(ev, "request", "codeParameter") != "{####}" || path(ev, "request", "userAttributes", "email") != "ann@example.com" ||
+		path(ev, "request", "clientMetadata", "from") != "test" {
+		t.Fatalf("CustomMessage event %v", ev)
+	}
+	code := ts.lastCode(t, f.poolID, "ann")
+	msgs := ts.outbox(t, f.poolID, "ann")
+	if last := msgs[len(msgs)-1]; last.Subject != "Welcome ann" || last.Body != "Your code, from the trigger: "+code {
+		t.Fatalf("message %+v", last)
+	}
+	if len(fl.received("PostConfirmation_ConfirmSignUp")) != 0 {
+		t.Fatal("PostConfirmation before the user is confirmed")
+	}
+	must[*cognito.ConfirmSignUpOutput](t)(f.c.ConfirmSignUp(ctx, &cognito.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("ann"),
+		ConfirmationCode: &code, ClientMetadata: map[string]string{"step": "confirm"}}))
+	ev = fl.only("PostConfirmation_ConfirmSignUp")
+	wantCommon(t, ev, "1", f.poolID, clientID, "ann")
+	if path(ev, "request", "userAttributes", "cognito:user_status") != "CONFIRMED" || path(ev, "request", "userAttributes", "email_verified") != "true" ||
+		path(ev, "request", "userAttributes", "sub") == nil || path(ev, "request", "clientMetadata", "step") != "confirm" {
+		t.Fatalf("PostConfirmation event %v", ev)
+	}
+
+	// autoConfirmUser and autoVerifyEmail: confirmed at once, no code sent;
+	// PostConfirmation fires at sign-up.
+	fl.reset()
+	out = must[*cognito.SignUpOutput](t)(f.c.SignUp(ctx, &cognito.SignUpInput{ClientId: &clientID, Username: aws.String("auto1"), Password: aws.String("Passw0rd!"),
+		UserAttributes: attrs("email", "auto1@example.com")}))
+	if !out.UserConfirmed || out.CodeDeliveryDetails != nil {
+		t.Fatalf("auto-confirmed SignUp %+v", out)
+	}
+	u := must[*cognito.AdminGetUserOutput](t)(f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("auto1")}))
+	if u.UserStatus != types.UserStatusTypeConfirmed || attrOf(u.UserAttributes, "email_verified") != "true" {
+		t.Fatalf("auto-confirmed user %s %v", u.UserStatus, u.UserAttributes)
+	}
+	fl.only("PostConfirmation_ConfirmSignUp")
+	if len(fl.received("CustomMessage_SignUp")) != 0 {
+		t.Fatal("a code message for an auto-confirmed user")
+	}
+	must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("auto1", "Passw0rd!"))
+
+	// An error the function returns refuses the sign-up.
+	_, err := f.c.SignUp(ctx, &cognito.SignUpInput{ClientId: &clientID, Username: aws.String("eve"), Password: aws.String("Passw0rd!"),
+		UserAttributes: attrs("email", "eve@blocked.example")})
+	wantAPIError(t, err, "UserLambdaValidationException", "PreSignUp failed with error Domain not allowed.")
+	_, err = f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("eve")})
+	wantAPIError(t, err, "UserNotFoundException", "")
+
+	// AdminCreateUser: PreSignUp_AdminCreateUser (its answer changes
+	// nothing), CustomMessage_AdminCreateUser with the username parameter.
+	fl.reset()
+	created := must[*cognito.AdminCreateUserOutput](t)(f.c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: &f.poolID, Username: aws.String("auto2"),
+		UserAttributes: attrs("email", "auto2@example.com"), DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail}}))
+	if created.User.UserStatus != types.UserStatusTypeForceChangePassword {
+		t.Fatalf("AdminCreateUser status %s", created.User.UserStatus)
+	}
+	wantCommon(t, fl.only("PreSignUp_AdminCreateUser"), "1", f.poolID, "CLIENT_ID_NOT_APPLICABLE", "auto2")
+	if ev := fl.only("CustomMessage_AdminCreateUser"); path(ev, "request", "usernameParameter") != "{username}" {
+		t.Fatalf("CustomMessage_AdminCreateUser %v", ev)
+	}
+
+	// Forgot password: CustomMessage_ForgotPassword, then
+	// PostConfirmation_ConfirmForgotPassword.
+	fl.reset()
+	must[*cognito.ForgotPasswordOutput](t)(f.c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("ann")}))
+	fl.only("CustomMessage_ForgotPassword")
+	must[*cognito.ConfirmForgotPasswordOutput](t)(f.c.ConfirmForgotPassword(ctx, &cognito.ConfirmForgotPasswordInput{ClientId: &clientID,
+		Username: aws.String("ann"), ConfirmationCode: aws.String(ts.lastCode(t, f.poolID, "ann")), Password: aws.String("N3w-Passw0rd!")}))
+	fl.only("PostConfirmation_ConfirmForgotPassword")
+}
+
+func TestLambdaAuthTriggers(t *testing.T) {
+	fl := newFakeLambda(t)
+	preAuth := fl.handle("preAuth", func(ev map[string]any) (any, error) {
+		if ev["userName"] == "mallory" {
+			return nil, errors.New("You shall not pass")
+		}
+		return nil, nil
+	})
+	postAuth := fl.handle("postAuth", func(map[string]any) (any, error) { return nil, nil })
+	preToken := fl.handle("preToken", func(ev map[string]any) (any, error) {
+		return map[string]any{"claimsOverrideDetails": map[string]any{
+			"claimsToAddOrOverride": map[string]any{"tenant": "acme", "sub": "forged"},
+			"claimsToSuppress":      []string{"email"},
+			"groupOverrideDetails":  map[string]any{"groupsToOverride": []string{"admins"}, "iamRolesToOverride": []string{"arn:aws:iam::123456789012:role/admin"}, "preferredRole": "arn:aws:iam::123456789012:role/admin"},
+		}}, nil
+	})
+	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		PreAuthentication: &preAuth, PostAuthentication: &postAuth, PreTokenGeneration: &preToken}}, nil)
+	ctx := context.Background()
+	clientID := *f.client.ClientId
+	f.confirmedUser(t, "ann", "Passw0rd!", "email", "ann@example.com")
+	f.confirmedUser(t, "mallory", "Passw0rd!")
+	must[*cognito.CreateGroupOutput](t)(f.c.CreateGroup(ctx, &cognito.CreateGroupInput{UserPoolId: &f.poolID, GroupName: aws.String("readers")}))
+	must[*cognito.AdminAddUserToGroupOutput](t)(f.c.AdminAddUserToGroup(ctx, &cognito.AdminAddUserToGroupInput{UserPoolId: &f.poolID, Username: aws.String("ann"), GroupName: aws.String("readers")}))
+
+	out := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "ann", "PASSWORD": "Passw0rd!"}, ClientMetadata: map[string]string{"device": "phone"}}))
+	ev := fl.only("PreAuthentication_Authentication")
+	wantCommon(t, ev, "1", f.poolID, clientID, "ann")
+	if path(ev, "request", "userAttributes", "email") != "ann@example.com" || path(ev, "request", "validationData", "device") != "phone" {
+		t.Fatalf("PreAuthentication event %v", ev)
+	}
+	ev = fl.only("PostAuthentication_Authentication")
+	if path(ev, "request", "newDeviceUsed") != false || path(ev, "request", "userAttributes", "cognito:user_status") != "CONFIRMED" {
+		t.Fatalf("PostAuthentication event %v", ev)
+	}
+	ev = fl.only("TokenGeneration_Authentication")
+	wantCommon(t, ev, "1", f.poolID, clientID, "ann")
+	if groups, _ := path(ev, "request", "groupConfiguration", "groupsToOverride").([]any); len(groups) != 1 || groups[0] != "readers" {
+		t.Fatalf("PreTokenGeneration event %v", ev)
+	}
+	id := f.verifyJWT(t, *out.AuthenticationResult.IdToken)
+	access := f.verifyJWT(t, *out.AuthenticationResult.AccessToken)
+	if id["tenant"] != "acme" || id["email"] != nil || id["sub"] == "forged" || access["tenant"] != nil {
+		t.Fatalf("ID token claims %v", id)
+	}
+	if g, _ := id["cognito:groups"].([]any); len(g) != 1 || g[0] != "admins" || id["cognito:preferred_role"] != "arn:aws:iam::123456789012:role/admin" {
+		t.Fatalf("group override in the ID token: %v", id)
+	}
+	if g, _ := access["cognito:groups"].([]any); len(g) != 1 || g[0] != "admins" {
+		t.Fatalf("group override in the access token: %v", access)
+	}
+
+	// Refresh: TokenGeneration_RefreshTokens, not the authentication triggers.
+	fl.reset()
+	ref := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": *out.AuthenticationResult.RefreshToken}}))
+	fl.only("TokenGeneration_RefreshTokens")
+	if len(fl.received("PreAuthentication_Authentication"))+len(fl.received("PostAuthentication_Authentication")) != 0 {
+		t.Fatal("authentication triggers on a refresh")
+	}
+	if f.verifyJWT(t, *ref.AuthenticationResult.IdToken)["tenant"] != "acme" {
+		t.Fatal("refreshed ID token without the trigger's claim")
+	}
+
+	// PreAuthentication refuses a user, before the password is checked and
+	// on SRP too.
+	_, err := f.passwordAuth("mallory", "Passw0rd!")
+	wantAPIError(t, err, "UserLambdaValidationException", "PreAuthentication failed with error You shall not pass.")
+	cl, _ := srp.NewClient(rand.Reader, f.poolID)
+	_, err = f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		AuthParameters: map[string]string{"USERNAME": "mallory", "SRP_A": cl.AHex()}})
+	wantAPIError(t, err, "UserLambdaValidationException", "PreAuthentication failed with error You shall not pass.")
+}
+
+func TestLambdaPreTokenGenerationV2(t *testing.T) {
+	fl := newFakeLambda(t)
+	preToken := fl.handle("preTokenV2", func(ev map[string]any) (any, error) {
+		return map[string]any{"claimsAndScopeOverrideDetails": map[string]any{
+			"idTokenGeneration":     map[string]any{"claimsToAddOrOverride": map[string]any{"plan": map[string]any{"tier": "gold", "seats": 5}}, "claimsToSuppress": []string{"email"}},
+			"accessTokenGeneration": map[string]any{"claimsToAddOrOverride": map[string]any{"tenant": "acme"}, "scopesToAdd": []string{"api/read"}, "scopesToSuppress": []string{"aws.cognito.signin.user.admin"}},
+			"groupOverrideDetails":  nil,
+		}}, nil
+	})
+	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: &preToken, LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV20}}}, nil)
+	ctx := context.Background()
+	f.confirmedUser(t, "ann", "Passw0rd!", "email", "ann@example.com")
+	must[*cognito.CreateGroupOutput](t)(f.c.CreateGroup(ctx, &cognito.CreateGroupInput{UserPoolId: &f.poolID, GroupName: aws.String("readers")}))
+	must[*cognito.AdminAddUserToGroupOutput](t)(f.c.AdminAddUserToGroup(ctx, &cognito.AdminAddUserToGroupInput{UserPoolId: &f.poolID, Username: aws.String("ann"), GroupName: aws.String("readers")}))
+	out := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("ann", "Passw0rd!"))
+	ev := fl.only("TokenGeneration_Authentication")
+	wantCommon(t, ev, "2", f.poolID, *f.client.ClientId, "ann")
+	if sc, _ := path(ev, "request", "scopes").([]any); len(sc) != 1 || sc[0] != "aws.cognito.signin.user.admin" {
+		t.Fatalf("V2 event scopes %v", ev)
+	}
+	id := f.verifyJWT(t, *out.AuthenticationResult.IdToken)
+	access := f.verifyJWT(t, *out.AuthenticationResult.AccessToken)
+	if plan, _ := id["plan"].(map[string]any); plan["tier"] != "gold" || id["email"] != nil || id["cognito:groups"] != nil {
+		t.Fatalf("V2 ID token %v", id)
+	}
+	if access["tenant"] != "acme" || access["scope"] != "api/read" || access["cognito:groups"] != nil {
+		t.Fatalf("V2 access token %v", access)
+	}
+}
+
+func TestLambdaErrors(t *testing.T) {
+	fl := newFakeLambda(t)
+	preAuth := fl.handle("preAuth", func(map[string]any) (any, error) { return nil, nil })
+	fl.slow["preAuth"] = 3 * time.Second  // beyond the server's trigger timeout
+	customMessage := lambdaARN("missing") // no such function
+	postAuth := lambdaARN("garbage")
+	fl.raw["garbage"] = "this is not an event"
+	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		CustomMessage: &customMessage, PreAuthentication: &preAuth, PostAuthentication: &postAuth}}, nil)
+	ctx := context.Background()
+	f.confirmedUser(t, "ann", "Passw0rd!", "email", "ann@example.com", "email_verified", "true")
+	_, err := f.c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: f.client.ClientId, Username: aws.String("ann")})
+	wantAPIError(t, err, "UnexpectedLambdaException", "CustomMessage invocation failed due to error ResourceNotFoundException.")
+	_, err = f.passwordAuth("ann", "Passw0rd!")
+	wantAPIError(t, err, "UnexpectedLambdaException", "PreAuthentication invocation failed due to error Socket timeout while invoking Lambda function.")
+	fl.slow["preAuth"] = 0
+	_, err = f.passwordAuth("ann", "Passw0rd!")
+	wantAPIError(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
+}
+
+func TestLambdaUserMigration(t *testing.T) {
+	fl := newFakeLambda(t)
+	migrate := fl.handle("migrate", func(ev map[string]any) (any, error) {
+		legacy := map[string]string{"legacy": "Old-pass1", "legacy2": ""}
+		want, known := legacy[ev["userName"].(string)]
+		if !known {
+			return nil, errors.New("User not found")
+		}
+		if ev["triggerSource"] == "UserMigration_Authentication" && path(ev, "request", "password") != want {
+			return nil, errors.New("Bad password")
+		}
+		name := ev["userName"].(string)
+		return map[string]any{"userAttributes": map[string]string{"email": name + "@example.com", "email_verified": "true"},
+			"finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS"}, nil
+	})
+	ts := startLambdaServer(t, fl)
+	f := newAuthFixtureOn(t, ts, &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{UserMigration: &migrate}}, nil)
+	ctx := context.Background()
+	clientID := *f.client.ClientId
+
+	_, err := f.passwordAuth("legacy", "wrong-pass1")
+	wantAPIError(t, err, "UserLambdaValidationException", "UserMigration failed with error Bad password.")
+	_, err = f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("legacy")})
+	wantAPIError(t, err, "UserNotFoundException", "")
+
+	fl.reset()
+	out := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "legacy", "PASSWORD": "Old-pass1"}, ClientMetadata: map[string]string{"app": "web"}}))
+	ev := fl.only("UserMigration_Authentication")
+	wantCommon(t, ev, "1", f.poolID, clientID, "legacy")
+	if path(ev, "request", "password") != "Old-pass1" || path(ev, "request", "validationData", "app") != "web" {
+		t.Fatalf("UserMigration event %v", ev)
+	}
+	if f.verifyJWT(t, *out.AuthenticationResult.IdToken)["email"] != "legacy@example.com" {
+		t.Fatal("the migrated user's tokens lack its attributes")
+	}
+	u := must[*cognito.AdminGetUserOutput](t)(f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("legacy")}))
+	if u.UserStatus != types.UserStatusTypeConfirmed || attrOf(u.UserAttributes, "email_verified") != "true" {
+		t.Fatalf("migrated user %s %v", u.UserStatus, u.UserAttributes)
+	}
+	// From now on the user signs in as any other, SRP included; the
+	// trigger is not asked again.
+	fl.reset()
+	must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("legacy", "Old-pass1"))
+	srpSignIn(t, f, "legacy", "Old-pass1")
+	if len(fl.received("UserMigration_Authentication")) != 0 {
+		t.Fatal("the trigger was asked for a user the pool has")
+	}
+
+	// Forgot password: the user is created in RESET_REQUIRED and gets a code.
+	fl.reset()
+	d := must[*cognito.ForgotPasswordOutput](t)(f.c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("legacy2")}))
+	if ev := fl.only("UserMigration_ForgotPassword"); path(ev, "request", "password") != nil {
+		t.Fatalf("UserMigration_ForgotPassword event %v", ev)
+	}
+	if d.CodeDeliveryDetails == nil || d.CodeDeliveryDetails.DeliveryMedium != types.DeliveryMediumTypeEmail {
+		t.Fatalf("ForgotPassword %+v", d)
+	}
+	u = must[*cognito.AdminGetUserOutput](t)(f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("legacy2")}))
+	if u.UserStatus != types.UserStatusTypeResetRequired {
+		t.Fatalf("user migrated at forgot-password: %s", u.UserStatus)
+	}
+	must[*cognito.ConfirmForgotPasswordOutput](t)(f.c.ConfirmForgotPassword(ctx, &cognito.ConfirmForgotPasswordInput{ClientId: &clientID,
+		Username: aws.String("legacy2"), ConfirmationCode: aws.String(ts.lastCode(t, f.poolID, "legacy2")), Password: aws.String("N3w-Passw0rd!")}))
+	must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("legacy2", "N3w-Passw0rd!"))
+}
+
+// srpSignIn signs in with USER_SRP_AUTH and fails the test if it does not end with tokens.
+func srpSignIn(t *testing.T, f *authFixture, username, password string) {
+	t.Helper()
+	ctx := context.Background()
+	cl, _ := srp.NewClient(rand.Reader, f.poolID)
+	start := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: f.client.ClientId, AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		AuthParameters: map[string]string{"USERNAME": username, "SRP_A": cl.AHex()}}))
+	out := respondSRP(t, f, cl, start.ChallengeParameters, password, nil)
+	if out.AuthenticationResult == nil {
+		t.Fatalf("SRP sign-in: %+v", out)
+	}
+}
+
+// respondSRP answers a PASSWORD_VERIFIER challenge.
+func respondSRP(t *testing.T, f *authFixture, cl *srp.Client, p map[string]string, password string, session *string) *cognito.RespondToAuthChallengeOutput {
+	t.Helper()
+	user := p["USER_ID_FOR_SRP"]
+	sig, stamp, err := cl.Respond(user, password, p["SALT"], p["SRP_B"], p["SECRET_BLOCK"], time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return must[*cognito.RespondToAuthChallengeOutput](t)(f.c.RespondToAuthChallenge(context.Background(), &cognito.RespondToAuthChallengeInput{
+		ClientId: f.client.ClientId, ChallengeName: types.ChallengeNameTypePasswordVerifier, Session: session,
+		ChallengeResponses: map[string]string{"USERNAME": user, "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": stamp}}))
+}
+
+func TestLambdaCustomAuth(t *testing.T) {
+	fl := newFakeLambda(t)
+	// The classic sample: an optional password first (SRP_A), then a
+	// question; three wrong answers fail the sign-in.
+	define := fl.handle("define", func(ev map[string]any) (any, error) {
+		steps, _ := path(ev, "request", "session").([]any)
+		wrong := 0
+		for _, s := range steps {
+			st := s.(map[string]any)
+			if st["challengeName"] == "CUSTOM_CHALLENGE" && st["challengeResult"] == false {
+				wrong++
+			}
+		}
+		var last map[string]any
+		if len(steps) > 0 {
+			last = steps[len(steps)-1].(map[string]any)
+		}
+		switch {
+		case last != nil && last["challengeName"] == "SRP_A":
+			return map[string]any{"challengeName": "PASSWORD_VERIFIER", "issueTokens": false, "failAuthentication": false}, nil
+		case last != nil && last["challengeName"] == "CUSTOM_CHALLENGE" && last["challengeResult"] == true:
+			return map[string]any{"issueTokens": true, "failAuthentication": false}, nil
+		case wrong >= 3:
+			return map[string]any{"issueTokens": false, "failAuthentication": true}, nil
+		}
+		return map[string]any{"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false}, nil
+	})
+	create := fl.handle("create", func(ev map[string]any) (any, error) {
+		return map[string]any{"publicChallengeParameters": map[string]string{"question": "2+2?"},
+			"privateChallengeParameters": map[string]string{"answer": "4"}, "challengeMetadata": "QUESTION-1"}, nil
+	})
+	verify := fl.handle("verify", func(ev map[string]any) (any, error) {
+		return map[string]any{"answerCorrect": path(ev, "request", "challengeAnswer") == path(ev, "request", "privateChallengeParameters", "answer")}, nil
+	})
+	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		DefineAuthChallenge: &define, CreateAuthChallenge: &create, VerifyAuthChallengeResponse: &verify}},
+		&cognito.CreateUserPoolClientInput{ExplicitAuthFlows: append([]types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth}, allFlows...)})
+	ctx := context.Background()
+	clientID := *f.client.ClientId
+	f.confirmedUser(t, "ann", "Passw0rd!", "email", "ann@example.com")
+	answer := func(session *string, a string) *cognito.RespondToAuthChallengeOutput {
+		t.Helper()
+		return must[*cognito.RespondToAuthChallengeOutput](t)(f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: &clientID,
+			ChallengeName: types.ChallengeNameTypeCustomChallenge, Session: session, ChallengeResponses: map[string]string{"USERNAME": "ann", "ANSWER": a},
+			ClientMetadata: map[string]string{"k": "v"}}))
+	}
+
+	start := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "ann"}}))
+	if start.ChallengeName != types.ChallengeNameTypeCustomChallenge || start.ChallengeParameters["question"] != "2+2?" ||
+		start.ChallengeParameters["USERNAME"] != "ann" || start.ChallengeParameters["answer"] != "" || start.Session == nil {
+		t.Fatalf("CUSTOM_AUTH start %+v", start)
+	}
+	ev := fl.only("DefineAuthChallenge_Authentication")
+	wantCommon(t, ev, "1", f.poolID, clientID, "ann")
+	if s, ok := path(ev, "request", "session").([]any); !ok || len(s) != 0 {
+		t.Fatalf("first DefineAuthChallenge %v", ev)
+	}
+	if ev := fl.only("CreateAuthChallenge_Authentication"); path(ev, "request", "challengeName") != "CUSTOM_CHALLENGE" {
+		t.Fatalf("CreateAuthChallenge %v", ev)
+	}
+	// A wrong answer: another challenge, the first one's failure listed.
+	fl.reset()
+	next := answer(start.Session, "5")
+	if next.ChallengeName != types.ChallengeNameTypeCustomChallenge || next.AuthenticationResult != nil {
+		t.Fatalf("after a wrong answer %+v", next)
+	}
+	ev = fl.only("VerifyAuthChallengeResponse_Authentication")
+	if path(ev, "request", "challengeAnswer") != "5" || path(ev, "request", "privateChallengeParameters", "answer") != "4" ||
+		path(ev, "request", "clientMetadata", "k") != "v" {
+		t.Fatalf("VerifyAuthChallengeResponse %v", ev)
+	}
+	s, _ := path(fl.only("DefineAuthChallenge_Authentication"), "request", "session").([]any)
+	if len(s) != 1 || s[0].(map[string]any)["challengeResult"] != false || s[0].(map[string]any)["challengeMetadata"] != "QUESTION-1" {
+		t.Fatalf("session after a wrong answer %v", s)
+	}
+	// The right answer: tokens.
+	done := answer(next.Session, "4")
+	if done.AuthenticationResult == nil || f.verifyJWT(t, *done.AuthenticationResult.IdToken)["cognito:username"] != "ann" {
+		t.Fatalf("after the right answer %+v", done)
+	}
+	// Three wrong answers fail the sign-in.
+	cur := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "ann"}})).Session
+	cur = answer(cur, "1").Session
+	cur = answer(cur, "2").Session
+	_, err := f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: &clientID, ChallengeName: types.ChallengeNameTypeCustomChallenge,
+		Session: cur, ChallengeResponses: map[string]string{"USERNAME": "ann", "ANSWER": "3"}})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	// With SRP_A: the password first (PASSWORD_VERIFIER), then the question.
+	fl.reset()
+	cl, _ := srp.NewClient(rand.Reader, f.poolID)
+	srpStart := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "ann", "SRP_A": cl.AHex(), "CHALLENGE_NAME": "SRP_A"}}))
+	if srpStart.ChallengeName != types.ChallengeNameTypePasswordVerifier || srpStart.ChallengeParameters["SRP_B"] == "" {
+		t.Fatalf("CUSTOM_AUTH with SRP_A %+v", srpStart)
+	}
+	if s, _ := path(fl.only("DefineAuthChallenge_Authentication"), "request", "session").([]any); len(s) != 1 || s[0].(map[string]any)["challengeName"] != "SRP_A" {
+		t.Fatalf("session with SRP_A %v", s)
+	}
+	fl.reset()
+	q := respondSRP(t, f, cl, srpStart.ChallengeParameters, "Passw0rd!", srpStart.Session)
+	if q.ChallengeName != types.ChallengeNameTypeCustomChallenge {
+		t.Fatalf("after the password %+v", q)
+	}
+	s, _ = path(fl.only("DefineAuthChallenge_Authentication"), "request", "session").([]any)
+	if len(s) != 2 || s[1].(map[string]any)["challengeName"] != "PASSWORD_VERIFIER" || s[1].(map[string]any)["challengeResult"] != true {
+		t.Fatalf("session after the password %v", s)
+	}
+	if answer(q.Session, "4").AuthenticationResult == nil {
+		t.Fatal("no tokens after password and answer")
+	}
+}
+
+// TestLambdaHostedPages: the triggers fire from the hosted pages as from
+// the API: sign-up (PreSignUp auto-confirms; PostConfirmation), sign-in
+// (Pre/PostAuthentication) and the tokens (TokenGeneration_HostedAuth,
+// with the trigger's claim in the ID token).
+func TestLambdaHostedPages(t *testing.T) {
+	fl := newFakeLambda(t)
+	pre := fl.handle("preSignUp", func(map[string]any) (any, error) {
+		return map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true}, nil
+	})
+	post := fl.handle("postConfirmation", func(map[string]any) (any, error) { return nil, nil })
+	preAuth := fl.handle("preAuth", func(map[string]any) (any, error) { return nil, nil })
+	postAuth := fl.handle("postAuth", func(map[string]any) (any, error) { return nil, nil })
+	preToken := fl.handle("preToken", func(map[string]any) (any, error) {
+		return map[string]any{"claimsOverrideDetails": map[string]any{"claimsToAddOrOverride": map[string]string{"tenant": "acme"}}}, nil
+	})
+	af := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: &pre, PostConfirmation: &post, PreAuthentication: &preAuth, PostAuthentication: &postAuth, PreTokenGeneration: &preToken}}, nil)
+	f := newPagesFixtureFor(t, af, false)
+	b := newPageBrowser(t, f)
+	verifier := oauth2.GenerateVerifier()
+	b.authorize(verifier, "s1")
+	b.get(b.link("Sign up"))
+	a := b.submit(0, url.Values{"username": {"dora"}, "password": {"Passw0rd!"}, "email": {"dora@example.com"}})
+	if a.status != http.StatusFound {
+		t.Fatalf("sign-up: %d %s", a.status, a.body)
+	}
+	clientID := *f.client.ClientId
+	wantCommon(t, fl.only("PreSignUp_SignUp"), "1", f.poolID, clientID, "dora")
+	if ev := fl.only("PostConfirmation_ConfirmSignUp"); path(ev, "request", "userAttributes", "email_verified") != "true" {
+		t.Fatalf("PostConfirmation from the page %v", ev)
+	}
+	u := must[*cognito.AdminGetUserOutput](t)(f.c.AdminGetUser(context.Background(), &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("dora")}))
+	if u.UserStatus != types.UserStatusTypeConfirmed {
+		t.Fatalf("auto-confirmed on the page: %s", u.UserStatus)
+	}
+
+	fl.reset()
+	b2 := newPageBrowser(t, f)
+	b2.authorize(verifier, "s2")
+	claims := b2.signedIn(b2.submit(0, url.Values{"username": {"dora"}, "password": {"Passw0rd!"}}), verifier, "s2")
+	wantCommon(t, fl.only("PreAuthentication_Authentication"), "1", f.poolID, clientID, "dora")
+	fl.only("PostAuthentication_Authentication")
+	wantCommon(t, fl.only("TokenGeneration_HostedAuth"), "1", f.poolID, clientID, "dora")
+	if claims["tenant"] != "acme" || claims["cognito:username"] != "dora" {
+		t.Fatalf("hosted ID token %v", claims)
+	}
+}
