@@ -114,7 +114,8 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   - CustomMessage_SignUp, _ResendCode, _ForgotPassword, _AdminCreateUser (with
     usernameParameter), _UpdateUserAttribute, _VerifyUserAttribute and _Authentication (SMS and
     email MFA codes): built; a message without the ` + "`{####}`" + ` placeholder is ignored and the pool's
-    own message goes. linkParameter is always empty (links are not customised).
+    own message goes. linkParameter is always empty (links are not customised); the messages of
+    access-token operations and MFA codes carry an empty callerContext.clientId.
   - UserMigration_Authentication (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and the hosted
     sign-in; not USER_SRP_AUTH, as in Cognito) and UserMigration_ForgotPassword: built. The user is
     created with the trigger's userAttributes, the password given (not held to the pool's policy)
@@ -126,7 +127,8 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
     AdminInitiateAuth) needs all three; with SRP_A in AuthParameters the session starts with
     SRP_A and DefineAuthChallenge may ask for PASSWORD_VERIFIER first. The challenges so far travel
     sealed in the Session; the number of challenges is bounded only by the session's validity
-    (AuthSessionValidity). MFA after a custom sign-in is not asked for.
+    (AuthSessionValidity). MFA after a custom sign-in is not asked for. An unknown user is
+    refused at once (Cognito may call the triggers with userNotFound; gognito never does).
   - CustomSMSSender, CustomEmailSender and InboundFederation: not built (messages go to the outbox
     and SMTP).
 

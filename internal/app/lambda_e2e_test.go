@@ -634,7 +634,12 @@ func TestLambdaHostedPages(t *testing.T) {
 		return map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true}, nil
 	})
 	post := fl.handle("postConfirmation", func(map[string]any) (any, error) { return nil, nil })
-	preAuth := fl.handle("preAuth", func(map[string]any) (any, error) { return nil, nil })
+	preAuth := fl.handle("preAuth", func(ev map[string]any) (any, error) {
+		if ev["userName"] == "blocked" {
+			return nil, errors.New("Blocked")
+		}
+		return nil, nil
+	})
 	postAuth := fl.handle("postAuth", func(map[string]any) (any, error) { return nil, nil })
 	preToken := fl.handle("preToken", func(map[string]any) (any, error) {
 		return map[string]any{"claimsOverrideDetails": map[string]any{"claimsToAddOrOverride": map[string]string{"tenant": "acme"}}}, nil
@@ -670,4 +675,10 @@ func TestLambdaHostedPages(t *testing.T) {
 	if claims["tenant"] != "acme" || claims["cognito:username"] != "dora" {
 		t.Fatalf("hosted ID token %v", claims)
 	}
+
+	// A trigger's refusal is shown on the page.
+	f.confirmedUser(t, "blocked", "Passw0rd!")
+	b3 := newPageBrowser(t, f)
+	b3.authorize(verifier, "s3")
+	wantPageError(t, b3.submit(0, url.Values{"username": {"blocked"}, "password": {"Passw0rd!"}}), "PreAuthentication failed with error Blocked.")
 }
