@@ -127,8 +127,9 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
     AdminInitiateAuth) needs all three; with SRP_A in AuthParameters the session starts with
     SRP_A and DefineAuthChallenge may ask for PASSWORD_VERIFIER first. The challenges so far travel
     sealed in the Session; the number of challenges is bounded only by the session's validity
-    (AuthSessionValidity). MFA after a custom sign-in is not asked for. An unknown user is
-    refused at once (Cognito may call the triggers with userNotFound; gognito never does).
+    (AuthSessionValidity). MFA after a custom sign-in is not asked for. For an unknown user a
+    client that prevents user existence errors runs the triggers with userNotFound (no answer
+    signs in); other clients answer UserNotFoundException at once.
   - CustomSMSSender, CustomEmailSender and InboundFederation: not built (messages go to the outbox
     and SMTP).
 

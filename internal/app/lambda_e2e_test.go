@@ -622,6 +622,27 @@ func TestLambdaCustomAuth(t *testing.T) {
 	if answer(q.Session, "4").AuthenticationResult == nil {
 		t.Fatal("no tokens after password and answer")
 	}
+
+	// A client that hides unknown users: the triggers run with
+	// userNotFound, and even the right answer signs nobody in.
+	hiding := must[*cognito.CreateUserPoolClientOutput](t)(f.c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: &f.poolID,
+		ClientName: aws.String("hiding"), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth},
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})).UserPoolClient
+	fl.reset()
+	ghost := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: hiding.ClientId, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "ghost"}}))
+	if ghost.ChallengeName != types.ChallengeNameTypeCustomChallenge {
+		t.Fatalf("CUSTOM_AUTH for an unknown user %+v", ghost)
+	}
+	if ev := fl.only("DefineAuthChallenge_Authentication"); path(ev, "request", "userNotFound") != true || ev["userName"] != "ghost" {
+		t.Fatalf("DefineAuthChallenge for an unknown user %v", ev)
+	}
+	_, err = f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: hiding.ClientId, ChallengeName: types.ChallengeNameTypeCustomChallenge,
+		Session: ghost.Session, ChallengeResponses: map[string]string{"USERNAME": "ghost", "ANSWER": "4"}})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	if ev := fl.only("VerifyAuthChallengeResponse_Authentication"); path(ev, "request", "userNotFound") != true {
+		t.Fatalf("VerifyAuthChallengeResponse for an unknown user %v", ev)
+	}
 }
 
 // TestLambdaHostedPages: the triggers fire from the hosted pages as from

@@ -198,6 +198,7 @@ type session struct {
 	Custom   []triggers.ChallengeResult `json:"cu,omitempty"`
 	Private  triggers.Attrs             `json:"pp,omitempty"`
 	Metadata string                     `json:"cm,omitempty"`
+	NotFound bool                       `json:"nf,omitempty"` // an unknown user, hidden from the client
 }
 
 const sessionAAD = "gognito auth session v1"

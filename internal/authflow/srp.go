@@ -165,7 +165,7 @@ func (s *Service) srpVerify(ctx context.Context, c *client, resp map[string]stri
 		return nil, err
 	}
 	if block.CustomFlow {
-		return s.customNext(ctx, c, a, append(block.Custom, triggers.ChallengeResult{ChallengeName: chPasswordVerifier, ChallengeResult: true}), "")
+		return s.customNext(ctx, c, a, false, append(block.Custom, triggers.ChallengeResult{ChallengeName: chPasswordVerifier, ChallengeResult: true}), "")
 	}
 	return s.complete(ctx, c, a)
 }
