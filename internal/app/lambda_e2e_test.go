@@ -280,6 +280,26 @@ func TestLambdaSignUpTriggers(t *testing.T) {
 		t.Fatalf("CustomMessage_AdminCreateUser %v", ev)
 	}
 
+	// The other code messages: a resent sign-up code, a changed email, an
+	// attribute verification code.
+	fl.reset()
+	must[*cognito.SignUpOutput](t)(f.c.SignUp(ctx, &cognito.SignUpInput{ClientId: &clientID, Username: aws.String("bob"), Password: aws.String("Passw0rd!"),
+		UserAttributes: attrs("email", "bob@example.com")}))
+	must[*cognito.ResendConfirmationCodeOutput](t)(f.c.ResendConfirmationCode(ctx, &cognito.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("bob")}))
+	fl.only("CustomMessage_ResendCode")
+	must[*cognito.AdminUpdateUserAttributesOutput](t)(f.c.AdminUpdateUserAttributes(ctx, &cognito.AdminUpdateUserAttributesInput{UserPoolId: &f.poolID,
+		Username: aws.String("auto1"), UserAttributes: attrs("email", "auto1@example.org")}))
+	if ev := fl.only("CustomMessage_UpdateUserAttribute"); path(ev, "request", "userAttributes", "email") != "auto1@example.org" {
+		t.Fatalf("CustomMessage_UpdateUserAttribute %v", ev)
+	}
+	signedIn := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("auto1", "Passw0rd!"))
+	must[*cognito.GetUserAttributeVerificationCodeOutput](t)(f.c.GetUserAttributeVerificationCode(ctx, &cognito.GetUserAttributeVerificationCodeInput{
+		AccessToken: signedIn.AuthenticationResult.AccessToken, AttributeName: aws.String("email")}))
+	fl.only("CustomMessage_VerifyUserAttribute")
+	if msgs := ts.outbox(t, f.poolID, "auto1"); !strings.HasPrefix(msgs[len(msgs)-1].Body, "Your code, from the trigger: ") {
+		t.Fatalf("attribute verification message %+v", msgs[len(msgs)-1])
+	}
+
 	// Forgot password: CustomMessage_ForgotPassword, then
 	// PostConfirmation_ConfirmForgotPassword.
 	fl.reset()
@@ -366,6 +386,15 @@ func TestLambdaAuthTriggers(t *testing.T) {
 }
 
 func TestLambdaPreTokenGenerationV2(t *testing.T) {
+	for version, want := range map[types.PreTokenGenerationLambdaVersionType]string{
+		types.PreTokenGenerationLambdaVersionTypeV20: "2", types.PreTokenGenerationLambdaVersionTypeV30: "3"} {
+		t.Run(string(version), func(t *testing.T) { testPreTokenV2(t, version, want) })
+	}
+}
+
+// testPreTokenV2 checks a V2_0 or V3_0 PreTokenGeneration trigger: both
+// tokens, claims of any JSON type, scopes, groups removed.
+func testPreTokenV2(t *testing.T, version types.PreTokenGenerationLambdaVersionType, eventVersion string) {
 	fl := newFakeLambda(t)
 	preToken := fl.handle("preTokenV2", func(ev map[string]any) (any, error) {
 		return map[string]any{"claimsAndScopeOverrideDetails": map[string]any{
@@ -375,14 +404,14 @@ func TestLambdaPreTokenGenerationV2(t *testing.T) {
 		}}, nil
 	})
 	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
-		PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: &preToken, LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV20}}}, nil)
+		PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: &preToken, LambdaVersion: version}}}, nil)
 	ctx := context.Background()
 	f.confirmedUser(t, "ann", "Passw0rd!", "email", "ann@example.com")
 	must[*cognito.CreateGroupOutput](t)(f.c.CreateGroup(ctx, &cognito.CreateGroupInput{UserPoolId: &f.poolID, GroupName: aws.String("readers")}))
 	must[*cognito.AdminAddUserToGroupOutput](t)(f.c.AdminAddUserToGroup(ctx, &cognito.AdminAddUserToGroupInput{UserPoolId: &f.poolID, Username: aws.String("ann"), GroupName: aws.String("readers")}))
 	out := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("ann", "Passw0rd!"))
 	ev := fl.only("TokenGeneration_Authentication")
-	wantCommon(t, ev, "2", f.poolID, *f.client.ClientId, "ann")
+	wantCommon(t, ev, eventVersion, f.poolID, *f.client.ClientId, "ann")
 	if sc, _ := path(ev, "request", "scopes").([]any); len(sc) != 1 || sc[0] != "aws.cognito.signin.user.admin" {
 		t.Fatalf("V2 event scopes %v", ev)
 	}
