@@ -732,3 +732,44 @@ func TestLambdaHostedPages(t *testing.T) {
 	b3.authorize(verifier, "s3")
 	wantPageError(t, b3.submit(0, url.Values{"username": {"blocked"}, "password": {"Passw0rd!"}}), "PreAuthentication failed with error Blocked.")
 }
+
+// TestLambdaMFACode: CustomMessage_Authentication writes the SMS MFA
+// code's message, and PostAuthentication waits for the second factor and
+// gets RespondToAuthChallenge's ClientMetadata.
+func TestLambdaMFACode(t *testing.T) {
+	fl := newFakeLambda(t)
+	msg := fl.handle("customMessage", func(ev map[string]any) (any, error) {
+		return map[string]any{"smsMessage": "Sign-in code " + path(ev, "request", "codeParameter").(string) + " (trigger)"}, nil
+	})
+	postAuth := fl.handle("postAuth", func(map[string]any) (any, error) { return nil, nil })
+	pool := mfaPool("")
+	pool.LambdaConfig = &types.LambdaConfigType{CustomMessage: &msg, PostAuthentication: &postAuth}
+	ts := startLambdaServer(t, fl)
+	f := newAuthFixtureOn(t, ts, pool, nil)
+	enableMFA(t, f, types.UserPoolMfaTypeOptional)
+	ctx := context.Background()
+	f.confirmedUser(t, "sue", "Passw0rd!", "phone_number", "+15555550199", "phone_number_verified", "true")
+	must[*cognito.AdminSetUserMFAPreferenceOutput](t)(f.c.AdminSetUserMFAPreference(ctx, &cognito.AdminSetUserMFAPreferenceInput{UserPoolId: &f.poolID, Username: aws.String("sue"),
+		SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}}))
+	start := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("sue", "Passw0rd!"))
+	if start.ChallengeName != types.ChallengeNameTypeSmsMfa {
+		t.Fatalf("SMS_MFA challenge %+v", start)
+	}
+	fl.only("CustomMessage_Authentication")
+	code := ts.lastCode(t, f.poolID, "sue")
+	if msgs := ts.outbox(t, f.poolID, "sue"); msgs[0].Body != "Sign-in code "+code+" (trigger)" {
+		t.Fatalf("SMS MFA message %+v", msgs[0])
+	}
+	if len(fl.received("PostAuthentication_Authentication")) != 0 {
+		t.Fatal("PostAuthentication before the second factor")
+	}
+	out := must[*cognito.RespondToAuthChallengeOutput](t)(f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: f.client.ClientId,
+		ChallengeName: types.ChallengeNameTypeSmsMfa, Session: start.Session, ChallengeResponses: map[string]string{"USERNAME": "sue", "SMS_MFA_CODE": code},
+		ClientMetadata: map[string]string{"step": "mfa"}}))
+	if out.AuthenticationResult == nil {
+		t.Fatalf("after the SMS code %+v", out)
+	}
+	if ev := fl.only("PostAuthentication_Authentication"); path(ev, "request", "clientMetadata", "step") != "mfa" {
+		t.Fatalf("PostAuthentication after MFA %v", ev)
+	}
+}
