@@ -85,7 +85,9 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   (` + "`POST /2015-03-31/functions/<ARN>/invocations`" + `, RequestResponse) at ` + "`--lambda-endpoint`" + `
   (` + "`sam local start-lambda`" + `, LocalStack, any server of that API; default: AWS's endpoint of the
   ARN's Region), SigV4-signed (service ` + "`lambda`" + `) when ` + "`--lambda-access-key-id`" + ` and
-  ` + "`--lambda-secret-access-key`" + ` are set. A trigger gets 5 seconds (` + "`--lambda-timeout`" + `).
+  ` + "`--lambda-secret-access-key`" + ` are set. A trigger gets 5 seconds (` + "`--lambda-timeout`" + `). Functions
+  are invoked by ARN, or by name with ` + "`--lambda-invoke-by-name`" + ` (` + "`sam local start-lambda`" + ` knows
+  functions by name only).
 - Errors as Cognito's: an error the function returns is UserLambdaValidationException
   "<Trigger> failed with error <message>."; a function that cannot be invoked or times out is
   UnexpectedLambdaException "<Trigger> invocation failed due to error <cause>."; an answer that is

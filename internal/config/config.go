@@ -62,6 +62,7 @@ type Config struct {
 	LambdaAccessKeyID     string        `toml:"lambda-access-key-id"`
 	LambdaSecretAccessKey Secret        `toml:"lambda-secret-access-key"`
 	LambdaTimeout         time.Duration `toml:"lambda-timeout"`
+	LambdaInvokeByName    bool          `toml:"lambda-invoke-by-name"`
 }
 
 // Secret is a setting that must never be shown: it prints, logs and
@@ -167,6 +168,7 @@ func (c *Config) settings() []setting {
 		{name: "lambda-access-key-id", usage: "access key id that signs (SigV4) Lambda Invoke requests; empty: requests are not signed", str: &c.LambdaAccessKeyID},
 		{name: "lambda-secret-access-key", usage: "SECRET: secret access key that signs Lambda Invoke requests, never printed", sec: &c.LambdaSecretAccessKey},
 		{name: "lambda-timeout", usage: "how long a Lambda trigger may take (Cognito's is 5s)", dur: &c.LambdaTimeout},
+		{name: "lambda-invoke-by-name", usage: "invoke functions by name (the ARN's last part; a version or alias goes as Qualifier) rather than by ARN, for sam local start-lambda, which knows functions by name only", b: &c.LambdaInvokeByName},
 	}
 }
 

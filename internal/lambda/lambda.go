@@ -26,8 +26,11 @@ type Options struct {
 	Endpoint string
 	// AccessKeyID and SecretAccessKey sign requests (SigV4) when set.
 	AccessKeyID, SecretAccessKey string
-	HTTPClient                   *http.Client
-	Now                          func() time.Time
+	// ByName invokes a function by its name (and Qualifier) rather than
+	// by its ARN: sam local start-lambda knows functions by name only.
+	ByName     bool
+	HTTPClient *http.Client
+	Now        func() time.Time
 }
 
 // Client invokes Lambda functions.
@@ -63,6 +66,19 @@ func regionOf(arn string) string {
 	return "us-east-1"
 }
 
+// nameOf is the function name and qualifier (version or alias) of an ARN
+// (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]).
+func nameOf(arn string) (name, qualifier string) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[0] != "arn" || parts[5] != "function" {
+		return arn, ""
+	}
+	if len(parts) > 7 {
+		qualifier = parts[7]
+	}
+	return parts[6], qualifier
+}
+
 // Invoke calls the function synchronously.
 func (c *Client) Invoke(ctx context.Context, functionARN string, payload []byte) ([]byte, error) {
 	region := regionOf(functionARN)
@@ -71,6 +87,13 @@ func (c *Client) Invoke(ctx context.Context, functionARN string, payload []byte)
 		base = "https://lambda." + region + ".amazonaws.com"
 	}
 	u := base + "/2015-03-31/functions/" + url.PathEscape(functionARN) + "/invocations"
+	if c.o.ByName {
+		name, qualifier := nameOf(functionARN)
+		u = base + "/2015-03-31/functions/" + url.PathEscape(name) + "/invocations"
+		if qualifier != "" {
+			u += "?Qualifier=" + url.QueryEscape(qualifier)
+		}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
 	if err != nil {
 		return nil, err

@@ -127,3 +127,23 @@ func TestRegionOf(t *testing.T) {
 		t.Fatal(r)
 	}
 }
+
+func TestInvokeByName(t *testing.T) {
+	for arn, want := range map[string]string{
+		fnARN:           "/2015-03-31/functions/hook/invocations",
+		fnARN + ":live": "/2015-03-31/functions/hook/invocations?Qualifier=live",
+	} {
+		var got string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got = r.URL.RequestURI()
+			io.WriteString(w, `{}`)
+		}))
+		if _, err := New(Options{Endpoint: srv.URL, ByName: true}).Invoke(context.Background(), arn, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		srv.Close()
+		if got != want {
+			t.Errorf("%s: invoked %s, want %s", arn, got, want)
+		}
+	}
+}
