@@ -105,7 +105,7 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   - PostConfirmation_ConfirmSignUp (ConfirmSignUp, AdminConfirmSignUp, auto-confirmation) and
     PostConfirmation_ConfirmForgotPassword: built; the user stays confirmed when the trigger fails.
   - PreAuthentication_Authentication: built (password, SRP, CUSTOM_AUTH and hosted sign-in; before
-    the password is checked). PostAuthentication_Authentication: built (before tokens are issued;
+    the password is checked; with userNotFound for an unknown user that the client hides). PostAuthentication_Authentication: built (before tokens are issued;
     newDeviceUsed is always false).
   - TokenGeneration_Authentication, _NewPasswordChallenge, _RefreshTokens and _HostedAuth: built,
     in V1_0 (ID token claims, groupOverrideDetails) and V2_0/V3_0 (both tokens, claims of any JSON

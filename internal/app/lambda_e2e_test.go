@@ -383,6 +383,18 @@ func TestLambdaAuthTriggers(t *testing.T) {
 	_, err = f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserSrpAuth,
 		AuthParameters: map[string]string{"USERNAME": "mallory", "SRP_A": cl.AHex()}})
 	wantAPIError(t, err, "UserLambdaValidationException", "PreAuthentication failed with error You shall not pass.")
+
+	// A client that hides unknown users: PreAuthentication runs with
+	// userNotFound, and the answer is the usual one.
+	hiding := must[*cognito.CreateUserPoolClientOutput](t)(f.c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: &f.poolID,
+		ClientName: aws.String("hiding"), ExplicitAuthFlows: allFlows, PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})).UserPoolClient
+	fl.reset()
+	_, err = f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: hiding.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "nobody", "PASSWORD": "Passw0rd!"}})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	if ev := fl.only("PreAuthentication_Authentication"); path(ev, "request", "userNotFound") != true || ev["userName"] != "nobody" {
+		t.Fatalf("PreAuthentication for an unknown user %v", ev)
+	}
 }
 
 func TestLambdaPreTokenGenerationV2(t *testing.T) {

@@ -395,6 +395,13 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string
 			a, err = m, nil
 		}
 	}
+	if err != nil && c.preventExistence() && awserr.Is(err, awserr.NotAuthorized) {
+		if c.checkSecretHash(params["SECRET_HASH"], username) == nil {
+			if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
+				return nil, perr
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

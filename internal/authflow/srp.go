@@ -86,6 +86,9 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
 			return nil, err
 		}
+		if err := s.preAuthenticationUnknown(ctx, c, username); err != nil {
+			return nil, err
+		}
 		block.Username, block.Fake = username, true
 		if salt, verifier, err = s.fakeVerifier(ctx, c.cfg.UserPoolId, username); err != nil {
 			return nil, err

@@ -64,6 +64,14 @@ func (s *Service) preAuthentication(ctx context.Context, c *client, a *users.Acc
 	return s.notify(ctx, c, a, triggers.PreAuthentication, c.lambdas().PreAuthentication, req)
 }
 
+// preAuthenticationUnknown runs PreAuthentication for an unknown user that
+// the client hides (userNotFound), so that the trigger cannot tell the
+// caller more than a known user's sign-in would.
+func (s *Service) preAuthenticationUnknown(ctx context.Context, c *client, username string) error {
+	req := triggers.PreAuthenticationRequest{UserAttributes: triggers.Attrs{}, UserNotFound: true, ValidationData: metaOf(ctx).validation}
+	return s.notify(ctx, c, &users.Account{Username: username}, triggers.PreAuthentication, c.lambdas().PreAuthentication, req)
+}
+
 // notify calls a trigger whose answer is only success or failure, with the
 // source <name>_Authentication.
 func (s *Service) notify(ctx context.Context, c *client, a *users.Account, name, arn string, req any) error {
