@@ -116,8 +116,7 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   - CustomMessage_SignUp, _ResendCode, _ForgotPassword, _AdminCreateUser (with
     usernameParameter), _UpdateUserAttribute, _VerifyUserAttribute and _Authentication (SMS and
     email MFA codes): built; a message without the ` + "`{####}`" + ` placeholder is ignored and the pool's
-    own message goes. linkParameter is always empty (links are not customised); the messages of
-    access-token operations and MFA codes carry an empty callerContext.clientId.
+    own message goes. linkParameter is always empty (links are not customised).
   - UserMigration_Authentication (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and the hosted
     sign-in; not USER_SRP_AUTH, as in Cognito) and UserMigration_ForgotPassword: built. The user is
     created with the trigger's userAttributes, the password given (not held to the pool's policy)

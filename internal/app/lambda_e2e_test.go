@@ -289,13 +289,16 @@ func TestLambdaSignUpTriggers(t *testing.T) {
 	fl.only("CustomMessage_ResendCode")
 	must[*cognito.AdminUpdateUserAttributesOutput](t)(f.c.AdminUpdateUserAttributes(ctx, &cognito.AdminUpdateUserAttributesInput{UserPoolId: &f.poolID,
 		Username: aws.String("auto1"), UserAttributes: attrs("email", "auto1@example.org")}))
-	if ev := fl.only("CustomMessage_UpdateUserAttribute"); path(ev, "request", "userAttributes", "email") != "auto1@example.org" {
+	if ev := fl.only("CustomMessage_UpdateUserAttribute"); path(ev, "request", "userAttributes", "email") != "auto1@example.org" ||
+		path(ev, "callerContext", "clientId") != "CLIENT_ID_NOT_APPLICABLE" {
 		t.Fatalf("CustomMessage_UpdateUserAttribute %v", ev)
 	}
 	signedIn := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("auto1", "Passw0rd!"))
 	must[*cognito.GetUserAttributeVerificationCodeOutput](t)(f.c.GetUserAttributeVerificationCode(ctx, &cognito.GetUserAttributeVerificationCodeInput{
-		AccessToken: signedIn.AuthenticationResult.AccessToken, AttributeName: aws.String("email")}))
-	fl.only("CustomMessage_VerifyUserAttribute")
+		AccessToken: signedIn.AuthenticationResult.AccessToken, AttributeName: aws.String("email"), ClientMetadata: map[string]string{"via": "app"}}))
+	if ev := fl.only("CustomMessage_VerifyUserAttribute"); path(ev, "callerContext", "clientId") != clientID || path(ev, "request", "clientMetadata", "via") != "app" {
+		t.Fatalf("CustomMessage_VerifyUserAttribute %v", ev)
+	}
 	if msgs := ts.outbox(t, f.poolID, "auto1"); !strings.HasPrefix(msgs[len(msgs)-1].Body, "Your code, from the trigger: ") {
 		t.Fatalf("attribute verification message %+v", msgs[len(msgs)-1])
 	}
@@ -767,7 +770,7 @@ func TestLambdaMFACode(t *testing.T) {
 	if start.ChallengeName != types.ChallengeNameTypeSmsMfa {
 		t.Fatalf("SMS_MFA challenge %+v", start)
 	}
-	fl.only("CustomMessage_Authentication")
+	wantCommon(t, fl.only("CustomMessage_Authentication"), "1", f.poolID, *f.client.ClientId, "sue")
 	code := ts.lastCode(t, f.poolID, "sue")
 	if msgs := ts.outbox(t, f.poolID, "sue"); msgs[0].Body != "Sign-in code "+code+" (trigger)" {
 		t.Fatalf("SMS MFA message %+v", msgs[0])

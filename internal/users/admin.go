@@ -198,6 +198,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUp
 	if err != nil {
 		return nil, err
 	}
+	ctx = WithCaller(ctx, triggers.NoClient, in.ClientMetadata)
 	if _, _, err := s.updateAttributes(ctx, p, u.rec.Key, in.UserAttributes, true); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,20 @@ func (s *Service) postConfirmation(ctx context.Context, p *pool, source, clientI
 	return s.triggers.Call(ctx, triggers.PostConfirmation, arn, ev, nil)
 }
 
+type callerKey struct{}
+
+type caller struct {
+	clientID string
+	meta     map[string]string
+}
+
+// WithCaller says which app client, with which ClientMetadata, an
+// operation comes through when its signature does not (operations on the
+// caller's own account, MFA codes), for the triggers it fires.
+func WithCaller(ctx context.Context, clientID string, meta map[string]string) context.Context {
+	return context.WithValue(ctx, callerKey{}, caller{clientID: clientID, meta: meta})
+}
+
 // codeMessage is a message with a code that the CustomMessage trigger may
 // rewrite.
 type codeMessage struct {
@@ -84,6 +98,9 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u *user, m codeMessage)
 	arn := p.lambdas().CustomMessage
 	if arn == "" {
 		return s.send(ctx, m.Message)
+	}
+	if c, ok := ctx.Value(callerKey{}).(caller); ok && m.ClientID == "" {
+		m.ClientID, m.Meta = c.clientID, c.meta
 	}
 	const codeParam = "{####}"
 	req := triggers.CustomMessageRequest{UserAttributes: triggerAttrs(u), CodeParameter: codeParam, ClientMetadata: m.Meta}
