@@ -709,8 +709,15 @@ func TestLambdaHostedPages(t *testing.T) {
 	preToken := fl.handle("preToken", func(map[string]any) (any, error) {
 		return map[string]any{"claimsOverrideDetails": map[string]any{"claimsToAddOrOverride": map[string]string{"tenant": "acme"}}}, nil
 	})
+	migrate := fl.handle("migrate", func(ev map[string]any) (any, error) {
+		if ev["userName"] != "legacy" || path(ev, "request", "password") != "Old-pass1" {
+			return nil, errors.New("Bad credentials")
+		}
+		return map[string]any{"userAttributes": map[string]string{"email": "legacy@example.com", "email_verified": "true"}}, nil
+	})
 	af := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		LambdaConfig: &types.LambdaConfigType{PreSignUp: &pre, PostConfirmation: &post, PreAuthentication: &preAuth, PostAuthentication: &postAuth, PreTokenGeneration: &preToken}}, nil)
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: &pre, PostConfirmation: &post, PreAuthentication: &preAuth, PostAuthentication: &postAuth,
+			PreTokenGeneration: &preToken, UserMigration: &migrate}}, nil)
 	f := newPagesFixtureFor(t, af, false)
 	b := newPageBrowser(t, f)
 	verifier := oauth2.GenerateVerifier()
@@ -746,6 +753,16 @@ func TestLambdaHostedPages(t *testing.T) {
 	b3 := newPageBrowser(t, f)
 	b3.authorize(verifier, "s3")
 	wantPageError(t, b3.submit(0, url.Values{"username": {"blocked"}, "password": {"Passw0rd!"}}), "PreAuthentication failed with error Blocked.")
+
+	// A user of the old directory signs in on the page: migrated, then signed in.
+	fl.reset()
+	b4 := newPageBrowser(t, f)
+	b4.authorize(verifier, "s4")
+	claims = b4.signedIn(b4.submit(0, url.Values{"username": {"legacy"}, "password": {"Old-pass1"}}), verifier, "s4")
+	wantCommon(t, fl.only("UserMigration_Authentication"), "1", f.poolID, clientID, "legacy")
+	if claims["email"] != "legacy@example.com" || claims["tenant"] != "acme" {
+		t.Fatalf("migrated user's ID token %v", claims)
+	}
 }
 
 // TestLambdaMFACode: CustomMessage_Authentication writes the SMS MFA
