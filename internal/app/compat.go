@@ -94,7 +94,9 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   not an event is InvalidLambdaResponseException "Unrecognizable lambda output".
 - Events carry Cognito's common parameters (version, triggerSource, region, userPoolId,
   userName, callerContext with clientId, or CLIENT_ID_NOT_APPLICABLE for administrative
-  operations; awsSdkVersion is always ` + "`aws-sdk-unknown-unknown`" + `). InitiateAuth's ClientMetadata
+  operations; awsSdkVersion is always ` + "`aws-sdk-unknown-unknown`" + `). userAttributes carry
+  cognito:user_status and, for a verified email or phone number the pool signs in with,
+  cognito:email_alias / cognito:phone_number_alias. InitiateAuth's ClientMetadata
   reaches PreAuthentication and UserMigration as validationData; RespondToAuthChallenge's and the
   other operations' reach the triggers as clientMetadata. The hosted pages fire the same triggers
   as the API (they pass no ClientMetadata).

@@ -57,18 +57,18 @@ func (s *Service) customStart(ctx context.Context, c *client, params map[string]
 
 // challengeAttrs are the userAttributes of a challenge trigger: none for
 // an unknown user.
-func challengeAttrs(a *users.Account, notFound bool) triggers.Attrs {
+func (c *client) challengeAttrs(a *users.Account, notFound bool) triggers.Attrs {
 	if notFound {
 		return triggers.Attrs{}
 	}
-	return accountAttrs(a)
+	return c.accountAttrs(a)
 }
 
 // customNext asks DefineAuthChallenge what follows the challenges so far.
 func (s *Service) customNext(ctx context.Context, c *client, a *users.Account, notFound bool, history []triggers.ChallengeResult, srpA string) (*outcome, error) {
 	lc := c.lambdas()
 	meta := metaOf(ctx).client
-	attrs := challengeAttrs(a, notFound)
+	attrs := c.challengeAttrs(a, notFound)
 	var def triggers.DefineAuthChallengeResponse
 	ev := s.event("DefineAuthChallenge_Authentication", c, a.Username,
 		triggers.DefineAuthChallengeRequest{UserAttributes: attrs, Session: history, ClientMetadata: meta, UserNotFound: notFound}, triggers.Empty{})
@@ -146,7 +146,7 @@ func (s *Service) customRespond(ctx context.Context, c *client, resp map[string]
 	}
 	var verdict triggers.VerifyAuthChallengeResponseBody
 	ev := s.event("VerifyAuthChallengeResponse_Authentication", c, a.Username, triggers.VerifyAuthChallengeRequest{
-		UserAttributes: challengeAttrs(a, ses.NotFound), PrivateChallengeParameters: ses.Private, ChallengeAnswer: answer,
+		UserAttributes: c.challengeAttrs(a, ses.NotFound), PrivateChallengeParameters: ses.Private, ChallengeAnswer: answer,
 		ClientMetadata: metaOf(ctx).client, UserNotFound: ses.NotFound}, triggers.VerifyAuthChallengeResponseBody{})
 	if err := s.triggers.Call(ctx, triggers.VerifyAuthChallengeResponse, c.lambdas().VerifyAuthChallengeResponse, ev, &verdict); err != nil {
 		return nil, err

@@ -44,13 +44,8 @@ func (c *client) lambdas() cip.LambdaConfigType {
 }
 
 // accountAttrs are a user's attributes as a trigger's userAttributes.
-func accountAttrs(a *users.Account) triggers.Attrs {
-	out := triggers.Attrs{}
-	for _, at := range a.Attributes {
-		out[at.Name] = at.Value
-	}
-	out["cognito:user_status"] = a.Status
-	return out
+func (c *client) accountAttrs(a *users.Account) triggers.Attrs {
+	return triggers.UserAttributes(a.Attributes, a.Status, slices.Concat(c.pool.UsernameAttributes, c.pool.AliasAttributes))
 }
 
 func (s *Service) event(source string, c *client, username string, req, resp any) triggers.Event {
@@ -60,7 +55,7 @@ func (s *Service) event(source string, c *client, username string, req, resp any
 // preAuthentication runs before a password (or custom challenge) is
 // checked; an error refuses the sign-in.
 func (s *Service) preAuthentication(ctx context.Context, c *client, a *users.Account) error {
-	req := triggers.PreAuthenticationRequest{UserAttributes: accountAttrs(a), ValidationData: metaOf(ctx).validation}
+	req := triggers.PreAuthenticationRequest{UserAttributes: c.accountAttrs(a), ValidationData: metaOf(ctx).validation}
 	return s.notify(ctx, c, a, triggers.PreAuthentication, c.lambdas().PreAuthentication, req)
 }
 
@@ -85,7 +80,7 @@ func (s *Service) notify(ctx context.Context, c *client, a *users.Account, name,
 // postAuthentication runs when a sign-in has succeeded, before the tokens
 // are issued; an error refuses them.
 func (s *Service) postAuthentication(ctx context.Context, c *client, a *users.Account) error {
-	req := triggers.PostAuthenticationRequest{UserAttributes: accountAttrs(a), ClientMetadata: metaOf(ctx).client}
+	req := triggers.PostAuthenticationRequest{UserAttributes: c.accountAttrs(a), ClientMetadata: metaOf(ctx).client}
 	return s.notify(ctx, c, a, triggers.PostAuthentication, c.lambdas().PostAuthentication, req)
 }
 
@@ -113,7 +108,7 @@ func (s *Service) preTokenGeneration(ctx context.Context, c *client, a *users.Ac
 	if groups == nil {
 		groups = []string{}
 	}
-	req := triggers.PreTokenRequest{UserAttributes: accountAttrs(a), ClientMetadata: metaOf(ctx).client,
+	req := triggers.PreTokenRequest{UserAttributes: c.accountAttrs(a), ClientMetadata: metaOf(ctx).client,
 		GroupConfiguration: triggers.GroupConfiguration{GroupsToOverride: groups, IAMRolesToOverride: []string{}}}
 	if version == "V1_0" || version == "" {
 		var out triggers.PreTokenResponseV1

@@ -1,6 +1,10 @@
 package triggers
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+)
 
 // Trigger names, as Cognito's errors name them.
 const (
@@ -193,4 +197,25 @@ type VerifyAuthChallengeRequest struct {
 // VerifyAuthChallengeResponseBody is what VerifyAuthChallengeResponse answers.
 type VerifyAuthChallengeResponseBody struct {
 	AnswerCorrect bool `json:"answerCorrect"`
+}
+
+// UserAttributes are a user's attributes as a trigger's userAttributes:
+// the attributes, the user's status (cognito:user_status, when status is
+// not ""), and cognito:email_alias / cognito:phone_number_alias for a
+// verified email or phone number that the pool lets users sign in with
+// (aliases: the pool's UsernameAttributes and AliasAttributes).
+func UserAttributes(attrs []cip.AttributeType, status string, aliases []string) Attrs {
+	out := Attrs{}
+	for _, a := range attrs {
+		out[a.Name] = a.Value
+	}
+	if status != "" {
+		out["cognito:user_status"] = status
+	}
+	for _, a := range aliases {
+		if (a == "email" || a == "phone_number") && out[a] != "" && out[a+"_verified"] == "true" {
+			out["cognito:"+a+"_alias"] = out[a]
+		}
+	}
+	return out
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/triggers"
+	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
 // invoker answers with a fixed body or error, after an optional wait, and
@@ -90,5 +92,19 @@ func TestNotConfigured(t *testing.T) {
 	var none *triggers.Service
 	if err := none.Call(context.Background(), triggers.PreSignUp, arn, triggers.Event{}, nil); !awserr.Is(err, "UnexpectedLambdaException") {
 		t.Fatalf("no invoker: %v", err)
+	}
+}
+
+func TestUserAttributes(t *testing.T) {
+	attrs := []cip.AttributeType{{Name: "sub", Value: "s-1"}, {Name: "email", Value: "a@example.com"}, {Name: "email_verified", Value: "true"},
+		{Name: "phone_number", Value: "+15555550100"}, {Name: "phone_number_verified", Value: "false"}}
+	got := triggers.UserAttributes(attrs, "CONFIRMED", []string{"email", "phone_number"})
+	want := triggers.Attrs{"sub": "s-1", "email": "a@example.com", "email_verified": "true", "phone_number": "+15555550100",
+		"phone_number_verified": "false", "cognito:user_status": "CONFIRMED", "cognito:email_alias": "a@example.com"}
+	if !maps.Equal(got, want) {
+		t.Fatalf("got %v\nwant %v", got, want)
+	}
+	if got := triggers.UserAttributes(attrs, "", nil); got["cognito:user_status"] != "" || got["cognito:email_alias"] != "" {
+		t.Fatalf("no status, no aliases: %v", got)
 	}
 }

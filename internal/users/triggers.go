@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/gognito/gognito/internal/messaging"
@@ -18,27 +19,16 @@ func (p *pool) lambdas() cip.LambdaConfigType {
 	return *p.Config.LambdaConfig
 }
 
-// triggerAttrs are a user's attributes as a trigger's userAttributes, with
-// the user's status.
-func triggerAttrs(u *user) triggers.Attrs {
-	out := attrMap(u.doc.Attributes)
-	out["cognito:user_status"] = u.rec.Status
-	return out
-}
-
-func attrMap(attrs []cip.AttributeType) triggers.Attrs {
-	out := triggers.Attrs{}
-	for _, a := range attrs {
-		out[a.Name] = a.Value
-	}
-	return out
+// triggerAttrs are a user's attributes as a trigger's userAttributes.
+func (p *pool) triggerAttrs(u *user) triggers.Attrs {
+	return triggers.UserAttributes(u.doc.Attributes, u.rec.Status, slices.Concat(p.usernameAttributes(), p.aliasAttributes()))
 }
 
 func attrsOf(list []cip.AttributeType) triggers.Attrs {
 	if len(list) == 0 {
 		return nil
 	}
-	return attrMap(list)
+	return triggers.UserAttributes(list, "", nil)
 }
 
 // preSignUp calls PreSignUp for a user about to be created.
@@ -48,7 +38,7 @@ func (s *Service) preSignUp(ctx context.Context, p *pool, source, clientID strin
 	if arn == "" {
 		return out, nil
 	}
-	attrs := attrMap(u.doc.Attributes)
+	attrs := triggers.UserAttributes(u.doc.Attributes, "", nil)
 	delete(attrs, "sub") // not the user's yet
 	ev := triggers.NewEvent(source, p.ID, clientID, u.rec.Username,
 		triggers.PreSignUpRequest{UserAttributes: attrs, ValidationData: attrsOf(validation), ClientMetadata: meta}, out)
@@ -64,7 +54,7 @@ func (s *Service) postConfirmation(ctx context.Context, p *pool, source, clientI
 		return nil
 	}
 	ev := triggers.NewEvent(source, p.ID, clientID, u.rec.Username,
-		triggers.UserRequest{UserAttributes: triggerAttrs(u), ClientMetadata: meta}, triggers.Empty{})
+		triggers.UserRequest{UserAttributes: p.triggerAttrs(u), ClientMetadata: meta}, triggers.Empty{})
 	return s.triggers.Call(ctx, triggers.PostConfirmation, arn, ev, nil)
 }
 
@@ -103,7 +93,7 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u *user, m codeMessage)
 		m.ClientID, m.Meta = c.clientID, c.meta
 	}
 	const codeParam = "{####}"
-	req := triggers.CustomMessageRequest{UserAttributes: triggerAttrs(u), CodeParameter: codeParam, ClientMetadata: m.Meta}
+	req := triggers.CustomMessageRequest{UserAttributes: p.triggerAttrs(u), CodeParameter: codeParam, ClientMetadata: m.Meta}
 	var userParam string
 	if m.Kind == messaging.KindAdminCreateUser {
 		userParam = "{username}"
