@@ -141,7 +141,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	hooks := triggers.New(lambda.New(lambda.Options{Endpoint: cfg.LambdaEndpoint, AccessKeyID: cfg.LambdaAccessKeyID,
-		SecretAccessKey: cfg.LambdaSecretAccessKey.Reveal(), ByName: cfg.LambdaInvokeByName}), cfg.LambdaTimeout)
+		SecretAccessKey: cfg.LambdaSecretAccessKey.Reveal(), ByName: cfg.LambdaInvokeByName}), cfg.LambdaTimeout, log)
 	a.users = users.New(st, users.Options{Sender: sender, Sealer: sealer, Triggers: hooks})
 	a.publicURL.Store(strings.TrimSuffix(cfg.PublicURL, "/"))
 	if cfg.PublicURL == "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -42,14 +43,20 @@ const DefaultTimeout = 5 * time.Second
 type Service struct {
 	inv     Invoker
 	timeout time.Duration
+	log     *slog.Logger
 }
 
-// New builds the service; timeout 0 is Cognito's 5 seconds.
-func New(inv Invoker, timeout time.Duration) *Service {
+// New builds the service; timeout 0 is Cognito's 5 seconds. Triggers that
+// cannot be invoked or answer what is not an event are logged to log (nil:
+// not logged), with the cause the client's error does not show.
+func New(inv Invoker, timeout time.Duration, log *slog.Logger) *Service {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Service{inv: inv, timeout: timeout}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{inv: inv, timeout: timeout, log: log}
 }
 
 // CallerContext is the callerContext of every event.
@@ -107,24 +114,26 @@ func (s *Service) Call(ctx context.Context, name, arn string, ev Event, out any)
 	case errors.As(err, &fe):
 		return awserr.Newf("UserLambdaValidationException", "%s failed with error %s.", name, fe.Message)
 	case errors.As(err, &se):
+		s.log.Warn("lambda trigger: the Lambda service refused the invocation", "trigger", name, "function", arn, "error", err)
 		return unexpected(name, se.Code)
 	case err != nil && ctx.Err() != nil:
 		return ctx.Err() // the caller went away
 	case err != nil && errors.Is(err, context.DeadlineExceeded):
+		s.log.Warn("lambda trigger: timed out", "trigger", name, "function", arn, "timeout", s.timeout)
 		return unexpected(name, "Socket timeout while invoking Lambda function")
 	case err != nil:
+		s.log.Warn("lambda trigger: cannot invoke", "trigger", name, "function", arn, "error", err)
 		return unexpected(name, "Unable to reach the Lambda service")
 	}
 	var back struct {
 		Response json.RawMessage `json:"response"`
 	}
-	if err := json.Unmarshal(body, &back); err != nil {
-		return invalidResponse()
+	err = json.Unmarshal(body, &back)
+	if err == nil && out != nil && len(back.Response) > 0 && string(back.Response) != "null" {
+		err = json.Unmarshal(back.Response, out)
 	}
-	if out == nil || len(back.Response) == 0 || string(back.Response) == "null" {
-		return nil
-	}
-	if err := json.Unmarshal(back.Response, out); err != nil {
+	if err != nil {
+		s.log.Warn("lambda trigger: the function's answer is not the event", "trigger", name, "function", arn, "error", err)
 		return invalidResponse()
 	}
 	return nil

@@ -1,10 +1,13 @@
 package triggers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +45,7 @@ func call(t *testing.T, inv *invoker, out any) error {
 	t.Helper()
 	ev := triggers.NewEvent("PreSignUp_SignUp", "eu-west-1_AbC", "client", "ann",
 		triggers.PreSignUpRequest{UserAttributes: triggers.Attrs{"email": "a@example.com"}}, triggers.PreSignUpResponse{})
-	return triggers.New(inv, 50*time.Millisecond).Call(context.Background(), triggers.PreSignUp, arn, ev, out)
+	return triggers.New(inv, 50*time.Millisecond, nil).Call(context.Background(), triggers.PreSignUp, arn, ev, out)
 }
 
 func TestCall(t *testing.T) {
@@ -86,7 +89,7 @@ func TestCallErrors(t *testing.T) {
 
 func TestNotConfigured(t *testing.T) {
 	inv := &invoker{}
-	if err := triggers.New(inv, 0).Call(context.Background(), triggers.PreSignUp, "", triggers.Event{}, nil); err != nil || inv.calls != 0 {
+	if err := triggers.New(inv, 0, nil).Call(context.Background(), triggers.PreSignUp, "", triggers.Event{}, nil); err != nil || inv.calls != 0 {
 		t.Fatalf("a trigger that is not configured: %v, %d calls", err, inv.calls)
 	}
 	var none *triggers.Service
@@ -106,5 +109,24 @@ func TestUserAttributes(t *testing.T) {
 	}
 	if got := triggers.UserAttributes(attrs, "", nil); got["cognito:user_status"] != "" || got["cognito:email_alias"] != "" {
 		t.Fatalf("no status, no aliases: %v", got)
+	}
+}
+
+// TestCallLogs: what the client's error hides of a failed invocation goes to
+// the log; an error the function returns (the function's own answer) does not.
+func TestCallLogs(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	ev := triggers.NewEvent("PreSignUp_SignUp", "eu-west-1_AbC", "client", "ann", nil, nil)
+	s := triggers.New(&invoker{err: errors.New("dial tcp 127.0.0.1:1: connection refused")}, time.Second, log)
+	s.Call(context.Background(), triggers.PreSignUp, arn, ev, nil)
+	if !strings.Contains(buf.String(), "connection refused") || !strings.Contains(buf.String(), arn) {
+		t.Fatalf("log %q", buf.String())
+	}
+	buf.Reset()
+	s = triggers.New(&invoker{err: &triggers.FunctionError{Message: "secret business"}}, time.Second, log)
+	s.Call(context.Background(), triggers.PreSignUp, arn, ev, nil)
+	if buf.Len() != 0 {
+		t.Fatalf("a function error was logged: %q", buf.String())
 	}
 }
