@@ -65,6 +65,19 @@ func (fl *fakeLambda) handle(name string, h lambdaHandler) string {
 	return lambdaARN(name)
 }
 
+// answerRaw makes a function answer body as is; slowDown makes it take d.
+func (fl *fakeLambda) answerRaw(name, body string) {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	fl.raw[name] = body
+}
+
+func (fl *fakeLambda) slowDown(name string, d time.Duration) {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	fl.slow[name] = d
+}
+
 func (fl *fakeLambda) serve(w http.ResponseWriter, r *http.Request) {
 	fn, ok := strings.CutPrefix(r.URL.Path, "/2015-03-31/functions/")
 	fn, ok2 := strings.CutSuffix(fn, "/invocations")
@@ -144,12 +157,19 @@ func (fl *fakeLambda) reset() {
 }
 
 // startLambdaServer runs a server whose triggers reach fl, signing with
-// test credentials, with a short trigger timeout.
+// test credentials, with Cognito's trigger timeout.
 func startLambdaServer(t *testing.T, fl *fakeLambda) *testServer {
+	return startLambdaServerWith(t, fl, 0)
+}
+
+// startLambdaServerWith is startLambdaServer with another trigger timeout.
+func startLambdaServerWith(t *testing.T, fl *fakeLambda, timeout time.Duration) *testServer {
 	return startServerWith(t, t.TempDir(), func(c *config.Config) {
 		c.LambdaEndpoint = fl.srv.URL
 		c.LambdaAccessKeyID, c.LambdaSecretAccessKey = "AKIDLAMBDATEST", "lambda-secret"
-		c.LambdaTimeout = 500 * time.Millisecond
+		if timeout > 0 {
+			c.LambdaTimeout = timeout
+		}
 	})
 }
 
@@ -443,11 +463,11 @@ func testPreTokenV2(t *testing.T, version types.PreTokenGenerationLambdaVersionT
 func TestLambdaErrors(t *testing.T) {
 	fl := newFakeLambda(t)
 	preAuth := fl.handle("preAuth", func(map[string]any) (any, error) { return nil, nil })
-	fl.slow["preAuth"] = 3 * time.Second  // beyond the server's trigger timeout
-	customMessage := lambdaARN("missing") // no such function
+	fl.slowDown("preAuth", 10*time.Second) // beyond the server's trigger timeout (1 s)
+	customMessage := lambdaARN("missing")  // no such function
 	postAuth := lambdaARN("garbage")
-	fl.raw["garbage"] = "this is not an event"
-	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+	fl.answerRaw("garbage", "this is not an event")
+	f := newAuthFixtureOn(t, startLambdaServerWith(t, fl, time.Second), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
 		CustomMessage: &customMessage, PreAuthentication: &preAuth, PostAuthentication: &postAuth}}, nil)
 	ctx := context.Background()
 	f.confirmedUser(t, "ann", "Passw0rd!", "email", "ann@example.com", "email_verified", "true")
@@ -455,7 +475,7 @@ func TestLambdaErrors(t *testing.T) {
 	wantAPIError(t, err, "UnexpectedLambdaException", "CustomMessage invocation failed due to error ResourceNotFoundException.")
 	_, err = f.passwordAuth("ann", "Passw0rd!")
 	wantAPIError(t, err, "UnexpectedLambdaException", "PreAuthentication invocation failed due to error Socket timeout while invoking Lambda function.")
-	fl.slow["preAuth"] = 0
+	fl.slowDown("preAuth", 0)
 	_, err = f.passwordAuth("ann", "Passw0rd!")
 	wantAPIError(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
 }
