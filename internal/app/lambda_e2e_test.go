@@ -573,11 +573,11 @@ func respondSRP(t *testing.T, f *authFixture, cl *srp.Client, p map[string]strin
 		ChallengeResponses: map[string]string{"USERNAME": user, "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": stamp}}))
 }
 
-func TestLambdaCustomAuth(t *testing.T) {
-	fl := newFakeLambda(t)
-	// The classic sample: an optional password first (SRP_A), then a
-	// question; three wrong answers fail the sign-in.
-	define := fl.handle("define", func(ev map[string]any) (any, error) {
+// quizTriggers are the custom challenge triggers of a classic sample: an
+// optional password first (SRP_A), then the question "2+2?"; three wrong
+// answers fail the sign-in.
+func quizTriggers(fl *fakeLambda) (define, create, verify string) {
+	define = fl.handle("define", func(ev map[string]any) (any, error) {
 		steps, _ := path(ev, "request", "session").([]any)
 		wrong := 0
 		for _, s := range steps {
@@ -600,13 +600,19 @@ func TestLambdaCustomAuth(t *testing.T) {
 		}
 		return map[string]any{"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false}, nil
 	})
-	create := fl.handle("create", func(ev map[string]any) (any, error) {
+	create = fl.handle("create", func(ev map[string]any) (any, error) {
 		return map[string]any{"publicChallengeParameters": map[string]string{"question": "2+2?"},
 			"privateChallengeParameters": map[string]string{"answer": "4"}, "challengeMetadata": "QUESTION-1"}, nil
 	})
-	verify := fl.handle("verify", func(ev map[string]any) (any, error) {
+	verify = fl.handle("verify", func(ev map[string]any) (any, error) {
 		return map[string]any{"answerCorrect": path(ev, "request", "challengeAnswer") == path(ev, "request", "privateChallengeParameters", "answer")}, nil
 	})
+	return define, create, verify
+}
+
+func TestLambdaCustomAuth(t *testing.T) {
+	fl := newFakeLambda(t)
+	define, create, verify := quizTriggers(fl)
 	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
 		DefineAuthChallenge: &define, CreateAuthChallenge: &create, VerifyAuthChallengeResponse: &verify}},
 		&cognito.CreateUserPoolClientInput{ExplicitAuthFlows: append([]types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth}, allFlows...)})
@@ -821,5 +827,25 @@ func TestLambdaMFACode(t *testing.T) {
 	}
 	if ev := fl.only("PostAuthentication_Authentication"); path(ev, "request", "clientMetadata", "step") != "mfa" {
 		t.Fatalf("PostAuthentication after MFA %v", ev)
+	}
+}
+
+// TestNodeCustomAuth: amazon-cognito-identity-js, unchanged, signs in with
+// CUSTOM_AUTH (after its SRP password step, and without a password) against
+// the triggers of quizTriggers (test/node/customauth.test.mjs).
+func TestNodeCustomAuth(t *testing.T) {
+	node := nodeRuntime(t)
+	fl := newFakeLambda(t)
+	define, create, verify := quizTriggers(fl)
+	f := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		DefineAuthChallenge: &define, CreateAuthChallenge: &create, VerifyAuthChallengeResponse: &verify}},
+		&cognito.CreateUserPoolClientInput{ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth}})
+	password := nodeTestPassword(t)
+	f.confirmedUser(t, "carol", password)
+	env := append(awsEnv(t), "NO_COLOR=1", "GOGNITO_ENDPOINT="+f.ts.URL, "GOGNITO_REGION=us-east-1", "GOGNITO_POOL_ID="+f.poolID,
+		"GOGNITO_CLIENT_ID="+*f.client.ClientId, "GOGNITO_ISSUER="+f.ts.URL+"/"+f.poolID, "GOGNITO_USER=carol", "GOGNITO_PASSWORD="+password)
+	runNodeTests(t, node, "customauth.test.mjs", env, 3)
+	if len(fl.received("VerifyAuthChallengeResponse_Authentication")) != 6 {
+		t.Fatalf("%d answers checked, want 6", len(fl.received("VerifyAuthChallengeResponse_Authentication")))
 	}
 }
