@@ -112,9 +112,12 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
   - TokenGeneration_Authentication, _NewPasswordChallenge, _RefreshTokens and _HostedAuth: built,
     in V1_0 (ID token claims, groupOverrideDetails) and V2_0/V3_0 (both tokens, claims of any JSON
     type, scopesToAdd/scopesToSuppress, group overrides); protected claims (sub, iss, exp,
-    token_use, cognito:username, scope...) are left as they are. TokenGeneration_AuthenticateDevice
-    and _ClientCredentials (V3_0 for client_credentials): not built; iamRolesToOverride and
+    token_use, cognito:username, scope...) are left as they are. iamRolesToOverride and
     preferredRole of the request are always empty (group role ARNs are not sent).
+  - TokenGeneration_ClientCredentials: built for V3_0 at the token endpoint's client_credentials
+    grant (access token claims and scopes; ` + "`aws_client_metadata`" + ` as clientMetadata); the event's
+    userName is the app client id (Cognito's value there is not documented). GetClientToken is
+    not built. TokenGeneration_AuthenticateDevice: not built (no devices).
   - CustomMessage_SignUp, _ResendCode, _ForgotPassword, _AdminCreateUser (with
     usernameParameter), _UpdateUserAttribute, _VerifyUserAttribute and _Authentication (SMS and
     email MFA codes): built; a message without the ` + "`{####}`" + ` placeholder is ignored and the pool's

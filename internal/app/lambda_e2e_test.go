@@ -849,3 +849,54 @@ func TestNodeCustomAuth(t *testing.T) {
 		t.Fatalf("%d answers checked, want 6", len(fl.received("VerifyAuthChallengeResponse_Authentication")))
 	}
 }
+
+// TestLambdaPreTokenClientCredentials: a V3_0 PreTokenGeneration trigger
+// changes the access token of the client_credentials grant
+// (TokenGeneration_ClientCredentials), with the request's
+// aws_client_metadata.
+func TestLambdaPreTokenClientCredentials(t *testing.T) {
+	fl := newFakeLambda(t)
+	preToken := fl.handle("preTokenV3", func(ev map[string]any) (any, error) {
+		return map[string]any{"claimsAndScopeOverrideDetails": map[string]any{
+			"accessTokenGeneration": map[string]any{"claimsToAddOrOverride": map[string]any{"tenant": path(ev, "request", "clientMetadata", "tenant")}},
+			"idTokenGeneration":     map[string]any{"claimsToAddOrOverride": map[string]any{"ignored": "yes"}},
+		}}, nil
+	})
+	af := newAuthFixtureOn(t, startLambdaServer(t, fl), &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: &preToken, LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV30}}}, nil)
+	f := newPagesFixtureFor(t, af, false)
+	ctx := context.Background()
+	must[*cognito.CreateResourceServerOutput](t)(f.c.CreateResourceServer(ctx, &cognito.CreateResourceServerInput{UserPoolId: &f.poolID, Identifier: aws.String("api"), Name: aws.String("api"),
+		Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("read")}}}))
+	m2m := must[*cognito.CreateUserPoolClientOutput](t)(f.c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: &f.poolID, ClientName: aws.String("m2m"),
+		GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeClientCredentials},
+		AllowedOAuthScopes: []string{"api/read"}})).UserPoolClient
+	hc := hostClient(f.ts, f.roots, nil)
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {*m2m.ClientId}, "client_secret": {*m2m.ClientSecret}, "scope": {"api/read"},
+		"aws_client_metadata": {`{"tenant":"acme"}`}}
+	resp, err := hc.PostForm(f.base+"/oauth2/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || out["access_token"] == nil {
+		t.Fatalf("client_credentials: %d %v", resp.StatusCode, out)
+	}
+	ev := fl.only("TokenGeneration_ClientCredentials")
+	wantCommon(t, ev, "3", f.poolID, *m2m.ClientId, *m2m.ClientId)
+	if sc, _ := path(ev, "request", "scopes").([]any); len(sc) != 1 || sc[0] != "api/read" {
+		t.Fatalf("TokenGeneration_ClientCredentials event %v", ev)
+	}
+	claims := f.verifyJWT(t, out["access_token"].(string))
+	if claims["tenant"] != "acme" || claims["ignored"] != nil || claims["scope"] != "api/read" || claims["sub"] != *m2m.ClientId {
+		t.Fatalf("machine token claims %v", claims)
+	}
+	form.Set("aws_client_metadata", "not json")
+	resp, _ = hc.PostForm(f.base+"/oauth2/token", form)
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("unreadable aws_client_metadata: %d", resp.StatusCode)
+	}
+}

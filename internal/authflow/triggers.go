@@ -90,6 +90,9 @@ const (
 	tokenAuth        = "TokenGeneration_Authentication"
 	tokenNewPassword = "TokenGeneration_NewPasswordChallenge"
 	tokenRefresh     = "TokenGeneration_RefreshTokens"
+	// tokenClientCredentials: V3_0 only; the event's userName is the app
+	// client id (what Cognito puts there is not documented).
+	tokenClientCredentials = "TokenGeneration_ClientCredentials"
 )
 
 // preTokenGeneration lets the pool's PreTokenGeneration trigger change the
