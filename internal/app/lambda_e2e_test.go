@@ -874,15 +874,9 @@ func TestLambdaPreTokenClientCredentials(t *testing.T) {
 	hc := hostClient(f.ts, f.roots, nil)
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {*m2m.ClientId}, "client_secret": {*m2m.ClientSecret}, "scope": {"api/read"},
 		"aws_client_metadata": {`{"tenant":"acme"}`}}
-	resp, err := hc.PostForm(f.base+"/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || out["access_token"] == nil {
-		t.Fatalf("client_credentials: %d %v", resp.StatusCode, out)
+	status, out := postToken(t, hc, f.base, form)
+	if status != 200 || out["access_token"] == nil {
+		t.Fatalf("client_credentials: %d %v", status, out)
 	}
 	ev := fl.only("TokenGeneration_ClientCredentials")
 	wantCommon(t, ev, "3", f.poolID, *m2m.ClientId, *m2m.ClientId)
@@ -894,9 +888,20 @@ func TestLambdaPreTokenClientCredentials(t *testing.T) {
 		t.Fatalf("machine token claims %v", claims)
 	}
 	form.Set("aws_client_metadata", "not json")
-	resp, _ = hc.PostForm(f.base+"/oauth2/token", form)
-	resp.Body.Close()
-	if resp.StatusCode != 400 {
-		t.Fatalf("unreadable aws_client_metadata: %d", resp.StatusCode)
+	if status, out := postToken(t, hc, f.base, form); status != 400 || out["error"] != "invalid_request" {
+		t.Fatalf("unreadable aws_client_metadata: %d %v", status, out)
 	}
+}
+
+// postToken posts a form to a domain's /oauth2/token and reads the JSON answer.
+func postToken(t *testing.T, hc *http.Client, base string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	resp, err := hc.PostForm(base+"/oauth2/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
 }
