@@ -458,6 +458,9 @@ func testPreTokenV2(t *testing.T, version types.PreTokenGenerationLambdaVersionT
 	if access["tenant"] != "acme" || access["scope"] != "api/read" || access["cognito:groups"] != nil {
 		t.Fatalf("V2 access token %v", access)
 	}
+	// Without aws.cognito.signin.user.admin the token no longer works at the API.
+	_, err := f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Access Token does not have required scopes")
 }
 
 func TestLambdaErrors(t *testing.T) {
