@@ -24,12 +24,14 @@ import (
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/hostedui"
+	"github.com/gognito/gognito/internal/lambda"
 	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/postgres"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/triggers"
 	"github.com/gognito/gognito/internal/uicustom"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
@@ -141,13 +143,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
-	a.users = users.New(st, users.Options{Sender: sender, Sealer: sealer})
+	hooks := triggers.New(lambda.New(lambda.Options{Endpoint: cfg.LambdaEndpoint, AccessKeyID: cfg.LambdaAccessKeyID,
+		SecretAccessKey: cfg.LambdaSecretAccessKey.Reveal(), ByName: cfg.LambdaInvokeByName}), cfg.LambdaTimeout, log)
+	a.users = users.New(st, users.Options{Sender: sender, Sealer: sealer, Triggers: hooks})
 	a.publicURL.Store(strings.TrimSuffix(cfg.PublicURL, "/"))
 	if cfg.PublicURL == "" {
 		a.publicURL.Store("http://" + cfg.Listen)
 	}
 	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
-	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer})
+	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks})
 	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)

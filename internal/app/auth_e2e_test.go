@@ -31,7 +31,12 @@ type authFixture struct {
 
 func newAuthFixture(t *testing.T, pool *cognito.CreateUserPoolInput, cl *cognito.CreateUserPoolClientInput) *authFixture {
 	t.Helper()
-	ts := startServer(t, t.TempDir())
+	return newAuthFixtureOn(t, startServer(t, t.TempDir()), pool, cl)
+}
+
+// newAuthFixtureOn is newAuthFixture on a server of the test's own.
+func newAuthFixtureOn(t *testing.T, ts *testServer, pool *cognito.CreateUserPoolInput, cl *cognito.CreateUserPoolClientInput) *authFixture {
+	t.Helper()
 	ctx := context.Background()
 	c := ts.client("us-east-1", false)
 	if pool == nil {

@@ -54,7 +54,7 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "GetUICustomization", ui.GetUICustomization).Notes("A client without settings of its own gets the pool's (ClientId ALL).")
 
 	// Users.
-	api.Handle(s, "SignUp", us.SignUp).Notes("Lambda triggers are not called yet.")
+	api.Handle(s, "SignUp", us.SignUp).Notes("Fires PreSignUp, CustomMessage and, when auto-confirmed, PostConfirmation.")
 	api.Handle(s, "ConfirmSignUp", us.ConfirmSignUp)
 	api.Handle(s, "ResendConfirmationCode", us.ResendConfirmationCode)
 	api.Handle(s, "AdminCreateUser", us.AdminCreateUser).Notes("Invitations go to the outbox (and SMTP for email when configured).")
@@ -84,9 +84,9 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "ListUsersInGroup", us.ListUsersInGroup)
 
 	// Authentication and the caller's own account.
-	api.Handle(s, "InitiateAuth", auth.InitiateAuth).Notes("USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN. CUSTOM_AUTH needs Lambda triggers (not built); USER_AUTH is not built.")
-	api.Handle(s, "AdminInitiateAuth", auth.AdminInitiateAuth).Notes("ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH.")
-	api.Handle(s, "RespondToAuthChallenge", auth.RespondToAuthChallenge).Notes("PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED and the MFA challenges.")
+	api.Handle(s, "InitiateAuth", auth.InitiateAuth).Notes("USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN, CUSTOM_AUTH (with the pool's challenge triggers). USER_AUTH is not built.")
+	api.Handle(s, "AdminInitiateAuth", auth.AdminInitiateAuth).Notes("ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH, CUSTOM_AUTH.")
+	api.Handle(s, "RespondToAuthChallenge", auth.RespondToAuthChallenge).Notes("PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, CUSTOM_CHALLENGE and the MFA challenges.")
 	api.Handle(s, "AdminRespondToAuthChallenge", auth.AdminRespondToAuthChallenge)
 	api.Handle(s, "AssociateSoftwareToken", auth.AssociateSoftwareToken).Notes("With an access token, or with the Session of an MFA_SETUP challenge.")
 	api.Handle(s, "VerifySoftwareToken", auth.VerifySoftwareToken)

@@ -110,7 +110,67 @@ const compatibilityChoices = `## Choices where Cognito's behaviour is uncertain
 - The issuer is ` + "`<public URL>/<pool id>`" + ` (` + "`--public-url`" + `); JWKS and discovery live under it.
 - UserAttributeUpdateSettings (keeping the old email until the new one is verified) is not
   applied: a changed email is unverified at once and gets a code.
-- USER_AUTH (choice-based sign-in), CUSTOM_AUTH, devices and Lambda triggers are not built.
+- USER_AUTH (choice-based sign-in) and devices are not built.
+
+### Lambda triggers
+
+- The pool's ` + "`LambdaConfig`" + ` functions are called through the AWS Lambda Invoke API
+  (` + "`POST /2015-03-31/functions/<ARN>/invocations`" + `, RequestResponse) at ` + "`--lambda-endpoint`" + `
+  (` + "`sam local start-lambda`" + `, LocalStack, any server of that API; default: AWS's endpoint of the
+  ARN's Region), SigV4-signed (service ` + "`lambda`" + `) when ` + "`--lambda-access-key-id`" + ` and
+  ` + "`--lambda-secret-access-key`" + ` are set. A trigger gets 5 seconds (` + "`--lambda-timeout`" + `). Functions
+  are invoked by ARN, or by name with ` + "`--lambda-invoke-by-name`" + ` (` + "`sam local start-lambda`" + ` knows
+  functions by name only).
+- Errors as Cognito's: an error the function returns is UserLambdaValidationException
+  "<Trigger> failed with error <message>."; a function that cannot be invoked or times out is
+  UnexpectedLambdaException "<Trigger> invocation failed due to error <cause>."; an answer that is
+  not an event is InvalidLambdaResponseException "Unrecognizable lambda output".
+- Events carry Cognito's common parameters (version, triggerSource, region, userPoolId,
+  userName, callerContext with clientId, or CLIENT_ID_NOT_APPLICABLE for administrative
+  operations; awsSdkVersion is always ` + "`aws-sdk-unknown-unknown`" + `). userAttributes carry
+  cognito:user_status and, for a verified email or phone number the pool signs in with,
+  cognito:email_alias / cognito:phone_number_alias. InitiateAuth's ClientMetadata
+  reaches PreAuthentication and UserMigration as validationData; RespondToAuthChallenge's and the
+  other operations' reach the triggers as clientMetadata. The hosted pages fire the same triggers
+  as the API (they pass no ClientMetadata).
+- Trigger sources and their state:
+  - PreSignUp_SignUp: built (autoConfirmUser, autoVerifyEmail, autoVerifyPhone; an
+    auto-confirmed user gets PostConfirmation at sign-up). PreSignUp_AdminCreateUser: built (its
+    answer changes nothing, as in Cognito). PreSignUp_ExternalProvider: not built (no federation).
+  - PostConfirmation_ConfirmSignUp (ConfirmSignUp, AdminConfirmSignUp, auto-confirmation) and
+    PostConfirmation_ConfirmForgotPassword: built; the user stays confirmed when the trigger fails.
+  - PreAuthentication_Authentication: built (password, SRP, CUSTOM_AUTH and hosted sign-in; before
+    the password is checked; with userNotFound for an unknown user that the client hides). PostAuthentication_Authentication: built (before tokens are issued;
+    newDeviceUsed is always false).
+  - TokenGeneration_Authentication, _NewPasswordChallenge, _RefreshTokens and _HostedAuth: built,
+    in V1_0 (ID token claims, groupOverrideDetails) and V2_0/V3_0 (both tokens, claims of any JSON
+    type, scopesToAdd/scopesToSuppress, group overrides); protected claims (sub, iss, exp,
+    token_use, cognito:username, scope...) are left as they are. iamRolesToOverride and
+    preferredRole of the request are always empty (group role ARNs are not sent).
+  - TokenGeneration_ClientCredentials: built for V3_0 at the token endpoint's client_credentials
+    grant (access token claims and scopes; ` + "`aws_client_metadata`" + ` as clientMetadata); the event's
+    userName is the app client id (Cognito's value there is not documented). GetClientToken is
+    not built. TokenGeneration_AuthenticateDevice: not built (no devices).
+  - CustomMessage_SignUp, _ResendCode, _ForgotPassword, _AdminCreateUser (with
+    usernameParameter), _UpdateUserAttribute, _VerifyUserAttribute and _Authentication (SMS and
+    email MFA codes): built; a message without the ` + "`{####}`" + ` placeholder is ignored and the pool's
+    own message goes. linkParameter is always empty (links are not customised).
+  - UserMigration_Authentication (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and the hosted
+    sign-in; not USER_SRP_AUTH, as in Cognito) and UserMigration_ForgotPassword: built. The user is
+    created with the trigger's userAttributes, the password given (not held to the pool's policy)
+    and finalUserStatus (CONFIRMED or RESET_REQUIRED; RESET_REQUIRED from forgot-password);
+    enableSMSMFA is kept; messageAction, desiredDeliveryMediums and forceAliasCreation are
+    ignored (no welcome message is sent).
+  - DefineAuthChallenge_Authentication, CreateAuthChallenge_Authentication and
+    VerifyAuthChallengeResponse_Authentication: built. CUSTOM_AUTH (InitiateAuth and
+    AdminInitiateAuth) needs all three; with SRP_A in AuthParameters the session starts with
+    SRP_A and DefineAuthChallenge may ask for PASSWORD_VERIFIER first. The challenges so far travel
+    sealed in the Session; the number of challenges is bounded only by the session's validity
+    (AuthSessionValidity). MFA after a custom sign-in is not asked for. For an unknown user a
+    client that prevents user existence errors runs the triggers with userNotFound (no answer
+    signs in); other clients answer UserNotFoundException at once.
+  - CustomSMSSender, CustomEmailSender and InboundFederation: not built (messages go to the outbox
+    and SMTP).
 
 ### The hosted pages and OAuth endpoints on a domain
 

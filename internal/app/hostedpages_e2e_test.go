@@ -29,7 +29,12 @@ import (
 // and a confidential OAuth client (so the pages compute SECRET_HASH).
 func newPagesFixture(t *testing.T, pool *cognito.CreateUserPoolInput, prevent bool) *oauthFixture {
 	t.Helper()
-	f := newAuthFixture(t, pool, nil)
+	return newPagesFixtureFor(t, newAuthFixture(t, pool, nil), prevent)
+}
+
+// newPagesFixtureFor is newPagesFixture for a fixture of the test's own.
+func newPagesFixtureFor(t *testing.T, f *authFixture, prevent bool) *oauthFixture {
+	t.Helper()
 	ctx := context.Background()
 	must[*cognito.CreateUserPoolDomainOutput](t)(f.c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String("pagesapp"), UserPoolId: &f.poolID}))
 	in := &cognito.CreateUserPoolClientInput{UserPoolId: &f.poolID, ClientName: aws.String("web"),

@@ -30,24 +30,7 @@ var nodeDir = filepath.Join("..", "..", "test", "node")
 // with every token verified by jose against the JWKS the server publishes.
 // The pool, the client and the users are prepared here with aws-sdk-go-v2.
 func TestNodeClients(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("Node.js 20 or later is required for the JavaScript client tests (node is not on PATH): %v", err)
-	}
-	if v, err := exec.Command(node, "--version").Output(); err != nil {
-		t.Fatalf("node --version: %v", err)
-	} else if m := regexp.MustCompile(`^v(\d+)\.`).FindSubmatch(bytes.TrimSpace(v)); m == nil {
-		t.Fatalf("node --version printed %q", v)
-	} else if major, _ := strconv.Atoi(string(m[1])); major < 20 {
-		t.Fatalf("Node.js 20 or later is required for the JavaScript client tests, found %s", bytes.TrimSpace(v))
-	}
-	for _, pkg := range []string{"amazon-cognito-identity-js", "@aws-sdk/client-cognito-identity-provider", "jose"} {
-		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", filepath.FromSlash(pkg), "package.json")); err != nil {
-			t.Fatalf("the Node packages of test/node are not installed (%s is missing): run `npm ci --prefix test/node` "+
-				"or scripts/node-deps.sh from the repository root (make test does it)", pkg)
-		}
-	}
-
+	node := nodeRuntime(t)
 	ts := startServer(t, t.TempDir())
 	ctx := context.Background()
 	c := ts.client("us-east-1", false)
@@ -102,23 +85,56 @@ func TestNodeClients(t *testing.T) {
 	)
 
 	// The TOTP test may wait up to 30 s for a fresh code; each test has its
-	// own timeout, well under this one.
+	// own timeout, well under the run's.
+	runNodeTests(t, node, "signin.test.mjs", env, 5)
+}
+
+// nodeRuntime is the node binary, which must be Node.js 20 or later with
+// the packages of test/node installed.
+func nodeRuntime(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("Node.js 20 or later is required for the JavaScript client tests (node is not on PATH): %v", err)
+	}
+	if v, err := exec.Command(node, "--version").Output(); err != nil {
+		t.Fatalf("node --version: %v", err)
+	} else if m := regexp.MustCompile(`^v(\d+)\.`).FindSubmatch(bytes.TrimSpace(v)); m == nil {
+		t.Fatalf("node --version printed %q", v)
+	} else if major, _ := strconv.Atoi(string(m[1])); major < 20 {
+		t.Fatalf("Node.js 20 or later is required for the JavaScript client tests, found %s", bytes.TrimSpace(v))
+	}
+	for _, pkg := range []string{"amazon-cognito-identity-js", "@aws-sdk/client-cognito-identity-provider", "jose"} {
+		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", filepath.FromSlash(pkg), "package.json")); err != nil {
+			t.Fatalf("the Node packages of test/node are not installed (%s is missing): run `npm ci --prefix test/node` "+
+				"or scripts/node-deps.sh from the repository root (make test does it)", pkg)
+		}
+	}
+	return node
+}
+
+// runNodeTests runs a test file of test/node with Node's test runner and
+// fails unless at least minPass tests passed and none failed or was
+// skipped.
+func runNodeTests(t *testing.T, node, file string, env []string, minPass int) {
+	t.Helper()
+	ctx := context.Background()
 	runCtx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(runCtx, node, "--test", "--test-reporter=spec", "signin.test.mjs")
+	cmd := exec.CommandContext(runCtx, node, "--test", "--test-reporter=spec", file)
 	cmd.Dir = nodeDir
 	cmd.Env = env
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err = cmd.Run()
+	err := cmd.Run()
 	output := out.String()
 	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
-		t.Fatalf("node --test test/node/signin.test.mjs did not finish in 4 minutes:\n%s", output)
+		t.Fatalf("node --test test/node/%s did not finish in 4 minutes:\n%s", file, output)
 	}
 	if err != nil {
-		t.Fatalf("node --test test/node/signin.test.mjs failed (%v) after %s:\n%s", err, time.Since(start).Round(time.Millisecond), output)
+		t.Fatalf("node --test test/node/%s failed (%v) after %s:\n%s", file, err, time.Since(start).Round(time.Millisecond), output)
 	}
 
 	// Node's closing summary: every test passed, none skipped.
@@ -131,7 +147,7 @@ func TestNodeClients(t *testing.T) {
 		return n
 	}
 	pass, fail, skipped, todo, cancelled := count("pass"), count("fail"), count("skipped"), count("todo"), count("cancelled")
-	if fail != 0 || skipped != 0 || todo != 0 || cancelled != 0 || pass < 5 {
+	if fail != 0 || skipped != 0 || todo != 0 || cancelled != 0 || pass < minPass {
 		t.Fatalf("node tests: %d passed, %d failed, %d skipped, %d todo, %d cancelled:\n%s", pass, fail, skipped, todo, cancelled, output)
 	}
 	t.Logf("node --test: %d passed in %s", pass, time.Since(start).Round(time.Millisecond))

@@ -376,24 +376,16 @@ func TestClientCredentials(t *testing.T) {
 		AllowedOAuthScopes: []string{"api/read"}})).UserPoolClient
 	hc := hostClient(f.ts, f.roots, nil)
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {*m2m.ClientId}, "client_secret": {*m2m.ClientSecret}, "scope": {"api/read"}}
-	resp, err := hc.PostForm(f.base+"/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || out["id_token"] != nil || out["refresh_token"] != nil || out["access_token"] == nil {
-		t.Fatalf("client_credentials: %d %v", resp.StatusCode, out)
+	status, out := postToken(t, hc, f.base, form)
+	if status != 200 || out["id_token"] != nil || out["refresh_token"] != nil || out["access_token"] == nil {
+		t.Fatalf("client_credentials: %d %v", status, out)
 	}
 	claims := f.verifyJWT(t, out["access_token"].(string))
 	if claims["scope"] != "api/read" || claims["sub"] != *m2m.ClientId || claims["client_id"] != *m2m.ClientId || claims["username"] != nil {
 		t.Fatalf("machine token claims %v", claims)
 	}
 	form.Set("scope", "api/write")
-	resp, _ = hc.PostForm(f.base+"/oauth2/token", form)
-	resp.Body.Close()
-	if resp.StatusCode != 400 {
-		t.Fatalf("a scope the client may not have: %d", resp.StatusCode)
+	if status, _ := postToken(t, hc, f.base, form); status != 400 {
+		t.Fatalf("a scope the client may not have: %d", status)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/triggers"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -31,21 +32,24 @@ type Options struct {
 	Sealer *secrets.Sealer
 	Now    func() time.Time
 	Rand   io.Reader
+	// Triggers calls the pool's Lambda triggers.
+	Triggers *triggers.Service
 }
 
 // Service implements the authentication operations.
 type Service struct {
-	st     store.Store
-	users  *users.Service
-	tokens *tokens.Service
-	sealer *secrets.Sealer
-	now    func() time.Time
-	rand   io.Reader
+	st       store.Store
+	users    *users.Service
+	tokens   *tokens.Service
+	sealer   *secrets.Sealer
+	now      func() time.Time
+	rand     io.Reader
+	triggers *triggers.Service
 }
 
 // New builds the service.
 func New(o Options) *Service {
-	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, now: o.Now, rand: o.Rand}
+	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, now: o.Now, rand: o.Rand, triggers: o.Triggers}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -192,6 +196,12 @@ type session struct {
 	Expires   time.Time `json:"e"`
 	AuthTime  time.Time `json:"a"`
 	Nonce     string    `json:"n"`
+	// A custom authentication: the challenges so far, and the current
+	// challenge's private parameters and metadata (CreateAuthChallenge's).
+	Custom   []triggers.ChallengeResult `json:"cu,omitempty"`
+	Private  triggers.Attrs             `json:"pp,omitempty"`
+	Metadata string                     `json:"cm,omitempty"`
+	NotFound bool                       `json:"nf,omitempty"` // an unknown user, hidden from the client
 }
 
 const sessionAAD = "gognito auth session v1"
@@ -205,10 +215,16 @@ func (s *Service) sessionValidity(c *client) time.Duration {
 }
 
 func (s *Service) newSession(c *client, a *users.Account, challenge string) string {
+	return s.sealSession(c, session{Username: a.Username, Challenge: challenge})
+}
+
+// sealSession completes a session (pool, client, expiry, nonce) and seals it.
+func (s *Service) sealSession(c *client, ses session) string {
 	var nonce [8]byte
 	io.ReadFull(s.rand, nonce[:])
-	b, _ := json.Marshal(session{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Username: a.Username, Challenge: challenge,
-		Expires: s.now().Add(s.sessionValidity(c)), Nonce: base64.RawURLEncoding.EncodeToString(nonce[:])})
+	ses.PoolID, ses.ClientID = c.cfg.UserPoolId, c.cfg.ClientId
+	ses.Expires, ses.Nonce = s.now().Add(s.sessionValidity(c)), base64.RawURLEncoding.EncodeToString(nonce[:])
+	b, _ := json.Marshal(ses)
 	return base64.RawURLEncoding.EncodeToString(s.sealer.Seal(b, []byte(sessionAAD)))
 }
 
@@ -292,11 +308,21 @@ func (s *Service) issue(ctx context.Context, c *client, a *users.Account, authTi
 			return nil, err
 		}
 	}
+	if err := s.postAuthentication(ctx, c, a); err != nil {
+		return nil, err
+	}
 	sub, err := s.subject(ctx, c, a)
 	if err != nil {
 		return nil, err
 	}
 	sub.AuthTime = authTime
+	source := tokenAuth
+	if metaOf(ctx).newPassword {
+		source = tokenNewPassword
+	}
+	if err := s.preTokenGeneration(ctx, c, a, source, &sub); err != nil {
+		return nil, err
+	}
 	access, id, refresh := userpool.TokenValidity(&c.cfg)
 	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, true)
 	if err != nil {
@@ -342,7 +368,7 @@ func (s *Service) start(ctx context.Context, c *client, flow string, params map[
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return s.refresh(ctx, c, params)
 	case "CUSTOM_AUTH":
-		return nil, awserr.New(awserr.InvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
+		return s.customStart(ctx, c, params)
 	case "USER_AUTH":
 		return nil, awserr.New(awserr.InvalidParameter, "USER_AUTH is not supported by gognito yet.")
 	}
@@ -361,17 +387,29 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string
 		return nil, c.checkSecretHash("", username)
 	}
 	a, err := s.findUser(ctx, c, username)
+	if (awserr.Is(err, awserr.UserNotFound) || awserr.Is(err, awserr.NotAuthorized)) && c.lambdas().UserMigration != "" {
+		// A user the pool does not have yet may come from the UserMigration trigger.
+		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+			return nil, err
+		}
+		if m, merr := s.migrate(ctx, c, username, password); merr != nil {
+			return nil, merr
+		} else if m != nil {
+			a, err = m, nil
+		}
+	}
+	if err != nil && c.preventExistence() && awserr.Is(err, awserr.NotAuthorized) {
+		if c.checkSecretHash(params["SECRET_HASH"], username) == nil {
+			if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
+				return nil, perr
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkSecretHash(params["SECRET_HASH"], username, a.Username); err != nil {
+	if err := s.beforeCredentials(ctx, c, a, params["SECRET_HASH"], username); err != nil {
 		return nil, err
-	}
-	if err := s.checkUsable(c, a); err != nil {
-		return nil, err
-	}
-	if a.Status == users.StatusUnconfirmed { // refused before the password, as Cognito does
-		return nil, awserr.New(awserr.UserNotConfirmed, "User is not confirmed.")
 	}
 	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
 		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
@@ -383,6 +421,23 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string
 		return nil, err
 	}
 	return s.complete(ctx, c, a)
+}
+
+// beforeCredentials checks what a sign-in checks of a known user before its
+// password or challenge answers: the SECRET_HASH, that the user may sign
+// in and is confirmed (refused before the password, as Cognito does), and
+// the PreAuthentication trigger.
+func (s *Service) beforeCredentials(ctx context.Context, c *client, a *users.Account, secretHash, username string) error {
+	if err := c.checkSecretHash(secretHash, username, a.Username); err != nil {
+		return err
+	}
+	if err := s.checkUsable(c, a); err != nil {
+		return err
+	}
+	if a.Status == users.StatusUnconfirmed {
+		return awserr.New(awserr.UserNotConfirmed, "User is not confirmed.")
+	}
+	return s.preAuthentication(ctx, c, a)
 }
 
 func (s *Service) refresh(ctx context.Context, c *client, params map[string]string) (*outcome, error) {
@@ -412,6 +467,9 @@ func (s *Service) refresh(ctx context.Context, c *client, params map[string]stri
 		return nil, err
 	}
 	sub.AuthTime, sub.OriginJTI, sub.Scopes = rc.AuthTime, rc.OriginJTI, rc.Scopes
+	if err := s.preTokenGeneration(ctx, c, a, tokenRefresh, &sub); err != nil {
+		return nil, err
+	}
 	access, id, refresh := userpool.TokenValidity(&c.cfg)
 	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, false)
 	if err != nil {
@@ -442,6 +500,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest)
 	if in.AuthFlow == "ADMIN_USER_PASSWORD_AUTH" || in.AuthFlow == "ADMIN_NO_SRP_AUTH" {
 		return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
 	}
+	ctx = withMeta(ctx, requestMeta{validation: in.ClientMetadata})
 	o, err := s.start(ctx, c, in.AuthFlow, in.AuthParameters, false)
 	if err != nil {
 		return nil, err
@@ -461,6 +520,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 	if in.AuthFlow == "USER_PASSWORD_AUTH" {
 		return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
 	}
+	ctx = withMeta(ctx, requestMeta{validation: in.ClientMetadata})
 	o, err := s.start(ctx, c, in.AuthFlow, in.AuthParameters, true)
 	if err != nil {
 		return nil, err
@@ -474,6 +534,8 @@ func (s *Service) respond(ctx context.Context, c *client, name string, resp map[
 	switch name {
 	case "PASSWORD_VERIFIER":
 		return s.srpVerify(ctx, c, resp)
+	case "CUSTOM_CHALLENGE":
+		return s.customRespond(ctx, c, resp, rawSession)
 	case "NEW_PASSWORD_REQUIRED":
 		ses, err := s.openSession(c, rawSession, name)
 		if err != nil {
@@ -503,7 +565,9 @@ func (s *Service) respond(ctx context.Context, c *client, name string, resp map[
 		if err != nil {
 			return nil, err
 		}
-		return s.complete(ctx, c, a)
+		m := metaOf(ctx)
+		m.newPassword = true
+		return s.complete(withMeta(ctx, m), c, a)
 	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "MFA_SETUP", "SELECT_MFA_TYPE":
 		return s.respondMFA(ctx, c, name, resp, rawSession)
 	}
@@ -516,6 +580,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToA
 	if err != nil {
 		return nil, err
 	}
+	ctx = withMeta(ctx, requestMeta{client: in.ClientMetadata})
 	o, err := s.respond(ctx, c, in.ChallengeName, in.ChallengeResponses, in.Session)
 	if err != nil {
 		return nil, err
@@ -532,6 +597,7 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cip.Admin
 	if c.cfg.UserPoolId != in.UserPoolId {
 		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", in.ClientId)
 	}
+	ctx = withMeta(ctx, requestMeta{client: in.ClientMetadata})
 	o, err := s.respond(ctx, c, in.ChallengeName, in.ChallengeResponses, in.Session)
 	if err != nil {
 		return nil, err

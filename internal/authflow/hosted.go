@@ -97,8 +97,36 @@ func (s *Service) IssueForClient(ctx context.Context, clientID, username string,
 		return nil, err
 	}
 	sub.Scopes, sub.Nonce, sub.AuthTime = scopes, nonce, authTime
+	if err := s.preTokenGeneration(ctx, c, a, tokenHosted, &sub); err != nil {
+		return nil, err
+	}
 	access, id, refresh := userpool.TokenValidity(&c.cfg)
 	return s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, withRefresh)
+}
+
+// ClientCredentialsOverrides runs the pool's V3_0 PreTokenGeneration
+// trigger (TokenGeneration_ClientCredentials) for an access token of the
+// client_credentials grant with these scopes; meta is the request's
+// aws_client_metadata. It returns the changes to the access token, nil when
+// the pool has no V3_0 trigger (V1_0 and V2_0 do not fire for machines).
+func (s *Service) ClientCredentialsOverrides(ctx context.Context, clientID string, scopes []string, meta map[string]string) (*tokens.Overrides, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if pc := c.lambdas().PreTokenGenerationConfig; pc == nil || pc.LambdaArn == "" || pc.LambdaVersion != "V3_0" {
+		return nil, nil
+	}
+	sub := tokens.Subject{Scopes: scopes}
+	ctx = withMeta(ctx, requestMeta{client: meta})
+	if err := s.preTokenGeneration(ctx, c, &users.Account{Username: clientID}, tokenClientCredentials, &sub); err != nil {
+		return nil, err
+	}
+	o := sub.Overrides
+	if o != nil { // only an access token, without groups, is issued
+		o.IDClaims, o.IDSuppress, o.Groups, o.Roles, o.PreferredRole = nil, nil, nil, nil, ""
+	}
+	return o, nil
 }
 
 // RefreshForClient answers the token endpoint's refresh_token grant. The

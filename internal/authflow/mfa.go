@@ -94,7 +94,7 @@ func (s *Service) startFactor(ctx context.Context, c *client, a *users.Account, 
 		if f == chEmail {
 			medium = messaging.MediumEmail
 		}
-		d, err := s.users.SendMFACode(ctx, c.cfg.UserPoolId, a.Key, medium)
+		d, err := s.users.SendMFACode(users.WithCaller(ctx, c.cfg.ClientId, metaOf(ctx).client), c.cfg.UserPoolId, a.Key, medium)
 		if err != nil {
 			return nil, err
 		}

@@ -93,12 +93,20 @@ func (s *Service) PageSignIn(ctx context.Context, clientID, username, password s
 	}
 	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
 	if awserr.Is(err, awserr.UserNotFound) {
-		return nil, incorrect()
+		// A user the pool does not have yet may come from the UserMigration trigger.
+		if a, err = s.migrate(ctx, c, username, password); err != nil {
+			return nil, err
+		} else if a == nil {
+			return nil, incorrect()
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := s.checkUsable(c, a); err != nil {
+		return nil, err
+	}
+	if err := s.preAuthentication(ctx, c, a); err != nil {
 		return nil, err
 	}
 	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
@@ -162,6 +170,9 @@ func (s *Service) fillStep(step *PageStep, o *outcome) {
 
 // pageDone ends a sign-in: the count of failures is cleared.
 func (s *Service) pageDone(ctx context.Context, c *client, a *users.Account) (*PageStep, error) {
+	if err := s.postAuthentication(ctx, c, a); err != nil {
+		return nil, err
+	}
 	if a.FailedSignIns > 0 {
 		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
 			return nil, err

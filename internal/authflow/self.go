@@ -7,6 +7,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -60,6 +61,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 			}
 		}
 	}
+	ctx = users.WithCaller(ctx, c.ClientID, in.ClientMetadata)
 	details, err := s.users.SelfUpdateAttributes(ctx, c.PoolID, c.Username, in.UserAttributes)
 	if err != nil {
 		return nil, err
@@ -112,6 +114,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *cip.
 	if err != nil {
 		return nil, err
 	}
+	ctx = users.WithCaller(ctx, c.ClientID, in.ClientMetadata)
 	d, err := s.users.SelfAttributeCode(ctx, c.PoolID, c.Username, in.AttributeName)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/srp"
+	"github.com/gognito/gognito/internal/triggers"
 )
 
 // secretBlock is what PASSWORD_VERIFIER's SECRET_BLOCK carries, sealed: the
@@ -26,6 +27,9 @@ type secretBlock struct {
 	Fake     bool      `json:"f,omitempty"` // an unknown user, hidden from the client
 	Salt     string    `json:"salt,omitempty"`
 	Verifier string    `json:"v,omitempty"`
+	// CUSTOM_AUTH that began with SRP_A: the challenges so far.
+	CustomFlow bool                       `json:"cf,omitempty"`
+	Custom     []triggers.ChallengeResult `json:"cu,omitempty"`
 }
 
 const secretBlockAAD = "gognito srp secret block v1"
@@ -75,8 +79,14 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 		if salt == "" {
 			return nil, incorrect()
 		}
+		if err := s.preAuthentication(ctx, c, a); err != nil {
+			return nil, err
+		}
 	case c.preventExistence() && awserr.Is(err, awserr.NotAuthorized):
 		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+			return nil, err
+		}
+		if err := s.preAuthenticationUnknown(ctx, c, username); err != nil {
 			return nil, err
 		}
 		block.Username, block.Fake = username, true
@@ -87,6 +97,11 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 	default:
 		return nil, err
 	}
+	return s.srpChallenge(block, srpA, salt, verifier)
+}
+
+// srpChallenge answers an SRP_A with the PASSWORD_VERIFIER challenge.
+func (s *Service) srpChallenge(block secretBlock, srpA, salt, verifier string) (*outcome, error) {
 	ses, err := srp.NewServerSession(s.rand, srpA, salt, verifier)
 	if err != nil {
 		return nil, awserr.New(awserr.InvalidParameter, "Invalid SRP_A.")
@@ -151,6 +166,9 @@ func (s *Service) srpVerify(ctx context.Context, c *client, resp map[string]stri
 	}
 	if err := s.checkStatusAfterPassword(a); err != nil {
 		return nil, err
+	}
+	if block.CustomFlow {
+		return s.customNext(ctx, c, a, false, append(block.Custom, triggers.ChallengeResult{ChallengeName: chPasswordVerifier, ChallengeResult: true}), "")
 	}
 	return s.complete(ctx, c, a)
 }

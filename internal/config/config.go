@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,6 +65,12 @@ type Config struct {
 	CredentialsFile     string `toml:"credentials-file"`
 	Credentials         Secret `toml:"credentials"`
 	AllowUnsignedRemote bool   `toml:"allow-unsigned-remote"`
+	// Lambda triggers, called through the AWS Lambda Invoke API.
+	LambdaEndpoint        string        `toml:"lambda-endpoint"`
+	LambdaAccessKeyID     string        `toml:"lambda-access-key-id"`
+	LambdaSecretAccessKey Secret        `toml:"lambda-secret-access-key"`
+	LambdaTimeout         time.Duration `toml:"lambda-timeout"`
+	LambdaInvokeByName    bool          `toml:"lambda-invoke-by-name"`
 }
 
 // Secret is a setting that must never be shown: it prints, logs and
@@ -123,7 +130,8 @@ func Default() Config {
 		SMTPFrom:     "no-reply@verificationemail.com", // Cognito's own sender
 		SMTPStartTLS: "required",
 
-		Auth: AuthAuto,
+		Auth:          AuthAuto,
+		LambdaTimeout: 5 * time.Second, // Cognito's
 	}
 }
 
@@ -170,6 +178,11 @@ func (c *Config) settings() []setting {
 		{name: "credentials-file", usage: "file of the access keys that may sign requests, one ACCESS_KEY_ID:SECRET_ACCESS_KEY per line (# comments); must not be readable by group or others", str: &c.CredentialsFile},
 		{name: "credentials", usage: "SECRET: access keys that may sign requests, ACCESS_KEY_ID:SECRET_ACCESS_KEY[,...], never printed; prefer the environment variable or the credentials file to the flag, which other local users can see", sec: &c.Credentials},
 		{name: "allow-unsigned-remote", usage: "with auth none, serve the API on a non-loopback address all the same (anyone who reaches it can administer every user pool)", b: &c.AllowUnsignedRemote},
+		{name: "lambda-endpoint", usage: "base URL of the AWS Lambda Invoke API that Lambda triggers are called at (sam local start-lambda, LocalStack...); empty: https://lambda.<region>.amazonaws.com of each function's ARN", str: &c.LambdaEndpoint},
+		{name: "lambda-access-key-id", usage: "access key id that signs (SigV4) Lambda Invoke requests; empty: requests are not signed", str: &c.LambdaAccessKeyID},
+		{name: "lambda-secret-access-key", usage: "SECRET: secret access key that signs Lambda Invoke requests, never printed", sec: &c.LambdaSecretAccessKey},
+		{name: "lambda-timeout", usage: "how long a Lambda trigger may take (Cognito's is 5s)", dur: &c.LambdaTimeout},
+		{name: "lambda-invoke-by-name", usage: "invoke functions by name (the ARN's last part; a version or alias goes as Qualifier) rather than by ARN, for sam local start-lambda, which knows functions by name only", b: &c.LambdaInvokeByName},
 	}
 }
 
@@ -313,6 +326,7 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.validateSMTP()...)
 	errs = append(errs, c.validateAuth()...)
+	errs = append(errs, c.validateLambda()...)
 	return errors.Join(errs...)
 }
 
@@ -346,6 +360,25 @@ func (c *Config) validateSMTP() []error {
 	local := host == "localhost" || host == "127.0.0.1" || host == "::1"
 	if c.SMTPHost != "" && c.SMTPUsername != "" && c.SMTPStartTLS == "off" && !local {
 		errs = append(errs, errors.New("smtp-username with smtp-starttls off: credentials are never sent over an unencrypted connection (except to localhost), so they would never be used"))
+	}
+	return errs
+}
+
+// validateLambda checks the Lambda trigger settings. Its errors never quote
+// the secret key.
+func (c *Config) validateLambda() []error {
+	var errs []error
+	if c.LambdaEndpoint != "" {
+		u, err := url.Parse(c.LambdaEndpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("lambda-endpoint %q: want an http or https URL", c.LambdaEndpoint))
+		}
+	}
+	if (c.LambdaAccessKeyID == "") != (c.LambdaSecretAccessKey == "") {
+		errs = append(errs, errors.New("lambda-access-key-id and lambda-secret-access-key go together"))
+	}
+	if c.LambdaTimeout <= 0 {
+		errs = append(errs, errors.New("lambda-timeout must be positive"))
 	}
 	return errs
 }

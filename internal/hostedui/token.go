@@ -125,8 +125,17 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 				return
 			}
 		}
-		var err error
-		issued, err = h.o.Tokens.Issue(ctx, tokens.Subject{PoolID: c.UserPoolId, ClientID: c.ClientId, Sub: c.ClientId, Scopes: req},
+		var meta map[string]string
+		if raw := r.PostFormValue("aws_client_metadata"); raw != "" && json.Unmarshal([]byte(raw), &meta) != nil {
+			oauthError(w, http.StatusBadRequest, "invalid_request")
+			return
+		}
+		overrides, err := h.o.Auth.ClientCredentialsOverrides(ctx, c.ClientId, req, meta)
+		if err != nil {
+			oauthError(w, http.StatusBadRequest, "invalid_grant")
+			return
+		}
+		issued, err = h.o.Tokens.Issue(ctx, tokens.Subject{PoolID: c.UserPoolId, ClientID: c.ClientId, Sub: c.ClientId, Scopes: req, Overrides: overrides},
 			clientValidity(c), false)
 		if err != nil {
 			oauthError(w, http.StatusInternalServerError, "server_error")

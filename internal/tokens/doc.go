@@ -4,5 +4,6 @@
 // use, kept sealed in the store and rotatable; opaque refresh tokens sealed
 // with the server's key and bound to client and user; the JWKS; and the
 // checks that refuse an expired, revoked, signed-out, foreign-pool or badly
-// signed token.
+// signed token. A PreTokenGeneration trigger's changes (Overrides) are
+// applied to the claims, Cognito's protected claims excepted.
 package tokens

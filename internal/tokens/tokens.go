@@ -67,6 +67,74 @@ type Subject struct {
 	OriginJTI  string // of the authentication the tokens descend from; "" for a new one
 	Scopes     []string
 	Nonce      string
+	// Overrides are what a PreTokenGeneration trigger changed.
+	Overrides *Overrides
+}
+
+// Overrides change the claims of the tokens of one issue: claims added or
+// replaced, claims removed (removal wins), the access token's scopes, and
+// the group claims. Claims Cognito protects (sub, iss, exp...) stay as
+// they are.
+type Overrides struct {
+	IDClaims, AccessClaims     map[string]any
+	IDSuppress, AccessSuppress []string
+	// Scopes, when not nil, is the access token's scope claim (empty: none).
+	Scopes *[]string
+	// Groups, when not nil, replaces cognito:groups in both tokens; Roles
+	// and PreferredRole are the ID token's cognito:roles and
+	// cognito:preferred_role.
+	Groups        *[]string
+	Roles         []string
+	PreferredRole string
+}
+
+// protectedClaims may not be added, changed or removed by a trigger.
+var protectedClaims = map[string]bool{
+	"acr": true, "amr": true, "aud": true, "at_hash": true, "auth_time": true, "azp": true, "cognito:username": true,
+	"exp": true, "iat": true, "identities": true, "iss": true, "jti": true, "nbf": true, "nonce": true, "origin_jti": true,
+	"sub": true, "token_use": true, "client_id": true, "scope": true, "username": true, "event_id": true, "version": true,
+	"cognito:groups": true, "cognito:roles": true, "cognito:preferred_role": true,
+}
+
+func override(claims, add map[string]any, suppress []string) {
+	for k, v := range add {
+		if !protectedClaims[k] {
+			claims[k] = v
+		}
+	}
+	for _, k := range suppress {
+		if !protectedClaims[k] {
+			delete(claims, k)
+		}
+	}
+}
+
+// apply changes the claims of both tokens as the overrides say.
+func (o *Overrides) apply(id, access map[string]any) {
+	if o == nil {
+		return
+	}
+	if o.Groups != nil {
+		delete(id, "cognito:groups")
+		delete(access, "cognito:groups")
+		if len(*o.Groups) > 0 {
+			id["cognito:groups"], access["cognito:groups"] = *o.Groups, *o.Groups
+		}
+	}
+	if len(o.Roles) > 0 {
+		id["cognito:roles"] = o.Roles
+	}
+	if o.PreferredRole != "" {
+		id["cognito:preferred_role"] = o.PreferredRole
+	}
+	if o.Scopes != nil {
+		delete(access, "scope")
+		if len(*o.Scopes) > 0 {
+			access["scope"] = strings.Join(*o.Scopes, " ")
+		}
+	}
+	override(id, o.IDClaims, o.IDSuppress)
+	override(access, o.AccessClaims, o.AccessSuppress)
 }
 
 // Validity is how long each token lives.
@@ -143,6 +211,7 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 			id[k] = val // custom attributes stay strings
 		}
 	}
+	sub.Overrides.apply(id, access)
 	out := &Issued{ExpiresIn: int32(v.Access / time.Second), OriginJTI: origin}
 	if out.AccessToken, err = sign(keys.current[UseAccess], access); err != nil {
 		return nil, err

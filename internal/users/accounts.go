@@ -290,8 +290,8 @@ func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr 
 		return nil, err
 	}
 	subject, body := p.verificationMessage(messaging.KindVerifyUserAttribute, medium, codeValue, u.rec.Username)
-	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindVerifyUserAttribute,
-		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+	if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindVerifyUserAttribute,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}, Code: codeValue}); err != nil {
 		return nil, err
 	}
 	return deliveryDetails(medium, attr, dest), nil

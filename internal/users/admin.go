@@ -8,6 +8,7 @@ import (
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/triggers"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -66,6 +67,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 			return nil, err
 		}
 		u.doc.TempPasswordExp = s.clock().Add(p.tempPasswordValidity())
+		// PreSignUp_AdminCreateUser may refuse the user; its answer changes nothing.
+		if _, err := s.preSignUp(ctx, p, "PreSignUp_AdminCreateUser", triggers.NoClient, u, in.ValidationData, in.ClientMetadata); err != nil {
+			return nil, err
+		}
 		if err := s.insert(ctx, p, u); err != nil {
 			return nil, err
 		}
@@ -81,8 +86,8 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 				continue
 			}
 			subject, body := p.inviteMessage(m, temp, u.rec.Username)
-			if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindAdminCreateUser,
-				Medium: m, Destination: dest, Subject: subject, Body: body}); err != nil {
+			if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindAdminCreateUser,
+				Medium: m, Destination: dest, Subject: subject, Body: body}, Code: temp, ClientID: triggers.NoClient, Meta: in.ClientMetadata}); err != nil {
 				return nil, err
 			}
 		}
@@ -111,7 +116,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSi
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+	u, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
 		if u.rec.Status != StatusUnconfirmed {
 			return awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+u.rec.Status)
 		}
@@ -120,6 +125,9 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSi
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, p, "PostConfirmation_ConfirmSignUp", triggers.NoClient, u, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &cip.AdminConfirmSignUpResponse{}, nil
@@ -175,8 +183,8 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, key string, att
 	for _, a := range toVerify {
 		medium, attr, dest, _ := destination(u, []string{a}, false)
 		subject, body := p.verificationMessage(messaging.KindUpdateUserAttribute, medium, codes[a], u.rec.Username)
-		if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindUpdateUserAttribute,
-			Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+		if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindUpdateUserAttribute,
+			Medium: medium, Destination: dest, Subject: subject, Body: body}, Code: codes[a]}); err != nil {
 			return nil, nil, err
 		}
 		details = append(details, deliveryDetails(medium, attr, dest))
@@ -190,6 +198,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUp
 	if err != nil {
 		return nil, err
 	}
+	ctx = WithCaller(ctx, triggers.NoClient, in.ClientMetadata)
 	if _, _, err := s.updateAttributes(ctx, p, u.rec.Key, in.UserAttributes, true); err != nil {
 		return nil, err
 	}
@@ -317,7 +326,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminReset
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.sendResetCode(ctx, p, u, messaging.KindForgotPassword, true); err != nil {
+	if _, err := s.sendResetCode(ctx, p, u, messaging.KindForgotPassword, true, triggers.NoClient, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &cip.AdminResetUserPasswordResponse{}, nil

@@ -3,7 +3,9 @@
 // attributes checked against the pool's schema and the app client's
 // permissions, user status, the password policy, sign-up and confirmation,
 // account recovery, groups and memberships, and the codes and temporary
-// passwords it sends through the delivery layer.
+// passwords it sends through the delivery layer; the Lambda triggers of
+// sign-up and messages (PreSignUp, PostConfirmation, CustomMessage) and
+// the users UserMigration brings.
 //
 // Passwords are never stored: a user keeps a salt and the SRP verifier that
 // Cognito's SRP needs (package srp); checking a password derives the

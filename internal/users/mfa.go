@@ -197,8 +197,8 @@ func (s *Service) SendMFACode(ctx context.Context, poolID, key, medium string) (
 		}
 	}
 	body = messaging.Render(tmpl, codeValue, u.rec.Username)
-	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindAuthentication,
-		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+	if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindAuthentication,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}, Code: codeValue}); err != nil {
 		return nil, err
 	}
 	return deliveryDetails(medium, attr, dest), nil

@@ -14,6 +14,7 @@ import (
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/triggers"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -29,20 +30,23 @@ type Options struct {
 	Rand   io.Reader
 	Sender Sender
 	Sealer *secrets.Sealer // seals TOTP secrets at rest
+	// Triggers calls the pool's Lambda triggers.
+	Triggers *triggers.Service
 }
 
 // Service implements the user and group operations.
 type Service struct {
-	store  store.Store
-	now    func() time.Time
-	rand   io.Reader
-	sender Sender
-	sealer *secrets.Sealer
+	store    store.Store
+	now      func() time.Time
+	rand     io.Reader
+	sender   Sender
+	sealer   *secrets.Sealer
+	triggers *triggers.Service
 }
 
 // New builds the service.
 func New(st store.Store, o Options) *Service {
-	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender, sealer: o.Sealer}
+	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender, sealer: o.Sealer, triggers: o.Triggers}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -90,8 +90,20 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err := s.setPassword(p, u, in.Password); err != nil {
 		return nil, err
 	}
+	pre, err := s.preSignUp(ctx, p, "PreSignUp_SignUp", in.ClientId, u, in.ValidationData, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
+	for attr, on := range map[string]bool{"email": pre.AutoVerifyEmail, "phone_number": pre.AutoVerifyPhone} {
+		if v, has := u.attr(attr); on && has && v != "" {
+			u.setAttr(attr+"_verified", "true")
+		}
+	}
+	if pre.AutoConfirmUser {
+		u.rec.Status = StatusConfirmed
+	}
 	medium, attr, dest, ok := destination(u, p.Config.AutoVerifiedAttributes, false)
-	if len(p.Config.AutoVerifiedAttributes) == 0 {
+	if len(p.Config.AutoVerifiedAttributes) == 0 || pre.AutoConfirmUser {
 		ok = false
 	}
 	var codeValue string
@@ -105,11 +117,17 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 		}
 		return nil, err
 	}
-	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.rec.Sub}
+	out := &cip.SignUpResponse{UserConfirmed: ptr(pre.AutoConfirmUser), UserSub: u.rec.Sub}
+	if pre.AutoConfirmUser {
+		// An auto-confirmed user is confirmed now: PostConfirmation fires.
+		if err := s.postConfirmation(ctx, p, "PostConfirmation_ConfirmSignUp", in.ClientId, u, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	if ok {
 		subject, body := p.verificationMessage(messaging.KindSignUp, medium, codeValue, u.rec.Username)
-		if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindSignUp,
-			Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+		if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindSignUp,
+			Medium: medium, Destination: dest, Subject: subject, Body: body}, Code: codeValue, ClientID: in.ClientId, Meta: in.ClientMetadata}); err != nil {
 			return nil, err
 		}
 		out.CodeDeliveryDetails = deliveryDetails(medium, attr, dest)
@@ -130,7 +148,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 	p := c.pool
 	force := in.ForceAliasCreation != nil && *in.ForceAliasCreation
 	var codeErr error
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+	confirmed, err := s.save(ctx, p, u.rec.Key, func(u *user) error {
 		codeErr = nil
 		if u.rec.Status != StatusUnconfirmed {
 			return awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+u.rec.Status)
@@ -150,13 +168,17 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 		if err := s.releaseAlias(ctx, p, u); err != nil {
 			return nil, err
 		}
-		return s.ConfirmSignUp(ctx, &cip.ConfirmSignUpRequest{ClientId: in.ClientId, Username: in.Username, SecretHash: in.SecretHash, ConfirmationCode: in.ConfirmationCode})
+		return s.ConfirmSignUp(ctx, &cip.ConfirmSignUpRequest{ClientId: in.ClientId, Username: in.Username, SecretHash: in.SecretHash,
+			ConfirmationCode: in.ConfirmationCode, ClientMetadata: in.ClientMetadata})
 	}
 	if err != nil {
 		return nil, err
 	}
 	if codeErr != nil {
 		return nil, codeErr
+	}
+	if err := s.postConfirmation(ctx, p, "PostConfirmation_ConfirmSignUp", in.ClientId, confirmed, in.ClientMetadata); err != nil {
+		return nil, err
 	}
 	return &cip.ConfirmSignUpResponse{}, nil
 }
@@ -212,8 +234,8 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 		return nil, err
 	}
 	subject, body := p.verificationMessage(messaging.KindResendCode, medium, codeValue, u.rec.Username)
-	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindResendCode,
-		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+	if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: messaging.KindResendCode,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}, Code: codeValue, ClientID: in.ClientId, Meta: in.ClientMetadata}); err != nil {
 		return nil, err
 	}
 	return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: deliveryDetails(medium, attr, dest)}, nil
@@ -230,7 +252,7 @@ func fakeDelivery(username string) *cip.CodeDeliveryDetailsType {
 
 // sendResetCode sends a password reset code to a verified email or phone
 // number. reset puts the user in RESET_REQUIRED (AdminResetUserPassword).
-func (s *Service) sendResetCode(ctx context.Context, p *pool, u *user, kind string, reset bool) (*cip.CodeDeliveryDetailsType, error) {
+func (s *Service) sendResetCode(ctx context.Context, p *pool, u *user, kind string, reset bool, clientID string, meta map[string]string) (*cip.CodeDeliveryDetailsType, error) {
 	medium, attr, dest, ok := destination(u, p.recoveryAttributes(), true)
 	if !ok {
 		return nil, awserr.New(awserr.InvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
@@ -250,8 +272,8 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *user, kind stri
 		return nil, err
 	}
 	subject, body := p.verificationMessage(kind, medium, codeValue, u.rec.Username)
-	if err := s.send(ctx, messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: kind,
-		Medium: medium, Destination: dest, Subject: subject, Body: body}); err != nil {
+	if err := s.sendCode(ctx, p, u, codeMessage{Message: messaging.Message{PoolID: p.ID, Username: u.rec.Username, Kind: kind,
+		Medium: medium, Destination: dest, Subject: subject, Body: body}, Code: codeValue, ClientID: clientID, Meta: meta}); err != nil {
 		return nil, err
 	}
 	return deliveryDetails(medium, attr, dest), nil
@@ -260,6 +282,16 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *user, kind stri
 // ForgotPassword sends a password reset code.
 func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	if errors.Is(err, errHiddenUser) || awserr.Is(err, awserr.UserNotFound) {
+		// A user the pool does not have yet may come from the UserMigration trigger.
+		mc, mu, merr := s.migrateForgotten(ctx, in)
+		if merr != nil {
+			return nil, merr
+		}
+		if mu != nil {
+			c, u, err = mc, mu, nil
+		}
+	}
 	if errors.Is(err, errHiddenUser) {
 		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
 	}
@@ -270,11 +302,27 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if !u.rec.Enabled {
 		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
 	}
-	d, err := s.sendResetCode(ctx, p, u, messaging.KindForgotPassword, false)
+	d, err := s.sendResetCode(ctx, p, u, messaging.KindForgotPassword, false, in.ClientId, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
 	return &cip.ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
+}
+
+// migrateForgotten runs UserMigration_ForgotPassword for an unknown user.
+func (s *Service) migrateForgotten(ctx context.Context, in *cip.ForgotPasswordRequest) (*client, *user, error) {
+	c, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.pool.lambdas().UserMigration == "" {
+		return nil, nil, nil
+	}
+	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+		return nil, nil, err
+	}
+	u, err := s.migrate(ctx, c.pool, in.ClientId, in.Username, "", nil, in.ClientMetadata)
+	return c, u, err
 }
 
 // ConfirmForgotPassword sets a new password with a reset code.
@@ -291,7 +339,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 		return nil, err
 	}
 	var codeErr error
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+	reset, err := s.save(ctx, p, u.rec.Key, func(u *user) error {
 		codeErr = nil
 		if _, _, err := s.checkCode(u, purposeForgot, in.ConfirmationCode); err != nil {
 			codeErr = err
@@ -311,6 +359,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 	}
 	if codeErr != nil {
 		return nil, codeErr
+	}
+	if err := s.postConfirmation(ctx, p, "PostConfirmation_ConfirmForgotPassword", in.ClientId, reset, in.ClientMetadata); err != nil {
+		return nil, err
 	}
 	return &cip.ConfirmForgotPasswordResponse{}, nil
 }
