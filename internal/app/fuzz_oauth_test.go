@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -172,8 +173,13 @@ func FuzzOAuthEndpoints(f *testing.F) {
 				}
 			case rec.Code != http.StatusFound:
 				t.Fatalf("status %d: %s", rec.Code, rec.Body.Bytes())
-			case loc == "/login?"+query:
-				// The sign-in page, for a checked authorization request.
+			case strings.HasPrefix(loc, "/login?"):
+				// The sign-in page, for a checked authorization request, with
+				// the request's query (http.Redirect escapes bytes that are
+				// not ASCII).
+				if lq, _ := url.ParseQuery(loc[len("/login?"):]); !reflect.DeepEqual(lq, q) {
+					t.Fatalf("sign-in page %q for query %q", loc, query)
+				}
 				if !slices.Contains(registered[q.Get("client_id")], q.Get("redirect_uri")) {
 					t.Fatalf("sign-in page for an unregistered redirect_uri: %q", query)
 				}
