@@ -17,9 +17,10 @@ import (
 
 // FuzzOAuthEndpoints sends arbitrary queries, form bodies and
 // Authorization headers to a user pool domain's /oauth2/authorize,
-// /oauth2/token, /logout, /oauth2/revoke and /oauth2/userInfo. Markers in
+// /oauth2/token, /logout, /oauth2/revoke, /oauth2/userInfo and the
+// sign-in page /login they lead to. Markers in
 // the fuzzer's strings ({web}, {conf}, {secret}, {basic}, {cb}, {bye},
-// {token}...) stand for the real client ids, secret, URLs and an access
+// {token}, {xss}...) stand for the real client ids, secret, URLs and an access
 // token, so that inputs can be valid. Properties: never a 5xx; a redirect
 // goes only to the sign-in page with the request's own query or to a URL
 // registered for the client (callback or logout), with an OAuth error
@@ -27,6 +28,7 @@ import (
 // revoke endpoints answer JSON errors from RFC 6749 (401 only for
 // invalid_client, with WWW-Authenticate); tokens are issued only to the
 // confidential client for its secret, and verify as its access tokens;
+// no page or redirect shows markup from the request ({xss}) as markup;
 // the seeds' valid requests are accepted.
 func FuzzOAuthEndpoints(f *testing.F) {
 	fa := newFuzzApp(f)
@@ -62,6 +64,8 @@ func FuzzOAuthEndpoints(f *testing.F) {
 		fa.h.ServeHTTP(rec, req)
 		return rec
 	}
+	// xss stands for markup in a parameter; no page may show it as such.
+	const xss = `"'><gognito-fuzz onload=alert(1)>`
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(confID+":"+secret))
 	rec := send(http.MethodPost, "/oauth2/token", "", "grant_type=client_credentials", basic)
 	var issued map[string]any
@@ -69,9 +73,9 @@ func FuzzOAuthEndpoints(f *testing.F) {
 		f.Fatalf("client_credentials: %d %s", rec.Code, rec.Body.Bytes())
 	}
 	raw := strings.NewReplacer("{web}", webID, "{conf}", confID, "{plain}", plainID, "{secret}", secret,
-		"{basic}", basic, "{token}", str(issued, "access_token"), "{cb}", callbacks[0], "{cb2}", callbacks[1], "{bye}", logouts[0])
+		"{basic}", basic, "{token}", str(issued, "access_token"), "{cb}", callbacks[0], "{cb2}", callbacks[1], "{bye}", logouts[0], "{xss}", xss)
 	esc := strings.NewReplacer("{web}", webID, "{conf}", confID, "{plain}", plainID, "{secret}", url.QueryEscape(secret),
-		"{cb}", url.QueryEscape(callbacks[0]), "{cb2}", url.QueryEscape(callbacks[1]), "{bye}", url.QueryEscape(logouts[0]))
+		"{cb}", url.QueryEscape(callbacks[0]), "{cb2}", url.QueryEscape(callbacks[1]), "{bye}", url.QueryEscape(logouts[0]), "{xss}", url.QueryEscape(xss))
 
 	jwksJSON, err := fa.Tokens().JWKS(context.Background(), poolID)
 	if err != nil {
@@ -88,6 +92,8 @@ func FuzzOAuthEndpoints(f *testing.F) {
 		logout
 		revoke
 		userInfo
+		signInPage // GET /login, the page an authorization request leads to
+		signInForm // POST /login, without the CSRF cookie
 		endpoints
 	)
 	type seed struct {
@@ -127,6 +133,10 @@ func FuzzOAuthEndpoints(f *testing.F) {
 		{revoke, "", "", "{basic}", false},
 		{userInfo, "", "", "Bearer {token}", false},
 		{userInfo, "", "", "Bearer abc", false},
+		{signInPage, "response_type=code&client_id={web}&redirect_uri={cb}&state={xss}&username={xss}&nonce={xss}", "", "", true},
+		{signInPage, "response_type=token&client_id={web}&redirect_uri={cb2}&scope=openid+{xss}", "", "", true},
+		{signInPage, "response_type=code&client_id={web}&redirect_uri={xss}", "", "", false},
+		{signInForm, "response_type=code&client_id={web}&redirect_uri={cb}", "username=u&password=p&_csrf=" + strings.Repeat("a", 43), "", false},
 		{authorize | 8, "", "", "", false},
 		{token | 8, "", "", "", false},
 	}
@@ -158,9 +168,16 @@ func FuzzOAuthEndpoints(f *testing.F) {
 			rec = send(post, "/oauth2/revoke", query, body, auth)
 		case userInfo:
 			rec = send(get, "/oauth2/userInfo", query, "", auth)
+		case signInPage:
+			rec = send(get, "/login", query, "", auth)
+		case signInForm:
+			rec = send(post, "/login", query, body, auth)
 		}
 		if rec.Code >= 500 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body.Bytes())
+		}
+		if strings.Contains(rec.Body.String(), "<gognito-fuzz") || strings.Contains(rec.Header().Get("Location"), "<gognito-fuzz") {
+			t.Fatalf("markup from the request is shown as markup: %s", rec.Body.Bytes())
 		}
 		loc := rec.Header().Get("Location")
 		switch which {
@@ -189,6 +206,31 @@ func FuzzOAuthEndpoints(f *testing.F) {
 				}
 			default:
 				checkAuthorizeRedirect(t, loc, q, registered, oauthErrors, wantOK)
+			}
+		case signInPage, signInForm:
+			// The page for a checked request, a refused form without the
+			// CSRF cookie, an error page, or an error sent to the
+			// registered redirect_uri.
+			method := get
+			if which == signInForm {
+				method = post
+			}
+			switch {
+			case rec.Code == http.StatusOK && method == http.MethodGet:
+				if !slices.Contains(registered[q.Get("client_id")], q.Get("redirect_uri")) {
+					t.Fatalf("sign-in page for an unregistered redirect_uri: %q", query)
+				}
+				if wantOK && strings.Contains(query, url.QueryEscape(xss)) && !strings.Contains(rec.Body.String(), "&lt;gognito-fuzz") && !strings.Contains(rec.Body.String(), "%3Cgognito-fuzz") {
+					t.Fatalf("the seed's markup does not reach the page: %s", rec.Body.Bytes())
+				}
+			case wantOK:
+				t.Fatalf("valid request answered %d: %s", rec.Code, rec.Body.Bytes())
+			case rec.Code == http.StatusFound:
+				checkAuthorizeRedirect(t, loc, q, registered, oauthErrors, false)
+			case rec.Code == http.StatusForbidden && method == http.MethodPost:
+			case rec.Code == http.StatusBadRequest:
+			default:
+				t.Fatalf("%s /login answered %d: %s", method, rec.Code, rec.Body.Bytes())
 			}
 		case token, revoke, userInfo:
 			checkOAuthJSON(t, rec, which == userInfo, wantOK, oauthErrors)
