@@ -1,15 +1,11 @@
 package app_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/gognito/gognito/internal/app"
-	"github.com/gognito/gognito/internal/config"
 )
 
 // FuzzDispatch sends arbitrary targets, content types and bodies through the
@@ -38,14 +34,7 @@ func FuzzDispatch(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.target, s.ct, []byte(s.body))
 	}
-	cfg := config.Default()
-	cfg.DataDir = f.TempDir()
-	a, err := app.New(context.Background(), cfg, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { a.Close() })
-	h := a.Handler()
+	h := newFuzzApp(f).h
 
 	f.Fuzz(func(t *testing.T, target, ct string, body []byte) {
 		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
