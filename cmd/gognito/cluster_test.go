@@ -187,7 +187,7 @@ func TestProcessesFollowReplacedCertificate(t *testing.T) {
 		leaf, err := edgetest.Handshake(addr, host, roots)
 		return err == nil && leaf.Equal(want)
 	}
-	waitUntil(t, 5*time.Second, "B to serve the new domain", func() bool { return serves(b.edge, leaves[0]) })
+	waitUntil(t, 15*time.Second, "B to serve the new domain", func() bool { return serves(b.edge, leaves[0]) })
 
 	loopA := edgetest.StartHandshakeLoop(a.edge, host, roots, 20000, 20*time.Second)
 	loopB := edgetest.StartHandshakeLoop(b.edge, host, roots, 20000, 20*time.Second)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -105,4 +106,37 @@ func TestExpiryMigrationBackfills(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestListenStartsWithAResync: the first message of a Listen is the re-sync
+// marker, also on its first connection (a change made between the
+// caller's first read and the LISTEN would be lost otherwise); then
+// announcements arrive as sent.
+func TestListenStartsWithAResync(t *testing.T) {
+	s := open(t, pgtest.DSN(t))
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	msgs := make(chan string, 16)
+	done := make(chan struct{})
+	go func() { defer close(done); s.Listen(ctx, func(m string) { msgs <- m }) }()
+	defer func() { cancel(); <-done }()
+	next := func() string {
+		t.Helper()
+		select {
+		case m := <-msgs:
+			return m
+		case <-time.After(30 * time.Second):
+			t.Fatal("no message within 30 s")
+			return ""
+		}
+	}
+	if m := next(); m != "" {
+		t.Fatalf("first message %q, want the re-sync marker", m)
+	}
+	if err := s.Notify(context.Background(), "node-a domain example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if m := next(); m != "node-a domain example.com" {
+		t.Fatalf("announcement %q", m)
+	}
 }
