@@ -164,6 +164,29 @@ func (s *Service) findUser(ctx context.Context, c *client, username string) (*us
 	return a, err
 }
 
+// verifyPassword runs a proof of the user's password (check) through the
+// users service, which takes one attempt at a time per user and counts the
+// wrong ones. It returns the account as read for the check.
+func (s *Service) verifyPassword(ctx context.Context, a *users.Account, check func(*users.Account) bool) (*users.Account, error) {
+	fresh, ok, err := s.users.VerifyPassword(ctx, a, check)
+	switch {
+	case awserr.Is(err, awserr.UserNotFound):
+		return nil, incorrect() // deleted meanwhile
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, incorrect()
+	}
+	return fresh, nil
+}
+
+// passwordCheck is the check of a plain password against an account.
+func (c *client) passwordCheck(password string) func(*users.Account) bool {
+	return func(a *users.Account) bool {
+		return srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier)
+	}
+}
+
 // checkUsable refuses users that may not sign in.
 func (s *Service) checkUsable(c *client, a *users.Account) error {
 	if !a.Enabled {
@@ -411,11 +434,9 @@ func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string
 	if err := s.beforeCredentials(ctx, c, a, params["SECRET_HASH"], username); err != nil {
 		return nil, err
 	}
-	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
-		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
-			return nil, err
-		}
-		return nil, incorrect()
+	a, err = s.verifyPassword(ctx, a, c.passwordCheck(password))
+	if err != nil {
+		return nil, err
 	}
 	if err := s.checkStatusAfterPassword(a); err != nil {
 		return nil, err

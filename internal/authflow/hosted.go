@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
-	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
@@ -46,14 +45,8 @@ func (s *Service) CheckPagePassword(ctx context.Context, clientID, username, pas
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.Throttled(a); err != nil {
+	if a, err = s.verifyPassword(ctx, a, c.passwordCheck(password)); err != nil {
 		return nil, err
-	}
-	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
-		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
-			return nil, err
-		}
-		return nil, incorrect()
 	}
 	if !a.Enabled {
 		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")

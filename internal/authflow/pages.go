@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
-	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -109,11 +108,8 @@ func (s *Service) PageSignIn(ctx context.Context, clientID, username, password s
 	if err := s.preAuthentication(ctx, c, a); err != nil {
 		return nil, err
 	}
-	if !srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), a.Username, password, a.Salt, a.Verifier) {
-		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
-			return nil, err
-		}
-		return nil, incorrect()
+	if a, err = s.verifyPassword(ctx, a, c.passwordCheck(password)); err != nil {
+		return nil, err
 	}
 	if err := s.checkStatusAfterPassword(a); err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/triggers"
+	"github.com/gognito/gognito/internal/users"
 )
 
 // secretBlock is what PASSWORD_VERIFIER's SECRET_BLOCK carries, sealed: the
@@ -157,12 +158,12 @@ func (s *Service) srpVerify(ctx context.Context, c *client, resp map[string]stri
 	if err := s.checkUsable(c, a); err != nil {
 		return nil, err
 	}
-	ses, err := srp.UnmarshalServerSession(block.SRP, a.Salt, a.Verifier)
-	if err != nil || !ses.Verify(srp.PoolName(c.cfg.UserPoolId), a.Username, resp["PASSWORD_CLAIM_SECRET_BLOCK"], resp["TIMESTAMP"], resp["PASSWORD_CLAIM_SIGNATURE"]) {
-		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, false); err != nil {
-			return nil, err
-		}
-		return nil, incorrect()
+	a, err = s.verifyPassword(ctx, a, func(a *users.Account) bool {
+		ses, err := srp.UnmarshalServerSession(block.SRP, a.Salt, a.Verifier)
+		return err == nil && ses.Verify(srp.PoolName(c.cfg.UserPoolId), a.Username, resp["PASSWORD_CLAIM_SECRET_BLOCK"], resp["TIMESTAMP"], resp["PASSWORD_CLAIM_SIGNATURE"])
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := s.checkStatusAfterPassword(a); err != nil {
 		return nil, err

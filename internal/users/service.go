@@ -42,11 +42,12 @@ type Service struct {
 	sender   Sender
 	sealer   *secrets.Sealer
 	triggers *triggers.Service
+	attempts *attemptLocks
 }
 
 // New builds the service.
 func New(st store.Store, o Options) *Service {
-	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender, sealer: o.Sealer, triggers: o.Triggers}
+	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender, sealer: o.Sealer, triggers: o.Triggers, attempts: newAttemptLocks()}
 	if s.now == nil {
 		s.now = time.Now
 	}
