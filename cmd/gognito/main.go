@@ -188,14 +188,13 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	what := "the PostgreSQL database"
 	if !storeopen.IsPostgres(dsn) {
 		what = storeopen.SQLitePath(dsn)
-		// Opening creates a missing database: there is nothing to check.
 		if _, err := os.Stat(what); err != nil {
 			fmt.Fprintf(stderr, "gognito check: no database: %v\n", err)
 			return 1
 		}
 	}
 	ctx := context.Background()
-	st, _, err := storeopen.Open(ctx, dsn)
+	st, err := storeopen.OpenReadOnly(ctx, dsn)
 	if err != nil {
 		fmt.Fprintf(stdout, "gognito check: %s: cannot open: %v\n", what, err)
 		return 1

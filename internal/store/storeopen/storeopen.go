@@ -34,3 +34,12 @@ func Open(ctx context.Context, dsn string) (st store.Store, path string, err err
 	}
 	return s, path, nil
 }
+
+// OpenReadOnly opens the store dsn names to check it: an SQLite file must
+// exist and is only read; a PostgreSQL database is opened as by Open.
+func OpenReadOnly(ctx context.Context, dsn string) (store.Store, error) {
+	if IsPostgres(dsn) {
+		return postgres.Open(ctx, dsn)
+	}
+	return sqlite.OpenReadOnly(ctx, SQLitePath(dsn))
+}
