@@ -17,3 +17,10 @@ func (s *Store) ExecUnchecked(ctx context.Context, q string) error {
 	_, err = conn.ExecContext(ctx, q)
 	return err
 }
+
+// WriterPragma reads a PRAGMA on the writer connection.
+func (s *Store) WriterPragma(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.w.QueryRowContext(ctx, `PRAGMA `+name).Scan(&v)
+	return v, err
+}
