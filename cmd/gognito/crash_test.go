@@ -180,11 +180,9 @@ func runCrashRecovery(t *testing.T, ce crashEnv) {
 			t.Fatalf("the server did not start: printed %q\n%s", n.printed, n.stderr.String())
 		}
 		waitReady(t, n)
-		// Reads retry (the SDK's default for a lost connection); writes
-		// never do, so that an answer is an answer to the one request.
-		reader := cognito.New(cognito.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.url), RetryMaxAttempts: 3,
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
-		return &crashTarget{n: n, c: sdkClient(n.url), reader: reader}
+		// Reads retry; writes never do, so that an answer is an answer to
+		// the one request sent.
+		return &crashTarget{n: n, c: sdkClient(n.url), reader: readerClient(n.url)}
 	}
 
 	// Setup, before any kill: a pool, two certificates and a custom domain.

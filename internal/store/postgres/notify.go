@@ -20,8 +20,10 @@ func (s *Store) Notify(ctx context.Context, msg string) error {
 
 // Listen calls fn with every message announced on this database until ctx
 // ends. It holds one connection of its own; when that connection breaks it
-// reconnects, and calls fn("") once listening again, since messages sent in
-// between are lost and the caller must re-read what it caches.
+// reconnects. Each time it starts listening, the first time included, it
+// calls fn(""): messages sent while it was not listening are lost (before the
+// first LISTEN too: a change committed between the caller loading its cache
+// and that LISTEN), so the caller must re-read what it caches.
 func (s *Store) Listen(ctx context.Context, fn func(msg string)) {
 	backoff := 100 * time.Millisecond
 	for first := true; ctx.Err() == nil; first = false {
@@ -33,7 +35,7 @@ func (s *Store) Listen(ctx context.Context, fn func(msg string)) {
 			}
 			backoff = min(2*backoff, 5*time.Second)
 		}
-		if s.listenOnce(ctx, fn, !first, func() { backoff = 100 * time.Millisecond }) {
+		if s.listenOnce(ctx, fn, func() { backoff = 100 * time.Millisecond }) {
 			return
 		}
 	}
@@ -41,7 +43,7 @@ func (s *Store) Listen(ctx context.Context, fn func(msg string)) {
 
 // listenOnce listens on one connection until it fails (false) or ctx ends
 // (true).
-func (s *Store) listenOnce(ctx context.Context, fn func(string), resync bool, connected func()) bool {
+func (s *Store) listenOnce(ctx context.Context, fn func(string), connected func()) bool {
 	pooled, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return ctx.Err() != nil
@@ -54,9 +56,7 @@ func (s *Store) listenOnce(ctx context.Context, fn func(string), resync bool, co
 		return ctx.Err() != nil
 	}
 	connected()
-	if resync {
-		fn("")
-	}
+	fn("")
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

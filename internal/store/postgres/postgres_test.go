@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -97,5 +98,36 @@ func TestReopenKeepsData(t *testing.T) {
 	got, err := s.GetUserPool(ctx, p.ID)
 	if err != nil || got.Name != p.Name || string(got.Doc) != string(p.Doc) || !got.CreatedAt.Equal(p.CreatedAt) {
 		t.Fatalf("reopened pool differs: %+v vs %+v (%v)", got, p, err)
+	}
+}
+
+// TestListenResyncsOnceListening: Listen reports "" once its LISTEN is in
+// place, the first time too (what changed before then was not announced to
+// it), and then delivers what is announced.
+func TestListenResyncsOnceListening(t *testing.T) {
+	s := open(t, pgtest.DSN(t))
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got := make(chan string, 8)
+	go s.Listen(ctx, func(msg string) { got <- msg })
+	select {
+	case msg := <-got:
+		if msg != "" {
+			t.Fatalf("first call %q, want the resync \"\"", msg)
+		}
+	case <-ctx.Done():
+		t.Fatal("Listen never reported that it listens")
+	}
+	if err := s.Notify(ctx, "node-a domain auth.example.test"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-got:
+		if msg != "node-a domain auth.example.test" {
+			t.Fatalf("delivered %q", msg)
+		}
+	case <-ctx.Done():
+		t.Fatal("the announcement was not delivered")
 	}
 }
