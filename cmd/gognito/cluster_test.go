@@ -30,6 +30,16 @@ func sdkClient(url string) *cognito.Client {
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
 }
 
+// readerClient is a client for reading back: it retries what the SDK deems
+// retryable. The SDK sometimes loses a large response body on its side
+// ("use of closed network connection" after a 200: aws/aws-sdk-go-v2#2737;
+// about one ListUsers page in a few hundred here, never with plain
+// net/http), and retries that by default.
+func readerClient(url string) *cognito.Client {
+	return cognito.New(cognito.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 3,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
+}
+
 // clusterNodes builds gognito and returns a function that starts a node of
 // one deployment on a fresh PostgreSQL schema (shared database, secret key
 // and public URL); name is its data directory.
@@ -124,7 +134,7 @@ func TestNodeKilledMidLoad(t *testing.T) {
 	// A restarted node joins again and sees everything.
 	a2 := start("a")
 	n := 0
-	p := cognito.NewListUsersPaginator(sdkClient(a2.url), &cognito.ListUsersInput{UserPoolId: pool.Id})
+	p := cognito.NewListUsersPaginator(readerClient(a2.url), &cognito.ListUsersInput{UserPoolId: pool.Id})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -3,6 +3,7 @@
 //
 //	gognito [serve] [flags]   run the server (the default command)
 //	gognito ca [flags]        print the local CA's root certificate (PEM)
+//	gognito check [flags]     verify the store's integrity
 //	gognito version           print the version
 package main
 
@@ -23,6 +24,8 @@ import (
 
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/storeopen"
 )
 
 func main() {
@@ -35,6 +38,9 @@ Usage:
   gognito [serve] [flags]   run the server (default)
   gognito ca [flags]        print the local CA's root certificate (PEM), to trust
                             what the server's HTTPS edge serves (curl --cacert)
+  gognito check [flags]     verify the integrity of the store (the same
+                            --data-dir/--database flags as serve); exits 1
+                            and lists the problems if any
   gognito version           print the version
   gognito help              this text
 
@@ -51,6 +57,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return serve(args, getenv, stdout, stderr)
 	case "ca":
 		return printCA(args, getenv, stdout, stderr)
+	case "check":
+		return check(args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "gognito %s (%s, %s/%s)\n", app.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -167,4 +175,50 @@ func printCA(args []string, getenv func(string) string, stdout, stderr io.Writer
 	}
 	stdout.Write(ca.RootPEM())
 	return 0
+}
+
+// check opens the store the flags name and runs its integrity check. It
+// prints OK, or each problem; the exit code is 1 when there are problems or
+// the store cannot be opened or read.
+func check(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := config.Load("check", args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gognito: %v\n", err)
+		return 2
+	}
+	dsn := cfg.DatabaseDSN()
+	what := "the PostgreSQL database"
+	if !storeopen.IsPostgres(dsn) {
+		what = storeopen.SQLitePath(dsn)
+		if _, err := os.Stat(what); err != nil {
+			fmt.Fprintf(stderr, "gognito check: no database: %v\n", err)
+			return 1
+		}
+	}
+	ctx := context.Background()
+	st, err := storeopen.OpenReadOnly(ctx, dsn)
+	if err != nil {
+		fmt.Fprintf(stdout, "gognito check: %s: cannot open: %v\n", what, err)
+		return 1
+	}
+	defer st.Close()
+	err = st.CheckIntegrity(ctx)
+	var ie *store.IntegrityError
+	switch {
+	case err == nil:
+		fmt.Fprintf(stdout, "OK: %s passed the integrity check\n", what)
+		return 0
+	case errors.As(err, &ie):
+		for _, p := range ie.Problems {
+			fmt.Fprintf(stdout, "problem: %s\n", p)
+		}
+		fmt.Fprintf(stdout, "gognito check: %s: %d problems found\n", what, len(ie.Problems))
+		return 1
+	default:
+		fmt.Fprintf(stdout, "gognito check: %s: the check could not run: %v\n", what, err)
+		return 1
+	}
 }

@@ -28,8 +28,7 @@ import (
 	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
-	"github.com/gognito/gognito/internal/store/postgres"
-	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/store/storeopen"
 	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/triggers"
 	"github.com/gognito/gognito/internal/uicustom"
@@ -210,22 +209,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 }
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, string, error) {
-	dsn := cfg.DatabaseDSN()
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		st, err := postgres.Open(ctx, dsn)
-		if err != nil {
-			return nil, "", err
-		}
-		return st, "", nil
-	default:
-		path := strings.TrimPrefix(dsn, "sqlite://")
-		st, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return nil, "", err
-		}
-		return st, path, nil
-	}
+	return storeopen.Open(ctx, cfg.DatabaseDSN())
 }
 
 // byHost sends requests for a prefix domain served on the plain listener to

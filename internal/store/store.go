@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -110,10 +111,29 @@ type Store interface {
 	Users
 	Groups
 	Outbox
-	// Check verifies the integrity of the underlying database.
+	// Check is a cheap liveness probe: the database answers and has its
+	// schema. Health checks call it.
 	Check(ctx context.Context) error
+	// CheckIntegrity verifies the whole database: the storage's own
+	// structure (pages, indexes, foreign keys) and gognito's invariants
+	// (sqlrows.Invariants). It reads every row: it is for `gognito check`
+	// and tests, not for probes. Problems found come as an *IntegrityError;
+	// any other error means the check could not run.
+	CheckIntegrity(ctx context.Context) error
 	// Close releases the backend; pending writes are durable before it returns.
 	Close() error
+}
+
+// IntegrityError lists what an integrity check found wrong.
+type IntegrityError struct {
+	Problems []string
+}
+
+func (e *IntegrityError) Error() string {
+	if len(e.Problems) == 1 {
+		return "store: integrity check failed: " + e.Problems[0]
+	}
+	return fmt.Sprintf("store: integrity check found %d problems, the first: %s", len(e.Problems), e.Problems[0])
 }
 
 // ErrInUse reports a delete refused because other records still use the

@@ -21,9 +21,9 @@ func (s *Store) Notify(ctx context.Context, msg string) error {
 // Listen calls fn with every message announced on this database until ctx
 // ends. It holds one connection of its own; when that connection breaks it
 // reconnects. Each time it starts listening, the first time included, it
-// calls fn("") first: messages sent before that moment are lost (between
-// the caller's first read and the first LISTEN too), so the caller must
-// re-read what it caches.
+// calls fn(""): messages sent while it was not listening are lost (before the
+// first LISTEN too: a change committed between the caller loading its cache
+// and that LISTEN), so the caller must re-read what it caches.
 func (s *Store) Listen(ctx context.Context, fn func(msg string)) {
 	backoff := 100 * time.Millisecond
 	for first := true; ctx.Err() == nil; first = false {

@@ -123,6 +123,77 @@ func (s *Store) Check(ctx context.Context) error {
 	return nil
 }
 
+// CheckIntegrity verifies gognito's invariants in one snapshot and, where
+// the amcheck extension is installed in the database, every B-tree index of
+// gognito's tables against its table (bt_index_check with heapallindexed: a
+// row missing from an index, or an index entry for no row, is reported).
+// PostgreSQL checksums its own pages as it reads them; a damaged page fails
+// the check's reads.
+func (s *Store) CheckIntegrity(ctx context.Context) error {
+	var problems []string
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		broken, err := sqlrows.CheckInvariants(ctx, func(ctx context.Context, q string) ([]string, error) { return queryStrings(ctx, tx, q) })
+		problems = append(problems, broken...)
+		if err != nil {
+			return err
+		}
+		var schema string
+		err = tx.QueryRow(ctx, `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`).Scan(&schema)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		indexes, err := queryStrings(ctx, tx, `SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			JOIN pg_am a ON a.oid = c.relam WHERE c.relnamespace = current_schema()::regnamespace AND a.amname = 'btree' ORDER BY 1`)
+		if err != nil {
+			return err
+		}
+		for _, ix := range indexes {
+			// A finding is an error of this statement: a savepoint keeps the
+			// transaction usable for the next index.
+			if err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+				_, err := sp.Exec(ctx, `SELECT `+pgx.Identifier{schema, "bt_index_check"}.Sanitize()+`($1::regclass, true)`, ix)
+				return err
+			}); err != nil {
+				switch code, _ := pgCode(err); code {
+				case "XX001", "XX002": // data_corrupted, index_corrupted
+					problems = append(problems, "amcheck "+ix+": "+err.Error())
+				case "42501": // amcheck is installed but not granted to us
+					return nil
+				default:
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: integrity check: %w", err)
+	}
+	if len(problems) > 0 {
+		return &store.IntegrityError{Problems: problems}
+	}
+	return nil
+}
+
+// queryStrings runs q and returns the first column of every row.
+func queryStrings(ctx context.Context, tx pgx.Tx, q string) ([]string, error) {
+	rows, err := tx.Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
+		var v *string
+		err := r.Scan(&v)
+		if v == nil {
+			return "", err
+		}
+		return *v, err
+	})
+}
+
 // Close closes the connection pool. Every write has committed by the time
 // its call returned.
 func (s *Store) Close() error {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/store/sqlrows"
 	sqlitedrv "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -68,6 +69,31 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// OpenReadOnly opens an existing database file for reading only: no
+// migration, no write, no checkpoint on Close (gognito check uses it beside
+// a running server, or on the files a crashed one left). Only the read
+// methods and CheckIntegrity may be called.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)"} {
+		q.Add("_pragma", p)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(2)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &Store{r: r, path: path}, nil
+}
+
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
@@ -118,16 +144,98 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Check runs SQLite's integrity check.
+// Check is the cheap probe: the database answers and has its schema.
 func (s *Store) Check(ctx context.Context) error {
-	var res string
-	if err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
-		return fmt.Errorf("sqlite: integrity check: %w", err)
+	var n int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: check: %w", err)
 	}
-	if res != "ok" {
-		return fmt.Errorf("sqlite: integrity check: %s", res)
+	if n == 0 {
+		return errors.New("sqlite: check: no migrations applied")
 	}
 	return nil
+}
+
+// CheckIntegrity runs PRAGMA integrity_check (every page, every index
+// against its table), PRAGMA foreign_key_check, and gognito's invariants.
+func (s *Store) CheckIntegrity(ctx context.Context) error {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	defer conn.Close()
+	var problems []string
+	lines, err := queryStrings(ctx, conn, `PRAGMA integrity_check(100)`)
+	if err != nil {
+		// A damaged file may fail the check itself (SQLITE_CORRUPT,
+		// SQLITE_NOTADB): that is a finding, not a failure to check.
+		if isCorrupt(err) {
+			return &store.IntegrityError{Problems: []string{"integrity_check: " + err.Error()}}
+		}
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	if len(lines) != 1 || lines[0] != "ok" {
+		for _, l := range lines {
+			problems = append(problems, "integrity_check: "+l)
+		}
+	}
+	rows, err := conn.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("sqlite: foreign key check: %w", err)
+	}
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int64
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: foreign key check: %w", err)
+		}
+		problems = append(problems, fmt.Sprintf("foreign_key_check: %s row %d names a missing %s", table, rowid.Int64, parent))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: foreign key check: %w", err)
+	}
+	broken, err := sqlrows.CheckInvariants(ctx, func(ctx context.Context, q string) ([]string, error) { return queryStrings(ctx, conn, q) })
+	problems = append(problems, broken...)
+	if err != nil && !isCorrupt(err) {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return &store.IntegrityError{Problems: problems}
+	}
+	return nil
+}
+
+// queryStrings runs q and returns the first column of every row.
+func queryStrings(ctx context.Context, conn *sql.Conn, q string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v sql.NullString
+		if err := rows.Scan(&v); err != nil {
+			return out, err
+		}
+		out = append(out, v.String)
+	}
+	return out, rows.Err()
+}
+
+func isCorrupt(err error) bool {
+	var e *sqlitedrv.Error
+	if errors.As(err, &e) {
+		c := e.Code() & 0xff
+		return c == sqlite3.SQLITE_CORRUPT || c == sqlite3.SQLITE_NOTADB
+	}
+	return false
 }
 
 // Close checkpoints the WAL and closes the database.

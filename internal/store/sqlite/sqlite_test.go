@@ -76,3 +76,22 @@ func TestExpiryMigrationBackfills(t *testing.T) {
 		}
 	})
 }
+
+// TestCommitsAreDurable: the writer runs in WAL mode with synchronous=FULL,
+// so a commit is on disk (the WAL fsynced) before the write returns. A
+// killed process cannot tell these settings apart from weaker ones (the
+// operating system keeps what was written), so they are checked here.
+func TestCommitsAreDurable(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "gognito.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for name, want := range map[string]string{"journal_mode": "wal", "synchronous": "2" /* FULL */, "foreign_keys": "1"} {
+		got, err := s.WriterPragma(ctx, name)
+		if err != nil || got != want {
+			t.Errorf("PRAGMA %s = %q (%v), want %q", name, got, err, want)
+		}
+	}
+}
