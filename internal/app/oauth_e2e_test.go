@@ -384,6 +384,10 @@ func TestClientCredentials(t *testing.T) {
 	if claims["scope"] != "api/read" || claims["sub"] != *m2m.ClientId || claims["client_id"] != *m2m.ClientId || claims["username"] != nil {
 		t.Fatalf("machine token claims %v", claims)
 	}
+	// A machine token is no user's: the user operations refuse it for its
+	// scopes, as Cognito does, not as a revoked token.
+	_, err := f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: aws.String(out["access_token"].(string))})
+	wantAPIError(t, err, "NotAuthorizedException", "Access Token does not have required scopes")
 	form.Set("scope", "api/write")
 	if status, _ := postToken(t, hc, f.base, form); status != 400 {
 		t.Fatalf("a scope the client may not have: %d", status)

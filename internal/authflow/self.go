@@ -3,6 +3,7 @@ package authflow
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -18,17 +19,15 @@ func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.Acces
 	if err != nil {
 		return nil, err
 	}
+	if !slices.Contains(c.Scopes, tokens.ScopeAdmin) {
+		return nil, awserr.New(awserr.NotAuthorized, "Access Token does not have required scopes")
+	}
 	// The token must be the current user's of that name, not a deleted
 	// and re-created one's.
 	if a, err := s.users.Account(ctx, c.PoolID, c.Username); err != nil || a.Sub != c.Sub {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
-	for _, sc := range c.Scopes {
-		if sc == tokens.ScopeAdmin {
-			return c, nil
-		}
-	}
-	return nil, awserr.New(awserr.NotAuthorized, "Access Token does not have required scopes")
+	return c, nil
 }
 
 // GetUser returns the caller's own user.

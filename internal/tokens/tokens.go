@@ -417,10 +417,13 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 	} else if revoked {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
-	if err := s.checkSignOutSeconds(ctx, poolID, c.Username, c.Iat); errors.Is(err, errSignedOut) {
-		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
-	} else if err != nil {
-		return nil, err
+	// A machine token (client_credentials) is no user's: nobody signs it out.
+	if c.Username != "" {
+		if err := s.checkSignOutSeconds(ctx, poolID, c.Username, c.Iat); errors.Is(err, errSignedOut) {
+			return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	return &AccessClaims{PoolID: poolID, ClientID: c.ClientID, Username: c.Username, Sub: c.Sub, JTI: c.JTI, OriginJTI: c.OriginJTI,
 		Scopes: strings.Fields(c.Scope), IssuedAt: time.Unix(c.Iat, 0), Expires: time.Unix(c.Exp, 0), AuthTime: time.Unix(c.AuthTime, 0)}, nil
