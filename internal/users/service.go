@@ -38,6 +38,7 @@ type Service struct {
 	rand   io.Reader
 	sender Sender
 	sealer *secrets.Sealer
+	pools  poolCache
 }
 
 // New builds the service.
@@ -110,14 +111,7 @@ func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	var d struct {
-		Pool     cip.UserPoolType        `json:"Pool"`
-		EmailMfa *cip.EmailMfaConfigType `json:"EmailMfa"`
-	}
-	if err := json.Unmarshal(rec.Doc, &d); err != nil {
-		return nil, fmt.Errorf("users: decoding pool %s: %w", id, err)
-	}
-	return &pool{ID: id, Config: d.Pool, EmailMfa: d.EmailMfa}, nil
+	return s.pools.decode(id, rec.Doc)
 }
 
 // client is the app client of a public operation.

@@ -25,8 +25,8 @@ var migrations embed.FS
 
 // Store is the SQLite backend.
 type Store struct {
-	w    *sql.DB // the single writer connection
-	r    *sql.DB // readers
+	w    *sql.DB  // the single writer connection
+	r    *readers // readers, with prepared statements
 	path string
 }
 
@@ -60,7 +60,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(8)
-	s := &Store{w: w, r: r, path: path}
+	r.SetMaxIdleConns(8) // database/sql keeps 2 by default: the others were reopened (pragmas and all) on every burst
+	s := &Store{w: w, r: newReaders(r), path: path}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# bench-compare.sh: one unattended run that benchmarks gognito (SQLite, durable
+# commits), moto_server and cognito-local on this machine with the same load
+# generator (cmd/gognito-bench), the same pool sizes and the same scenarios,
+# and rewrites the generated section of docs/benchmarks.md.
+#
+# Everything listens on 127.0.0.1 only; every process started here is
+# stopped on exit (trap); every load and every scenario is bounded in count
+# and time. cognito-local is installed from npm into a scratch folder.
+#
+# Settings (environment): BENCH_DURATION (per scenario, default 5s),
+# BENCH_CONCURRENCY (8), BENCH_SIZES ("1000 100000"), BENCH_OUT
+# (docs/benchmarks.md), BENCH_KEEP=1 keeps the scratch folder,
+# MOTO_SERVER (moto_server on PATH).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+DURATION=${BENCH_DURATION:-5s}
+CONC=${BENCH_CONCURRENCY:-8}
+SIZES=${BENCH_SIZES:-"1000 100000"}
+OUT=${BENCH_OUT:-docs/benchmarks.md}
+MOTO=${MOTO_SERVER:-$(command -v moto_server || true)}
+COMMAND="make bench-compare"
+[ -n "${BENCH_DURATION:-}${BENCH_CONCURRENCY:-}${BENCH_SIZES:-}" ] && COMMAND="BENCH_DURATION=$DURATION BENCH_CONCURRENCY=$CONC BENCH_SIZES=\"$SIZES\" make bench-compare"
+# Loading bounds per peer: a peer that is too slow keeps the users it got.
+LOAD_TIMEOUT_GOGNITO=${BENCH_LOAD_TIMEOUT_GOGNITO:-300s}
+LOAD_TIMEOUT_MOTO=${BENCH_LOAD_TIMEOUT_MOTO:-300s}
+LOAD_TIMEOUT_COGNITO_LOCAL=${BENCH_LOAD_TIMEOUT_COGNITO_LOCAL:-60s}
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/gognito-bench.XXXXXX")
+RESULTS=$SCRATCH/results
+mkdir -p "$RESULTS"
+PIDS=()
+
+# stop PID: SIGTERM to its process group, then SIGKILL after 10 s.
+stop() {
+	kill -TERM -- "-$1" 2>/dev/null || true
+	for _ in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	local left=() pid
+	for pid in "${PIDS[@]}"; do
+		[ "$pid" = "$1" ] || left+=("$pid")
+	done
+	PIDS=("${left[@]}")
+}
+
+cleanup() {
+	while [ "${#PIDS[@]}" -gt 0 ]; do
+		stop "${PIDS[0]}"
+	done
+	if [ "${BENCH_KEEP:-}" = 1 ]; then
+		echo "scratch kept in $SCRATCH"
+	else
+		rm -rf "$SCRATCH"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+meta() { printf '%s: %s\n' "$1" "$2" >>"$RESULTS/meta.txt"; }
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start NAME CMD... runs a server in the background (its own process group,
+# so that its children stop with it), logging to the scratch folder.
+start() {
+	local name=$1
+	shift
+	setsid "$@" >"$SCRATCH/$name.log" 2>&1 &
+	PIDS+=("$!")
+	LAST_PID=$!
+}
+
+# wait_ready URL: polls until the URL answers (any HTTP status), 60 s at most.
+wait_ready() {
+	for _ in $(seq 600); do
+		if curl -s -o /dev/null --max-time 1 "$1"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "not ready: $1" >&2
+	return 1
+}
+
+# bench PEER ENDPOINT LOAD_TIMEOUT [extra flags]: every pool size in turn,
+# growing one pool.
+bench() {
+	local peer=$1 endpoint=$2 load_timeout=$3
+	shift 3
+	for size in $SIZES; do
+		log "$peer: $size users"
+		timeout 900 "$SCRATCH/gognito-bench" run --peer "$peer" --endpoint "$endpoint" --pool-size "$size" \
+			--load-timeout "$load_timeout" --concurrency "$CONC" --duration "$DURATION" \
+			--state "$SCRATCH/$peer.state.json" --json "$RESULTS/run-$peer-$size.json" "$@" | tee -a "$SCRATCH/$peer.bench.log" |
+			grep -v '^ ' || true
+		[ -s "$RESULTS/run-$peer-$size.json" ] || { echo "$peer: no results at $size users" >&2; exit 1; }
+		grep '^loaded' "$SCRATCH/$peer.bench.log" | tail -1 | sed "s/^/$peer, $size requested: /" >>"$SCRATCH/loads.txt"
+	done
+}
+
+log "building gognito and gognito-bench"
+go build -o "$SCRATCH/gognito" ./cmd/gognito
+go build -o "$SCRATCH/gognito-bench" ./cmd/gognito-bench
+
+log "installing cognito-local from npm into the scratch folder"
+timeout 300 npm install --prefix "$SCRATCH/cognito-local" --no-audit --no-fund --loglevel=error cognito-local >/dev/null
+CL_VERSION=$(node -p "require('$SCRATCH/cognito-local/node_modules/cognito-local/package.json').version")
+MOTO_VERSION=$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || echo unknown)
+
+meta "date" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta "machine" "$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB RAM, $(uname -sr); shared with other work, so absolute figures are noisy and the ratios within this one run are what count"
+meta "command" "$COMMAND"
+meta "load generator" "\`gognito-bench run\` (aws-sdk-go-v2 for the API; net/http and crypto/tls for hosted login and TLS), $CONC concurrent callers, each scenario $DURATION at most, on the same machine"
+meta "peers" "gognito $(git describe --always --dirty 2>/dev/null || echo '?') ($(go env GOVERSION), SQLite, durable commits), moto_server $MOTO_VERSION, cognito-local $CL_VERSION (Node $(node --version))"
+
+log "cryptographic bound of a sign-in"
+"$SCRATCH/gognito-bench" bound --concurrency "$CONC" --duration "$DURATION" --json "$RESULTS/bound.json" | grep -v '^ ' || true
+
+# gognito: its own data directory, API and HTTPS edge on free loopback ports.
+GPORT=$(free_port)
+GTLS=$(free_port)
+GFLAGS=(serve --listen "127.0.0.1:$GPORT" --tls-listen "127.0.0.1:$GTLS" --data-dir "$SCRATCH/gognito-data" --log-level warn)
+start gognito "$SCRATCH/gognito" "${GFLAGS[@]}"
+GPID=$LAST_PID
+wait_ready "http://127.0.0.1:$GPORT/_gognito/health"
+bench gognito "http://127.0.0.1:$GPORT" "$LOAD_TIMEOUT_GOGNITO" --tls-edge "127.0.0.1:$GTLS"
+rss=$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
+hwm=$(awk '/^VmHWM/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
+meta "gognito RSS after the 100,000-user run (MB)" "$hwm"
+meta "gognito memory" "RSS $rss MB at the end of the largest run, peak (VmHWM) $hwm MB over the whole run (loading and every scenario); the target is checked against the peak"
+stop "$GPID"
+log "gognito: start-up time with the loaded pool"
+"$SCRATCH/gognito-bench" startup --health "http://127.0.0.1:$GPORT/_gognito/health" --json "$RESULTS/startup.json" -- "$SCRATCH/gognito" "${GFLAGS[@]}"
+
+if [ -n "$MOTO" ]; then
+	MPORT=$(free_port)
+	start moto "$MOTO" -H 127.0.0.1 -p "$MPORT"
+	MPID=$LAST_PID
+	wait_ready "http://127.0.0.1:$MPORT/"
+	bench moto "http://127.0.0.1:$MPORT" "$LOAD_TIMEOUT_MOTO"
+	stop "$MPID"
+else
+	meta "note-moto" "moto_server was not found: no moto figures."
+fi
+
+# cognito-local keeps its data in .cognito under its working directory; its
+# default pool settings make usernames emails, which the scenarios do not use.
+CPORT=$(free_port)
+mkdir -p "$SCRATCH/cl-run/.cognito"
+echo '{"UserPoolDefaults": {"UsernameAttributes": []}}' >"$SCRATCH/cl-run/.cognito/config.json"
+(cd "$SCRATCH/cl-run" && HOST=127.0.0.1 PORT=$CPORT start cognito-local "$SCRATCH/cognito-local/node_modules/.bin/cognito-local"
+	echo "$LAST_PID" >"$SCRATCH/cl.pid")
+CLPID=$(cat "$SCRATCH/cl.pid")
+PIDS+=("$CLPID")
+wait_ready "http://127.0.0.1:$CPORT/"
+bench cognito-local "http://127.0.0.1:$CPORT" "$LOAD_TIMEOUT_COGNITO_LOCAL"
+stop "$CLPID"
+
+meta "loading" "over the wire with AdminCreateUser (an email each; the first 32 users also get a permanent password), 8 concurrent callers, bounded per peer (gognito $LOAD_TIMEOUT_GOGNITO, moto $LOAD_TIMEOUT_MOTO, cognito-local $LOAD_TIMEOUT_COGNITO_LOCAL per pool size); a peer that is too slow keeps what it got and runs the scenarios at that size (the users column): $(paste -sd ';' "$SCRATCH/loads.txt" | sed 's/;/; /g')"
+
+"$SCRATCH/gognito-bench" report --results "$RESULTS" --out "$OUT"
+log "done"
