@@ -79,10 +79,11 @@ start() {
 	LAST_PID=$!
 }
 
-# wait_ready URL: polls until the URL answers (any HTTP status), 60 s at most.
+# wait_ready URL [CURL_FLAG]: polls until the URL answers (any HTTP status;
+# with -f, a success), 60 s at most.
 wait_ready() {
 	for _ in $(seq 600); do
-		if curl -s -o /dev/null --max-time 1 "$1"; then
+		if curl -s ${2:-} -o /dev/null --max-time 1 "$1"; then
 			return 0
 		fi
 		sleep 0.1
@@ -100,7 +101,7 @@ bench() {
 		log "$peer: $size users"
 		timeout 900 "$SCRATCH/gognito-bench" run --peer "$peer" --endpoint "$endpoint" --pool-size "$size" \
 			--load-timeout "$load_timeout" --concurrency "$CONC" --duration "$DURATION" \
-			--state "$SCRATCH/$peer.state.json" --json "$RESULTS/run-$peer-$size.json" "$@" | tee -a "$SCRATCH/$peer.bench.log" |
+			--state "$SCRATCH/$peer.state.json" --server-pid "$SERVER_PID" --json "$RESULTS/run-$peer-$size.json" "$@" | tee -a "$SCRATCH/$peer.bench.log" |
 			grep -v '^ ' || true
 		[ -s "$RESULTS/run-$peer-$size.json" ] || { echo "$peer: no results at $size users" >&2; exit 1; }
 		grep '^loaded' "$SCRATCH/$peer.bench.log" | tail -1 | sed "s/^/$peer, $size requested: /" >>"$SCRATCH/loads.txt"
@@ -128,25 +129,29 @@ log "cryptographic bound of a sign-in"
 # gognito: its own data directory, API and HTTPS edge on free loopback ports.
 GPORT=$(free_port)
 GTLS=$(free_port)
+GPPROF=$(free_port)
 GFLAGS=(serve --listen "127.0.0.1:$GPORT" --tls-listen "127.0.0.1:$GTLS" --data-dir "$SCRATCH/gognito-data" --log-level warn)
-start gognito "$SCRATCH/gognito" "${GFLAGS[@]}"
+# GOGNITO_PPROF: the run profiles gognito's CPU during each scenario.
+GOGNITO_PPROF=127.0.0.1:$GPPROF start gognito "$SCRATCH/gognito" "${GFLAGS[@]}"
 GPID=$LAST_PID
-wait_ready "http://127.0.0.1:$GPORT/_gognito/health"
-bench gognito "http://127.0.0.1:$GPORT" "$LOAD_TIMEOUT_GOGNITO" --tls-edge "127.0.0.1:$GTLS"
+wait_ready "http://127.0.0.1:$GPORT/_gognito/ready" -f
+mkdir -p "$SCRATCH/profiles"
+SERVER_PID=$GPID bench gognito "http://127.0.0.1:$GPORT" "$LOAD_TIMEOUT_GOGNITO" --tls-edge "127.0.0.1:$GTLS" \
+	--pprof-url "http://127.0.0.1:$GPPROF" --profile-dir "$SCRATCH/profiles"
 rss=$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
 hwm=$(awk '/^VmHWM/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
-meta "gognito RSS after the 100,000-user run (MB)" "$hwm"
+meta "gognito peak RSS (MB)" "$hwm"
 meta "gognito memory" "RSS $rss MB at the end of the largest run, peak (VmHWM) $hwm MB over the whole run (loading and every scenario); the target is checked against the peak"
 stop "$GPID"
 log "gognito: start-up time with the loaded pool"
-"$SCRATCH/gognito-bench" startup --health "http://127.0.0.1:$GPORT/_gognito/health" --json "$RESULTS/startup.json" -- "$SCRATCH/gognito" "${GFLAGS[@]}"
+"$SCRATCH/gognito-bench" startup --ready-url "http://127.0.0.1:$GPORT/_gognito/ready" --json "$RESULTS/startup.json" -- "$SCRATCH/gognito" "${GFLAGS[@]}"
 
 if [ -n "$MOTO" ]; then
 	MPORT=$(free_port)
 	start moto "$MOTO" -H 127.0.0.1 -p "$MPORT"
 	MPID=$LAST_PID
 	wait_ready "http://127.0.0.1:$MPORT/"
-	bench moto "http://127.0.0.1:$MPORT" "$LOAD_TIMEOUT_MOTO"
+	SERVER_PID=$MPID bench moto "http://127.0.0.1:$MPORT" "$LOAD_TIMEOUT_MOTO"
 	stop "$MPID"
 else
 	meta "note-moto" "moto_server was not found: no moto figures."
@@ -162,7 +167,7 @@ echo '{"UserPoolDefaults": {"UsernameAttributes": []}}' >"$SCRATCH/cl-run/.cogni
 CLPID=$(cat "$SCRATCH/cl.pid")
 PIDS+=("$CLPID")
 wait_ready "http://127.0.0.1:$CPORT/"
-bench cognito-local "http://127.0.0.1:$CPORT" "$LOAD_TIMEOUT_COGNITO_LOCAL"
+SERVER_PID=$CLPID bench cognito-local "http://127.0.0.1:$CPORT" "$LOAD_TIMEOUT_COGNITO_LOCAL"
 stop "$CLPID"
 
 meta "loading" "over the wire with AdminCreateUser (an email each; the first 32 users also get a permanent password), 8 concurrent callers, bounded per peer (gognito $LOAD_TIMEOUT_GOGNITO, moto $LOAD_TIMEOUT_MOTO, cognito-local $LOAD_TIMEOUT_COGNITO_LOCAL per pool size); a peer that is too slow keeps what it got and runs the scenarios at that size (the users column): $(paste -sd ';' "$SCRATCH/loads.txt" | sed 's/;/; /g')"

@@ -5,7 +5,7 @@
 //
 //	gognito-bench run [flags]      load a pool to --pool-size users and run scenarios
 //	gognito-bench bound [flags]    the sign-in rate the cryptography alone allows
-//	gognito-bench startup [flags] -- command...   time from exec to a healthy server
+//	gognito-bench startup [flags] -- command...   time from exec to a ready server
 //	gognito-bench report [flags]   write the comparison section of docs/benchmarks.md
 package main
 
@@ -21,7 +21,7 @@ Usage:
   gognito-bench run [flags]        set up (or reuse) a pool, load it to --pool-size users, run scenarios
   gognito-bench bound [flags]      measure the sign-in rate the cryptography alone allows
   gognito-bench startup [flags] -- command [args...]
-                                   start a server, time it to its first healthy answer, stop it
+                                   start a server, time it until it answers ready, stop it
   gognito-bench report [flags]     write the comparison section of a Markdown file from results
   gognito-bench help               this text
 

@@ -29,6 +29,13 @@ type Result struct {
 	OpsPerSec   float64 `json:"ops_per_sec"`
 	P50ms       float64 `json:"p50_ms"`
 	P99ms       float64 `json:"p99_ms"`
+	// CPU time per operation (successful or not), in microseconds: the
+	// load generator's own, and the server's when its pid was given.
+	ClientCPUus float64 `json:"client_cpu_us_per_op"`
+	ServerCPUus float64 `json:"server_cpu_us_per_op,omitempty"`
+	// Where the server's CPU went during the scenario (--pprof-url).
+	ServerProfile []Share `json:"server_profile,omitempty"`
+	ProfileFile   string  `json:"profile_file,omitempty"`
 }
 
 // limits bound a measured loop: whichever of count and duration is reached
@@ -113,13 +120,13 @@ func percentile(sorted []time.Duration, q float64) float64 {
 // printTable writes results as an aligned text table.
 func printTable(w io.Writer, results []Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "peer\tscenario\tusers\tconc\tops\tops/s\tp50 ms\tp99 ms\terrors\t")
+	fmt.Fprintln(tw, "peer\tscenario\tusers\tconc\tops\tops/s\tp50 ms\tp99 ms\terrors\tclient CPU µs/op\tserver CPU µs/op\t")
 	for _, r := range results {
 		if !r.Supported {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t\t\tnot supported\t\t\t\t\n", r.Peer, r.Scenario, r.PoolSize)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t\t\tnot supported\t\t\t\t\t\t\n", r.Peer, r.Scenario, r.PoolSize)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%d\t\n", r.Peer, r.Scenario, r.PoolSize, r.Concurrency, r.Ops, r.OpsPerSec, r.P50ms, r.P99ms, r.Errors)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%d\t%.0f\t%.0f\t\n", r.Peer, r.Scenario, r.PoolSize, r.Concurrency, r.Ops, r.OpsPerSec, r.P50ms, r.P99ms, r.Errors, r.ClientCPUus, r.ServerCPUus)
 	}
 	tw.Flush()
 	for _, r := range results {

@@ -51,12 +51,13 @@ type state struct {
 
 type runConfig struct {
 	peer, endpoint, tlsEdge, region string
-	poolSize                        int
+	poolSize, serverPID             int
 	loadConcurrency                 int
 	loadTimeout                     time.Duration
 	limits                          limits
 	scenarios                       []string
 	statePath, jsonPath             string
+	pprofURL, profileDir            string
 }
 
 func runCommand(args []string, stdout, stderr io.Writer) int {
@@ -68,6 +69,9 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.endpoint, "endpoint", "http://127.0.0.1:9229", "the endpoint's base URL (loopback only)")
 	fs.StringVar(&c.tlsEdge, "tls-edge", "", "host:port of gognito's HTTPS edge, for tls-handshake (loopback only; empty: not supported)")
 	fs.StringVar(&c.region, "region", "us-east-1", "AWS Region sent in requests")
+	fs.IntVar(&c.serverPID, "server-pid", 0, "pid of the server process, to report its CPU time per operation (from /proc)")
+	fs.StringVar(&c.pprofURL, "pprof-url", "", "base URL of the server's net/http/pprof (gognito: GOGNITO_PPROF), to profile it during each scenario (loopback only)")
+	fs.StringVar(&c.profileDir, "profile-dir", "", "keep the server's CPU profiles in this directory")
 	fs.IntVar(&c.poolSize, "pool-size", 1000, "users in the pool before the scenarios run (loaded over the wire with AdminCreateUser)")
 	fs.IntVar(&c.loadConcurrency, "load-concurrency", 8, "concurrent AdminCreateUser calls while loading")
 	fs.DurationVar(&c.loadTimeout, "load-timeout", 5*time.Minute, "give up loading after this long (the pool keeps what it got)")
@@ -117,6 +121,12 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if c.pprofURL != "" {
+		if err := checkLoopbackURL(c.pprofURL); err != nil {
+			fmt.Fprintf(stderr, "gognito-bench: --pprof-url: %v\n", err)
+			return 2
+		}
 	}
 	results, err := c.run(context.Background(), stdout)
 	if err != nil {
@@ -208,7 +218,7 @@ func summary(r Result) string {
 	if !r.Supported {
 		return "not supported: " + r.Note
 	}
-	return fmt.Sprintf("%9.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  %d ops, %d errors", r.OpsPerSec, r.P50ms, r.P99ms, r.Ops, r.Errors)
+	return fmt.Sprintf("%9.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  %d ops, %d errors  CPU/op: client %.0f µs, server %.0f µs", r.OpsPerSec, r.P50ms, r.P99ms, r.Ops, r.Errors, r.ClientCPUus, r.ServerCPUus)
 }
 
 func randomHex(n int) string {

@@ -11,6 +11,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,9 +59,30 @@ func (b *bench) scenario(ctx context.Context, name string) Result {
 		r.Note = shortErr(err)
 		return r
 	}
+	client0 := ownCPU()
+	server0, serverErr := b.serverCPU()
+	wait := b.startProfile(ctx, name, b.limits.duration)
 	m := measure(ctx, b.limits, op)
+	if path, sh, err := wait(); err != nil {
+		fmt.Fprintf(b.out, "  %s: no server profile: %v\n", name, err)
+	} else {
+		m.ServerProfile, m.ProfileFile = sh, filepath.Base(path)
+	}
+	if m.Ops > 0 {
+		m.ClientCPUus = float64((ownCPU() - client0).Microseconds()) / float64(m.Ops)
+		if server1, err := b.serverCPU(); err == nil && serverErr == nil && b.serverPID > 0 {
+			m.ServerCPUus = float64((server1 - server0).Microseconds()) / float64(m.Ops)
+		}
+	}
 	m.Peer, m.Scenario, m.PoolSize, m.PoolTarget = r.Peer, r.Scenario, r.PoolSize, r.PoolTarget
 	return m
+}
+
+func (b *bench) serverCPU() (time.Duration, error) {
+	if b.serverPID <= 0 {
+		return 0, nil
+	}
+	return processCPU(b.serverPID)
 }
 
 // signer is the i-th user with a permanent password.

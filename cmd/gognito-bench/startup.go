@@ -12,18 +12,18 @@ import (
 	"time"
 )
 
-// Startup is how long a server took from exec to its first healthy answer.
+// Startup is how long a server took from exec to answering ready.
 type Startup struct {
 	Command   []string `json:"command"`
 	StartupMS float64  `json:"startup_ms"`
 }
 
-// startupCommand starts a server, polls its health URL every 2 ms until it
+// startupCommand starts a server, polls its readiness URL every 2 ms until it
 // answers 200, then stops it (SIGTERM, SIGKILL after 20 s).
 func startupCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gognito-bench startup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	health := fs.String("health", "http://127.0.0.1:9229/_gognito/health", "URL that answers 200 once the server is ready (loopback only)")
+	ready := fs.String("ready-url", "http://127.0.0.1:9229/_gognito/ready", "URL that answers 200 once the server is ready (loopback only)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
 	jsonPath := fs.String("json", "", "also write the result to this file as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -36,8 +36,8 @@ func startupCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gognito-bench startup: the server's command goes after --")
 		return 2
 	}
-	if err := checkLoopbackURL(*health); err != nil {
-		fmt.Fprintf(stderr, "gognito-bench: --health: %v\n", err)
+	if err := checkLoopbackURL(*ready); err != nil {
+		fmt.Fprintf(stderr, "gognito-bench: --ready-url: %v\n", err)
 		return 2
 	}
 	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
@@ -52,7 +52,7 @@ func startupCommand(args []string, stdout, stderr io.Writer) int {
 	go func() { exited <- cmd.Wait() }()
 	defer stop(cmd, exited)
 	for {
-		if resp, err := hc.Get(*health); err == nil {
+		if resp, err := hc.Get(*ready); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				break

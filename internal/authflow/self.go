@@ -7,6 +7,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/tokens"
+	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -32,6 +33,7 @@ func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.Acces
 
 // GetUser returns the caller's own user.
 func (s *Service) GetUser(ctx context.Context, in *cip.GetUserRequest) (*cip.GetUserResponse, error) {
+	ctx = users.WithReadMemo(ctx) // the token's checks and the answer read one user
 	c, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err

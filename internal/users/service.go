@@ -104,7 +104,7 @@ func poolNotFound(id string) error {
 }
 
 func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
-	rec, err := s.store.GetUserPool(ctx, id)
+	rec, err := s.getPoolRecord(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, poolNotFound(id)
 	}
@@ -275,7 +275,7 @@ func userNotFound() error { return awserr.New(awserr.UserNotFound, "User does no
 // resolve finds a user by what a request calls its username: the username
 // itself, or an email or phone number used as username, or a verified alias.
 func (s *Service) resolve(ctx context.Context, p *pool, name string) (*user, error) {
-	rec, err := s.store.GetUser(ctx, p.ID, p.keyFor(name))
+	rec, err := s.getUserRecord(ctx, p.ID, p.keyFor(name))
 	if err == nil {
 		return decodeUser(rec)
 	}
