@@ -23,10 +23,11 @@ OUT=${BENCH_OUT:-docs/benchmarks.md}
 MOTO=${MOTO_SERVER:-$(command -v moto_server || true)}
 COMMAND="make bench-compare"
 [ -n "${BENCH_DURATION:-}${BENCH_CONCURRENCY:-}${BENCH_SIZES:-}" ] && COMMAND="BENCH_DURATION=$DURATION BENCH_CONCURRENCY=$CONC BENCH_SIZES=\"$SIZES\" make bench-compare"
-# Loading bounds per peer: a peer that is too slow keeps the users it got.
-LOAD_TIMEOUT_GOGNITO=${BENCH_LOAD_TIMEOUT_GOGNITO:-300s}
-LOAD_TIMEOUT_MOTO=${BENCH_LOAD_TIMEOUT_MOTO:-300s}
-LOAD_TIMEOUT_COGNITO_LOCAL=${BENCH_LOAD_TIMEOUT_COGNITO_LOCAL:-60s}
+# Loading bounds per peer, in seconds per pool size: a peer that is too slow
+# keeps the users it got.
+LOAD_TIMEOUT_GOGNITO=${BENCH_LOAD_TIMEOUT_GOGNITO:-240}
+LOAD_TIMEOUT_MOTO=${BENCH_LOAD_TIMEOUT_MOTO:-240}
+LOAD_TIMEOUT_COGNITO_LOCAL=${BENCH_LOAD_TIMEOUT_COGNITO_LOCAL:-45}
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/gognito-bench.XXXXXX")
 RESULTS=$SCRATCH/results
@@ -99,8 +100,9 @@ bench() {
 	shift 3
 	for size in $SIZES; do
 		log "$peer: $size users"
-		timeout 900 "$SCRATCH/gognito-bench" run --peer "$peer" --endpoint "$endpoint" --pool-size "$size" \
-			--load-timeout "$load_timeout" --concurrency "$CONC" --duration "$DURATION" \
+		# Bounded: the load, then the scenarios (each its duration, a probe and set-up).
+		timeout $((load_timeout + 240)) "$SCRATCH/gognito-bench" run --peer "$peer" --endpoint "$endpoint" --pool-size "$size" \
+			--load-timeout "${load_timeout}s" --concurrency "$CONC" --duration "$DURATION" \
 			--state "$SCRATCH/$peer.state.json" --server-pid "$SERVER_PID" --json "$RESULTS/run-$peer-$size.json" "$@" | tee -a "$SCRATCH/$peer.bench.log" |
 			grep -v '^ ' || true
 		[ -s "$RESULTS/run-$peer-$size.json" ] || { echo "$peer: no results at $size users" >&2; exit 1; }
@@ -170,7 +172,7 @@ wait_ready "http://127.0.0.1:$CPORT/"
 SERVER_PID=$CLPID bench cognito-local "http://127.0.0.1:$CPORT" "$LOAD_TIMEOUT_COGNITO_LOCAL"
 stop "$CLPID"
 
-meta "loading" "over the wire with AdminCreateUser (an email each; the first 32 users also get a permanent password), 8 concurrent callers, bounded per peer (gognito $LOAD_TIMEOUT_GOGNITO, moto $LOAD_TIMEOUT_MOTO, cognito-local $LOAD_TIMEOUT_COGNITO_LOCAL per pool size); a peer that is too slow keeps what it got and runs the scenarios at that size (the users column): $(paste -sd ';' "$SCRATCH/loads.txt" | sed 's/;/; /g')"
+meta "loading" "over the wire with AdminCreateUser (an email each; the first 32 users also get a permanent password), 8 concurrent callers, bounded per peer (gognito $LOAD_TIMEOUT_GOGNITO s, moto $LOAD_TIMEOUT_MOTO s, cognito-local $LOAD_TIMEOUT_COGNITO_LOCAL s per pool size); a peer that is too slow keeps what it got and runs the scenarios at that size (the users column): $(paste -sd ';' "$SCRATCH/loads.txt" | sed 's/;/; /g')"
 
 "$SCRATCH/gognito-bench" report --results "$RESULTS" --out "$OUT"
 log "done"

@@ -25,9 +25,10 @@ var migrations embed.FS
 
 // Store is the SQLite backend.
 type Store struct {
-	w    *sql.DB  // the single writer connection
-	r    *readers // readers, with prepared statements
-	path string
+	w       *sql.DB  // the single writer connection
+	r       *readers // readers, with prepared statements
+	path    string
+	commits *committer // runs the write transactions (inTx)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -66,6 +67,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.startCommitter()
 	return s, nil
 }
 
@@ -134,6 +136,7 @@ func (s *Store) Check(ctx context.Context) error {
 // Close checkpoints the WAL and closes the database.
 func (s *Store) Close() error {
 	var errs []error
+	s.stopCommitter()
 	if s.w != nil {
 		_, _ = s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 		errs = append(errs, s.w.Close())
@@ -165,22 +168,6 @@ func isForeignKey(err error) bool {
 
 func ms(t time.Time) int64     { return t.UnixMilli() }
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
-
-// inTx runs fn in a write transaction.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
-}
 
 func limitOf(p store.Page) int {
 	if p.Limit <= 0 {
