@@ -93,21 +93,21 @@ wait_ready() {
 	return 1
 }
 
-# bench PEER ENDPOINT LOAD_TIMEOUT [extra flags]: every pool size in turn,
-# growing one pool.
+# Peers: name, endpoint, load bound, pid and extra flags, filled in as each
+# server starts.
+PEERS=()
+declare -A ENDPOINT LOADT SPID EXTRA
+
+# bench PEER SIZE [run flags...]: one gognito-bench run against a peer.
 bench() {
-	local peer=$1 endpoint=$2 load_timeout=$3
-	shift 3
-	for size in $SIZES; do
-		log "$peer: $size users"
-		# Bounded: the load, then the scenarios (each its duration, a probe and set-up).
-		timeout $((load_timeout + 240)) "$SCRATCH/gognito-bench" run --peer "$peer" --endpoint "$endpoint" --pool-size "$size" \
-			--load-timeout "${load_timeout}s" --concurrency "$CONC" --duration "$DURATION" \
-			--state "$SCRATCH/$peer.state.json" --server-pid "$SERVER_PID" --json "$RESULTS/run-$peer-$size.json" "$@" | tee -a "$SCRATCH/$peer.bench.log" |
-			grep -v '^ ' || true
-		[ -s "$RESULTS/run-$peer-$size.json" ] || { echo "$peer: no results at $size users" >&2; exit 1; }
-		grep '^loaded' "$SCRATCH/$peer.bench.log" | tail -1 | sed "s/^/$peer, $size requested: /" >>"$SCRATCH/loads.txt"
-	done
+	local peer=$1 size=$2
+	shift 2
+	# Bounded: the load, then at most 4 minutes for the scenarios asked for.
+	# shellcheck disable=SC2086
+	timeout $((LOADT[$peer] + 240)) "$SCRATCH/gognito-bench" run --peer "$peer" --endpoint "${ENDPOINT[$peer]}" --pool-size "$size" \
+		--load-timeout "${LOADT[$peer]}s" --concurrency "$CONC" --duration "$DURATION" \
+		--state "$SCRATCH/$peer.state.json" --server-pid "${SPID[$peer]}" ${EXTRA[$peer]} "$@" >>"$SCRATCH/$peer.bench.log" 2>&1 ||
+		echo "$peer: gognito-bench run failed at $size users ($*), see $peer.bench.log" >&2
 }
 
 log "building gognito and gognito-bench"
@@ -125,36 +125,26 @@ meta "command" "$COMMAND"
 meta "load generator" "\`gognito-bench run\` (aws-sdk-go-v2 for the API; net/http and crypto/tls for hosted login and TLS), $CONC concurrent callers, each scenario $DURATION at most, on the same machine"
 meta "peers" "gognito $(git describe --always --dirty 2>/dev/null || echo '?') ($(go env GOVERSION), SQLite, durable commits), moto_server $MOTO_VERSION, cognito-local $CL_VERSION (Node $(node --version))"
 
-log "cryptographic bound of a sign-in"
-"$SCRATCH/gognito-bench" bound --concurrency "$CONC" --duration "$DURATION" --json "$RESULTS/bound.json" | grep -v '^ ' || true
-
-# gognito: its own data directory, API and HTTPS edge on free loopback ports.
+# gognito: its own data directory, API and HTTPS edge on free loopback ports;
+# GOGNITO_PPROF: the run profiles gognito's CPU during each scenario.
 GPORT=$(free_port)
 GTLS=$(free_port)
 GPPROF=$(free_port)
 GFLAGS=(serve --listen "127.0.0.1:$GPORT" --tls-listen "127.0.0.1:$GTLS" --data-dir "$SCRATCH/gognito-data" --log-level warn)
-# GOGNITO_PPROF: the run profiles gognito's CPU during each scenario.
 GOGNITO_PPROF=127.0.0.1:$GPPROF start gognito "$SCRATCH/gognito" "${GFLAGS[@]}"
 GPID=$LAST_PID
 wait_ready "http://127.0.0.1:$GPORT/_gognito/ready" -f
 mkdir -p "$SCRATCH/profiles"
-SERVER_PID=$GPID bench gognito "http://127.0.0.1:$GPORT" "$LOAD_TIMEOUT_GOGNITO" --tls-edge "127.0.0.1:$GTLS" \
-	--pprof-url "http://127.0.0.1:$GPPROF" --profile-dir "$SCRATCH/profiles"
-rss=$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
-hwm=$(awk '/^VmHWM/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
-meta "gognito peak RSS (MB)" "$hwm"
-meta "gognito memory" "RSS $rss MB at the end of the largest run, peak (VmHWM) $hwm MB over the whole run (loading and every scenario); the target is checked against the peak"
-stop "$GPID"
-log "gognito: start-up time with the loaded pool"
-"$SCRATCH/gognito-bench" startup --ready-url "http://127.0.0.1:$GPORT/_gognito/ready" --json "$RESULTS/startup.json" -- "$SCRATCH/gognito" "${GFLAGS[@]}"
+PEERS+=(gognito)
+ENDPOINT[gognito]="http://127.0.0.1:$GPORT" LOADT[gognito]=$LOAD_TIMEOUT_GOGNITO SPID[gognito]=$GPID
+EXTRA[gognito]="--tls-edge 127.0.0.1:$GTLS --pprof-url http://127.0.0.1:$GPPROF --profile-dir $SCRATCH/profiles"
 
 if [ -n "$MOTO" ]; then
 	MPORT=$(free_port)
 	start moto "$MOTO" -H 127.0.0.1 -p "$MPORT"
-	MPID=$LAST_PID
 	wait_ready "http://127.0.0.1:$MPORT/"
-	SERVER_PID=$MPID bench moto "http://127.0.0.1:$MPORT" "$LOAD_TIMEOUT_MOTO"
-	stop "$MPID"
+	PEERS+=(moto)
+	ENDPOINT[moto]="http://127.0.0.1:$MPORT" LOADT[moto]=$LOAD_TIMEOUT_MOTO SPID[moto]=$LAST_PID EXTRA[moto]=""
 else
 	meta "note-moto" "moto_server was not found: no moto figures."
 fi
@@ -166,13 +156,42 @@ mkdir -p "$SCRATCH/cl-run/.cognito"
 echo '{"UserPoolDefaults": {"UsernameAttributes": []}}' >"$SCRATCH/cl-run/.cognito/config.json"
 (cd "$SCRATCH/cl-run" && HOST=127.0.0.1 PORT=$CPORT start cognito-local "$SCRATCH/cognito-local/node_modules/.bin/cognito-local"
 	echo "$LAST_PID" >"$SCRATCH/cl.pid")
-CLPID=$(cat "$SCRATCH/cl.pid")
-PIDS+=("$CLPID")
+PIDS+=("$(cat "$SCRATCH/cl.pid")")
 wait_ready "http://127.0.0.1:$CPORT/"
-SERVER_PID=$CLPID bench cognito-local "http://127.0.0.1:$CPORT" "$LOAD_TIMEOUT_COGNITO_LOCAL"
-stop "$CLPID"
+PEERS+=(cognito-local)
+ENDPOINT[cognito-local]="http://127.0.0.1:$CPORT" LOADT[cognito-local]=$LOAD_TIMEOUT_COGNITO_LOCAL SPID[cognito-local]=$(cat "$SCRATCH/cl.pid") EXTRA[cognito-local]=""
+
+# Every pool size in turn, growing one pool per peer: load each peer, then
+# run each scenario against every peer in turn, so that whatever else the
+# machine is doing weighs on all of them alike.
+SCENARIOS="create-users auth-admin auth-srp get-user list-users list-users-filter describe-domain tls-handshake hosted-login"
+for size in $SIZES; do
+	for peer in "${PEERS[@]}"; do
+		log "$peer: loading to $size users"
+		bench "$peer" "$size" --scenarios none
+		grep '^loaded' "$SCRATCH/$peer.bench.log" | tail -1 | tee /dev/stderr | sed "s/^/$peer, $size requested: /" >>"$SCRATCH/loads.txt"
+	done
+	log "cryptographic bound of a sign-in"
+	"$SCRATCH/gognito-bench" bound --concurrency "$CONC" --duration "$DURATION" --pool-target "$size" --json "$RESULTS/bound-$size.json" | grep -v '^ ' || true
+	for sc in $SCENARIOS; do
+		for peer in "${PEERS[@]}"; do
+			bench "$peer" "$size" --scenarios "$sc" --json "$RESULTS/run-$peer-$size-$sc.json"
+			[ -s "$RESULTS/run-$peer-$size-$sc.json" ] || { echo "$peer: no result for $sc at $size users" >&2; exit 1; }
+			grep -E "^$sc " "$SCRATCH/$peer.bench.log" | tail -1 | sed "s/^/$(date -u +%H:%M:%S)  $peer $size: /"
+		done
+	done
+done
+
+rss=$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
+hwm=$(awk '/^VmHWM/{printf "%.1f", $2/1024}' "/proc/$GPID/status")
+meta "gognito peak RSS (MB)" "$hwm"
+meta "gognito memory" "RSS $rss MB at the end, peak (VmHWM) $hwm MB over the whole run (loading and every scenario); the target is checked against the peak"
+stop "$GPID"
+log "gognito: start-up time with the loaded pool"
+"$SCRATCH/gognito-bench" startup --ready-url "http://127.0.0.1:$GPORT/_gognito/ready" --json "$RESULTS/startup.json" -- "$SCRATCH/gognito" "${GFLAGS[@]}"
 
 meta "loading" "over the wire with AdminCreateUser (an email each; the first 32 users also get a permanent password), 8 concurrent callers, bounded per peer (gognito $LOAD_TIMEOUT_GOGNITO s, moto $LOAD_TIMEOUT_MOTO s, cognito-local $LOAD_TIMEOUT_COGNITO_LOCAL s per pool size); a peer that is too slow keeps what it got and runs the scenarios at that size (the users column): $(paste -sd ';' "$SCRATCH/loads.txt" | sed 's/;/; /g')"
+meta "order" "the three servers run side by side; for each pool size each is loaded, then each scenario runs against gognito, moto and cognito-local in turn ($DURATION each), the cryptographic bound just before the scenarios"
 
 "$SCRATCH/gognito-bench" report --results "$RESULTS" --out "$OUT"
 log "done"

@@ -29,6 +29,7 @@ func boundCommand(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&l.count, "count", 200000, "most sign-ins per flow")
 	fs.DurationVar(&l.duration, "duration", 5*time.Second, "longest time per flow")
 	jsonPath := fs.String("json", "", "also write the results to this file as JSON")
+	target := fs.Int("pool-target", 0, "the pool size of the runs this bound goes with, for the report")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -66,7 +67,7 @@ func boundCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		return twoSignatures()
 	})
-	admin.Peer, admin.Scenario = "bound", "auth-admin"
+	admin.Peer, admin.Scenario, admin.PoolTarget = "bound", "auth-admin", *target
 	srpFlow := measure(ctx, l, func(context.Context, int) error {
 		cl, err := srp.NewClient(rand.Reader, poolID)
 		if err != nil {
@@ -86,7 +87,7 @@ func boundCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		return twoSignatures()
 	})
-	srpFlow.Peer, srpFlow.Scenario = "bound", "auth-srp"
+	srpFlow.Peer, srpFlow.Scenario, srpFlow.PoolTarget = "bound", "auth-srp", *target
 	results := []Result{admin, srpFlow}
 	printTable(stdout, results)
 	if err := writeJSON(*jsonPath, results); err != nil {

@@ -35,6 +35,7 @@ var categories = []struct {
 	{"JSON", []string{"encoding/json."}},
 	{"HTTP and sockets", []string{"net/", "net.", "bufio."}},
 	{"regular expressions (request validation)", []string{"regexp."}},
+	{"gognito's own code", []string{"github.com/gognito/gognito/"}},
 }
 
 // categorize returns the kind of work of one sample's stack (leaf first).
@@ -54,7 +55,7 @@ func categorize(funcs []string) string {
 				}
 			}
 		}
-		return "gognito's own code and the rest"
+		return "other libraries (reflect, strings, time, fmt…)"
 	}
 	if gc {
 		return "garbage collection"

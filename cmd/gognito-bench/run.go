@@ -78,7 +78,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.limits.concurrency, "concurrency", 8, "concurrent callers per scenario")
 	fs.IntVar(&c.limits.count, "count", 200000, "most operations per scenario")
 	fs.DurationVar(&c.limits.duration, "duration", 5*time.Second, "longest time per scenario")
-	fs.StringVar(&scenarios, "scenarios", "all", "comma-separated scenarios, or all: "+scenarioList)
+	fs.StringVar(&scenarios, "scenarios", "all", "comma-separated scenarios, all, or none (only set up and load): "+scenarioList)
 	fs.StringVar(&c.statePath, "state", "", "file that keeps the pool between runs (empty: a new pool each run)")
 	fs.StringVar(&c.jsonPath, "json", "", "also write the results to this file as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
@@ -89,7 +89,10 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	c.scenarios = strings.Split(scenarios, ",")
-	if scenarios == "all" {
+	switch scenarios {
+	case "none": // only set up and load
+		c.scenarios = nil
+	case "all":
 		c.scenarios = strings.Split(strings.ReplaceAll(scenarioList, " ", ""), ",")
 	}
 	for _, s := range c.scenarios {
