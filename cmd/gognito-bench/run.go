@@ -54,6 +54,7 @@ type runConfig struct {
 	poolSize, serverPID             int
 	loadConcurrency                 int
 	loadTimeout                     time.Duration
+	noLoad                          bool
 	limits                          limits
 	scenarios                       []string
 	statePath, jsonPath             string
@@ -75,6 +76,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.poolSize, "pool-size", 1000, "users in the pool before the scenarios run (loaded over the wire with AdminCreateUser)")
 	fs.IntVar(&c.loadConcurrency, "load-concurrency", 8, "concurrent AdminCreateUser calls while loading")
 	fs.DurationVar(&c.loadTimeout, "load-timeout", 5*time.Minute, "give up loading after this long (the pool keeps what it got)")
+	fs.BoolVar(&c.noLoad, "no-load", false, "run the scenarios on the pool as it is (with --state), loading nothing")
 	fs.IntVar(&c.limits.concurrency, "concurrency", 8, "concurrent callers per scenario")
 	fs.IntVar(&c.limits.count, "count", 200000, "most operations per scenario")
 	fs.DurationVar(&c.limits.duration, "duration", 5*time.Second, "longest time per scenario")
@@ -326,7 +328,7 @@ func shortErr(err error) string {
 func (b *bench) load(ctx context.Context) error {
 	start := time.Now()
 	from := b.st.Loaded
-	if from >= b.poolSize {
+	if from >= b.poolSize || b.noLoad {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, b.loadTimeout)
