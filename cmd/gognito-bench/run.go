@@ -204,11 +204,12 @@ func (c runConfig) run(ctx context.Context, out io.Writer) ([]Result, error) {
 	if err := b.saveState(); err != nil {
 		return nil, err
 	}
-	if err := b.load(ctx); err != nil {
+	loadErr := b.load(ctx)
+	if err := b.saveState(); err != nil { // what was loaded counts, even if loading failed
 		return nil, err
 	}
-	if err := b.saveState(); err != nil {
-		return nil, err
+	if loadErr != nil {
+		return nil, loadErr
 	}
 	var results []Result
 	for _, name := range c.scenarios {
@@ -351,7 +352,12 @@ func (b *bench) load(ctx context.Context) error {
 				if i >= b.poolSize {
 					return
 				}
+				// A user that failed is tried again (three times in all): one
+				// created by a call whose answer was lost is then found existing.
 				err := b.createUser(ctx, i)
+				for try := 1; err != nil && try < 3 && ctx.Err() == nil; try++ {
+					err = b.createUser(ctx, i)
+				}
 				mu.Lock()
 				if err == nil {
 					done[i-from] = true
