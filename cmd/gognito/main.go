@@ -15,6 +15,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime"
@@ -129,6 +131,12 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "  try: aws --endpoint-url %s cognito-idp list-user-pools --max-results 10\n", apiURL)
 	log.Info("listening", "api", apiURL, "data", a.DataPath())
+	if addr := getenv("GOGNITO_PPROF"); addr != "" {
+		if err := servePprof(addr, log); err != nil {
+			log.Error("cannot serve pprof", "address", addr, "error", err)
+			return 1
+		}
+	}
 
 	if err := a.Serve(ctx, app.Listeners{API: ln, TLS: tlsLn}); err != nil {
 		log.Error("server stopped", "error", err)
@@ -136,6 +144,29 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	log.Info("stopped cleanly")
 	return 0
+}
+
+// servePprof serves the Go profiler (net/http/pprof) on addr, which must be
+// a loopback address: GOGNITO_PPROF=127.0.0.1:6060, for profiling only.
+func servePprof(addr string, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%q is not a loopback address", host)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Warn("serving the Go profiler", "address", ln.Addr().String())
+	go (&http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+	return nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -43,6 +43,7 @@ type Service struct {
 	sealer   *secrets.Sealer
 	triggers *triggers.Service
 	attempts *attemptLocks
+	pools    poolCache
 }
 
 // New builds the service.
@@ -108,21 +109,14 @@ func poolNotFound(id string) error {
 }
 
 func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
-	rec, err := s.store.GetUserPool(ctx, id)
+	rec, err := s.getPoolRecord(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, poolNotFound(id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var d struct {
-		Pool     cip.UserPoolType        `json:"Pool"`
-		EmailMfa *cip.EmailMfaConfigType `json:"EmailMfa"`
-	}
-	if err := json.Unmarshal(rec.Doc, &d); err != nil {
-		return nil, fmt.Errorf("users: decoding pool %s: %w", id, err)
-	}
-	return &pool{ID: id, Config: d.Pool, EmailMfa: d.EmailMfa}, nil
+	return s.pools.decode(id, rec.Doc)
 }
 
 // client is the app client of a public operation.
@@ -289,7 +283,7 @@ func userNotFound() error { return awserr.New(awserr.UserNotFound, "User does no
 // resolve finds a user by what a request calls its username: the username
 // itself, or an email or phone number used as username, or a verified alias.
 func (s *Service) resolve(ctx context.Context, p *pool, name string) (*user, error) {
-	rec, err := s.store.GetUser(ctx, p.ID, p.keyFor(name))
+	rec, err := s.getUserRecord(ctx, p.ID, p.keyFor(name))
 	if err == nil {
 		return decodeUser(rec)
 	}
