@@ -52,12 +52,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wq[k] = slices.Clone(v)
 	}
 	wq.Set("_txlock", "immediate")
-	// Page caches: 8 MiB for the writer; 2 MiB for each of the 8 readers,
+	// Page caches: 8 MiB for the writer; 1 MiB for each of the 8 readers,
 	// which would otherwise each fill 8 MiB with copies of the same pages
 	// (the operating system caches the file for all of them): random
-	// lookups in a pool of 100,000 users took the process past 160 MB.
+	// lookups in a pool of 100,000 users took the process past 160 MB, and
+	// with 2 MiB each the peak of make bench-compare was still 103 MB (the
+	// Go heap was 36 MB of it; the rest SQLite's caches and the binary).
 	wq.Add("_pragma", "cache_size(-8192)")
-	q.Add("_pragma", "cache_size(-2048)")
+	q.Add("_pragma", "cache_size(-1024)")
 	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
