@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/sdkhttp"
 )
 
 type testServer struct {
@@ -113,24 +113,7 @@ func (ts *testServer) client(region string, noValidation bool) *cognito.Client {
 // connection" after some hundreds of ListUsers calls; not seen with the
 // plain net/http client, nor with keep-alives off). Copying the body keeps
 // the tests about the server.
-var testHTTPClient = &http.Client{Transport: bufferedBodies{http.DefaultTransport}}
-
-type bufferedBodies struct{ rt http.RoundTripper }
-
-func (b bufferedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		body, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-		r.ContentLength = int64(len(body))
-	}
-	return b.rt.RoundTrip(r)
-}
+var testHTTPClient = &http.Client{Transport: sdkhttp.BufferedBodies{Next: http.DefaultTransport}}
 
 // wantAPIError asserts err is the AWS error typ, and that the message contains
 // want when want is not empty.
