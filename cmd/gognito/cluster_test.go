@@ -163,28 +163,8 @@ func TestProcessesFollowReplacedCertificate(t *testing.T) {
 		t.Fatalf("no edge address printed: %v / %v", a.printed, b.printed)
 	}
 	c := sdkClient(a.url)
-	certs := acm.New(acm.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.url), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
-	ca := certtest.NewCA(t)
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(ca.PEM())
 	const host = "auth.processes.example.test"
-	now := time.Now()
-	var arns []string
-	var leaves []*x509.Certificate
-	for range 2 {
-		certPEM, keyPEM := ca.Leaf(t, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
-		out, err := certs.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: certPEM, PrivateKey: keyPEM, CertificateChain: ca.PEM()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		blk, _ := pem.Decode(certPEM)
-		leaf, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		arns, leaves = append(arns, *out.CertificateArn), append(leaves, leaf)
-	}
+	roots, arns, leaves := importCertificates(t, ctx, a.url, host, 2)
 	created, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("processes")})
 	if err != nil {
 		t.Fatal(err)
@@ -266,6 +246,35 @@ func TestProcessesFollowReplacedCertificate(t *testing.T) {
 			t.Fatalf("%s: %v", n.url, err)
 		}
 	}
+}
+
+// importCertificates imports n certificates for host, issued by a test CA,
+// through the ACM API at url; it returns the CA, a pool that trusts it,
+// and the certificates' ARNs and leaves in the same order.
+func importCertificates(t *testing.T, ctx context.Context, url, host string, n int) (*x509.CertPool, []string, []*x509.Certificate) {
+	t.Helper()
+	certs := acm.New(acm.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
+	ca := certtest.NewCA(t)
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(ca.PEM())
+	now := time.Now()
+	var arns []string
+	var leaves []*x509.Certificate
+	for range n {
+		certPEM, keyPEM := ca.Leaf(t, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+		out, err := certs.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: certPEM, PrivateKey: keyPEM, CertificateChain: ca.PEM()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(certPEM)
+		leaf, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns, leaves = append(arns, *out.CertificateArn), append(leaves, leaf)
+	}
+	return roots, arns, leaves
 }
 
 // waitUntil polls cond until it holds, failing the test after timeout.

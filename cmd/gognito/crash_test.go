@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,13 +17,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/acm"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/edge/edgetest"
 	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
@@ -188,26 +184,10 @@ func runCrashRecovery(t *testing.T, ce crashEnv) {
 	// Setup, before any kill: a pool, two certificates and a custom domain.
 	const host = "auth.crash.example.test"
 	s := start()
-	ca := certtest.NewCA(t)
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(ca.PEM())
-	certs := acm.New(acm.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.n.url), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDGOGNITOTEST", "secret", "")})
-	var arns []string
+	roots, arns, leafList := importCertificates(t, ctx, s.n.url, host, 2)
 	leaves := map[string]*x509.Certificate{}
-	for range 2 {
-		certPEM, keyPEM := ca.Leaf(t, []string{host}, time.Now().Add(-time.Hour), time.Now().Add(48*time.Hour))
-		out, err := certs.ImportCertificate(ctx, &acm.ImportCertificateInput{Certificate: certPEM, PrivateKey: keyPEM, CertificateChain: ca.PEM()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		blk, _ := pem.Decode(certPEM)
-		leaf, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		arns = append(arns, *out.CertificateArn)
-		leaves[*out.CertificateArn] = leaf
+	for i, arn := range arns {
+		leaves[arn] = leafList[i]
 	}
 	created, err := s.c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("crash")})
 	if err != nil {
