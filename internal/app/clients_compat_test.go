@@ -36,8 +36,14 @@ func awsEnv(t *testing.T) []string {
 
 func runAWS(t *testing.T, url string, args ...string) (map[string]any, string, error) {
 	t.Helper()
+	return runAWSWithEnv(t, url, nil, args...)
+}
+
+// runAWSWithEnv is runAWS with more environment variables (later ones win).
+func runAWSWithEnv(t *testing.T, url string, env []string, args ...string) (map[string]any, string, error) {
+	t.Helper()
 	cmd := exec.Command("aws", append([]string{"--endpoint-url", url, "--output", "json"}, args...)...)
-	cmd.Env = awsEnv(t)
+	cmd.Env = append(awsEnv(t), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

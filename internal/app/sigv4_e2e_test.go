@@ -239,18 +239,7 @@ func TestSignedAPIWithTheAWSCLI(t *testing.T) {
 	}
 	ts := startSignedServer(t)
 	cli := func(keyID, secret string, args ...string) (map[string]any, string, error) {
-		cmd := exec.Command("aws", append([]string{"--endpoint-url", ts.URL, "--output", "json"}, args...)...)
-		cmd.Env = append(awsEnv(t), "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secret)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		var out map[string]any
-		if err == nil && stdout.Len() > 0 {
-			if jerr := json.Unmarshal(stdout.Bytes(), &out); jerr != nil {
-				t.Fatalf("aws %v: output is not JSON: %s", args, stdout.String())
-			}
-		}
-		return out, stderr.String(), err
+		return runAWSWithEnv(t, ts.URL, []string{"AWS_ACCESS_KEY_ID=" + keyID, "AWS_SECRET_ACCESS_KEY=" + secret}, args...)
 	}
 	out, stderr, err := cli(adminKeyID, adminSecret, "cognito-idp", "create-user-pool", "--pool-name", "cli")
 	if err != nil {
