@@ -43,11 +43,7 @@ func (s *Service) VerifyPassword(ctx context.Context, a *Account, check func(*Ac
 	mu := s.attempts.of(a.PoolID, a.Key)
 	mu.Lock()
 	defer mu.Unlock()
-	p, err := s.loadPool(ctx, a.PoolID)
-	if err != nil {
-		return nil, false, err
-	}
-	rec, err := s.store.GetUser(ctx, p.ID, a.Key)
+	rec, err := s.store.GetUser(ctx, a.PoolID, a.Key)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, false, userNotFound()
 	}
