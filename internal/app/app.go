@@ -80,8 +80,25 @@ type Listeners struct {
 	TLS net.Listener
 }
 
+// Option changes how New builds a server (for tests and tools).
+type Option func(*options)
+
+type options struct {
+	wrapStore func(store.Store) store.Store
+}
+
+// WithStoreWrapper has the services use wrap(store) instead of the store
+// itself (tests wrap it to count reads).
+func WithStoreWrapper(wrap func(store.Store) store.Store) Option {
+	return func(o *options) { o.wrapStore = wrap }
+}
+
 // New opens the store and builds the services. Close releases them.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -96,6 +113,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	st, path, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if o.wrapStore != nil {
+		st = o.wrapStore(st)
 	}
 	if err := checkSecretKey(ctx, st, sealer, cfg.SecretKeyPath()); err != nil {
 		st.Close()

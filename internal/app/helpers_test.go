@@ -39,6 +39,12 @@ func startServer(t *testing.T, dir string) *testServer {
 // startServerWith is startServer with a hook to change the configuration.
 func startServerWith(t *testing.T, dir string, change func(*config.Config)) *testServer {
 	t.Helper()
+	return startServerOpts(t, dir, change)
+}
+
+// startServerOpts is startServerWith with options for app.New.
+func startServerOpts(t *testing.T, dir string, change func(*config.Config), opts ...app.Option) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.Listen = "127.0.0.1:0"
@@ -50,7 +56,7 @@ func startServerWith(t *testing.T, dir string, change func(*config.Config)) *tes
 	if os.Getenv("GOGNITO_TEST_LOG") != "" {
 		logOut = os.Stderr
 	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logOut, nil)))
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logOut, nil)), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

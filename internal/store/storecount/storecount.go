@@ -1,0 +1,88 @@
+package storecount
+
+import (
+	"context"
+	"maps"
+	"sync"
+
+	"github.com/gognito/gognito/internal/store"
+)
+
+// Store is a store.Store that counts its Get, List, Count and Update calls
+// by method name. Other calls pass through uncounted.
+type Store struct {
+	store.Store
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+// New wraps st.
+func New(st store.Store) *Store { return &Store{Store: st, counts: map[string]int{}} }
+
+func (c *Store) count(method string) {
+	c.mu.Lock()
+	c.counts[method]++
+	c.mu.Unlock()
+}
+
+// Reset starts the counts over.
+func (c *Store) Reset() {
+	c.mu.Lock()
+	clear(c.counts)
+	c.mu.Unlock()
+}
+
+// Counts is a copy of the counts since the last Reset.
+func (c *Store) Counts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.counts)
+}
+
+// Total is the number of counted calls since the last Reset.
+func (c *Store) Total() int {
+	n := 0
+	for _, v := range c.Counts() {
+		n += v
+	}
+	return n
+}
+
+var _ store.Store = (*Store)(nil)
+
+// The updaters read the record they change: they count as reads.
+
+func (c *Store) UpdateUserPool(ctx context.Context, id string, fn func(*store.UserPool) error) (store.UserPool, error) {
+	c.count("UpdateUserPool")
+	return c.Store.UpdateUserPool(ctx, id, fn)
+}
+
+func (c *Store) UpdateAppClient(ctx context.Context, clientID string, fn func(*store.AppClient) error) (store.AppClient, error) {
+	c.count("UpdateAppClient")
+	return c.Store.UpdateAppClient(ctx, clientID, fn)
+}
+
+func (c *Store) UpdateResourceServer(ctx context.Context, poolID, identifier string, fn func(*store.ResourceServer) error) (store.ResourceServer, error) {
+	c.count("UpdateResourceServer")
+	return c.Store.UpdateResourceServer(ctx, poolID, identifier, fn)
+}
+
+func (c *Store) UpdateCertificate(ctx context.Context, arn string, fn func(*store.Certificate) error) (store.Certificate, error) {
+	c.count("UpdateCertificate")
+	return c.Store.UpdateCertificate(ctx, arn, fn)
+}
+
+func (c *Store) UpdateDomain(ctx context.Context, key string, fn func(*store.Domain) error) (store.Domain, error) {
+	c.count("UpdateDomain")
+	return c.Store.UpdateDomain(ctx, key, fn)
+}
+
+func (c *Store) UpdateUser(ctx context.Context, poolID, key string, fn func(*store.User) error) (store.User, error) {
+	c.count("UpdateUser")
+	return c.Store.UpdateUser(ctx, poolID, key, fn)
+}
+
+func (c *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*store.Group) error) (store.Group, error) {
+	c.count("UpdateGroup")
+	return c.Store.UpdateGroup(ctx, poolID, name, fn)
+}
