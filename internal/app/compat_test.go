@@ -21,8 +21,8 @@ func TestCompatibilityDocIsCurrent(t *testing.T) {
 	}
 	defer a.Close()
 	ops := a.CognitoService().Operations()
-	if len(ops) != 122 {
-		t.Fatalf("cognito-idp table has %d operations, want 122", len(ops))
+	if len(ops) != 129 {
+		t.Fatalf("cognito-idp table has %d operations, want 129", len(ops))
 	}
 	want := a.CompatibilityDoc()
 	path := filepath.Join("..", "..", "docs", "compatibility.md")

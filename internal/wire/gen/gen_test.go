@@ -196,8 +196,8 @@ func TestCognitoModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.operations) != 122 || len(m.shapes) != 590 {
-		t.Errorf("cognito-idp: %d operations, %d shapes; want 122 and 590", len(m.operations), len(m.shapes))
+	if len(m.operations) != 129 || len(m.shapes) != 629 {
+		t.Errorf("cognito-idp: %d operations, %d shapes; want 129 and 629", len(m.operations), len(m.shapes))
 	}
 	if m.targetPrefix != "AWSCognitoIdentityProviderService" {
 		t.Errorf("targetPrefix = %q", m.targetPrefix)
@@ -221,7 +221,7 @@ func TestCognitoModel(t *testing.T) {
 		}
 	}
 	// 32 operations are unsigned; 22 of them carry an AccessToken.
-	if counts["AuthAccessToken"] != 22 || counts["AuthNone"] != 10 || counts["AuthSigV4"] != 90 {
+	if counts["AuthAccessToken"] != 22 || counts["AuthNone"] != 10 || counts["AuthSigV4"] != 97 {
 		t.Errorf("auth counts %v", counts)
 	}
 	if !slices.IsSortedFunc(m.operations, func(a, b *operation) int { return strings.Compare(a.name, b.name) }) {
