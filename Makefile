@@ -30,8 +30,8 @@ bench-compare: ## gognito vs moto_server and cognito-local over the wire (under 
 docs: ## regenerate docs/compatibility.md from the operation tables
 	GOGNITO_UPDATE_DOCS=1 $(GO) test -count=1 -run TestCompatibilityDocIsCurrent ./internal/app
 
-generate: ## regenerate wire types from internal/wire/models
-	$(GO) generate ./internal/wire/...
+generate: ## regenerate wire types and the error table from internal/wire/models
+	$(GO) generate ./internal/wire/... ./internal/awserr
 
 verify: generate docs ## regenerate everything and fail on a diff
 	git diff --exit-code
