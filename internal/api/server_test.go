@@ -160,7 +160,7 @@ func TestNewMembersPassValidation(t *testing.T) {
 		`"Routing":{"Failover":{"SecondaryRegion":"us-west-2","PrimaryRoute53HealthCheckId":"hc-1"}}`
 	for _, tc := range []struct {
 		target, body string
-		check      func(m map[string]any) bool
+		check        func(m map[string]any) bool
 	}{
 		{cip.TargetPrefix + ".CreateUserPool",
 			`{"PoolName":"p","IssuerConfiguration":{"Type":"UPDATED"},"KeyConfiguration":{"KeyType":"CUSTOMER_MANAGED_KEY","KmsKeyArn":"arn:aws:kms:us-east-1:123456789012:key/k"},"SmsConfiguration":` + sms + `}`,
@@ -178,7 +178,9 @@ func TestNewMembersPassValidation(t *testing.T) {
 			}},
 		{cip.TargetPrefix + ".UpdateUserPoolDomain",
 			`{"UserPoolId":"us-east-1_abc","Domain":"my-prefix",` + domain + `}`,
-			func(m map[string]any) bool { return dig(m, "Routing", "Failover", "PrimaryRoute53HealthCheckId") == "hc-1" }},
+			func(m map[string]any) bool {
+				return dig(m, "Routing", "Failover", "PrimaryRoute53HealthCheckId") == "hc-1"
+			}},
 		{cip.TargetPrefix + ".CreateUserImportJob",
 			`{"UserPoolId":"us-east-1_abc","JobName":"j","CloudWatchLogsRoleArn":"arn:aws:iam::123456789012:role/logs","PasswordHashingAlgorithm":"ARGON2ID"}`,
 			func(m map[string]any) bool { return m["PasswordHashingAlgorithm"] == "ARGON2ID" }},
