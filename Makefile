@@ -33,7 +33,8 @@ docs: ## regenerate docs/compatibility.md from the operation tables
 generate: ## regenerate wire types and the error table from internal/wire/models
 	$(GO) generate ./internal/wire/... ./internal/awserr
 
-verify: generate docs ## regenerate everything and fail on a diff
+verify: generate docs ## regenerate everything and fail on a diff; check the layers and the error table
+	$(GO) test -count=1 ./internal/archtest ./internal/awserr
 	git diff --exit-code
 
 clean: ## remove build output
