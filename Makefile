@@ -30,10 +30,11 @@ bench-compare: ## gognito vs moto_server and cognito-local over the wire (under 
 docs: ## regenerate docs/compatibility.md from the operation tables
 	GOGNITO_UPDATE_DOCS=1 $(GO) test -count=1 -run TestCompatibilityDocIsCurrent ./internal/app
 
-generate: ## regenerate wire types from internal/wire/models
-	$(GO) generate ./internal/wire/...
+generate: ## regenerate wire types and the error table from internal/wire/models
+	$(GO) generate ./internal/wire/... ./internal/awserr
 
-verify: generate docs ## regenerate everything and fail on a diff
+verify: generate docs ## regenerate everything and fail on a diff; check the layers and the error table
+	$(GO) test -count=1 ./internal/archtest ./internal/awserr
 	git diff --exit-code
 
 clean: ## remove build output

@@ -6,4 +6,8 @@
 // the operations of its generated operation table, and every operation of the
 // table answers, the ones without a handler with a well-formed error that
 // names them.
+//
+// It also renders docs/compatibility.md from those tables
+// (CompatibilityMarkdown; the closing prose is compatibility_choices.md), so
+// the document lists every operation of every model with its state.
 package api

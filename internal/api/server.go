@@ -236,14 +236,18 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			opts = &wire.ValidateOptions{SkipPattern: f}
 		}
 	}
-	violations, err := wire.Validate(svc.Shapes, ep.op.Input, body, opts)
-	if err != nil {
-		return nil, awserr.New(awserr.Serialization, err.Error())
+	// An operation without an input shape (ACM's GetAccountConfiguration)
+	// takes an empty object; members sent to it are ignored, as AWS does.
+	if ep.op.Input != "" {
+		violations, err := wire.Validate(svc.Shapes, ep.op.Input, body, opts)
+		if err != nil {
+			return nil, awserr.New(awserr.Serialization, err.Error())
+		}
+		if len(violations) > 0 {
+			return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
+		}
 	}
-	if len(violations) > 0 {
-		return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
-	}
-	if !s.limiter.Allow(reqctx.Region(ctx, s.region), ep.op.Name, time.Now()) {
+	if svc.RateLimited && !s.limiter.Allow(reqctx.Region(ctx, s.region), ep.op.Name, time.Now()) {
 		return nil, awserr.New(awserr.TooManyRequests, "Rate exceeded")
 	}
 	if ep.handler == nil {

@@ -23,6 +23,11 @@ type Service struct {
 	// SigningName is the service of a signed request's credential scope
 	// (the generated SigningName; the service's Name until set).
 	SigningName string
+	// RateLimited says that the operations count against the quota
+	// categories of internal/ratelimit, which are Cognito's (on by default;
+	// a service whose operation names could meet Cognito's, such as ACM's
+	// TagResource, turns it off).
+	RateLimited bool
 	ops         map[string]*endpoint
 	ordered     []string
 }
@@ -39,7 +44,7 @@ type endpoint struct {
 // NewService builds a service from its generated tables. Every operation in
 // ops answers from the start.
 func NewService(name, prefix string, shapes wire.Shapes, ops []wire.Operation) *Service {
-	s := &Service{Name: name, Prefix: prefix, Shapes: shapes, ValidationError: awserr.InvalidParameter, SigningName: name, ops: map[string]*endpoint{}}
+	s := &Service{Name: name, Prefix: prefix, Shapes: shapes, ValidationError: awserr.InvalidParameter, SigningName: name, RateLimited: true, ops: map[string]*endpoint{}}
 	for _, op := range ops {
 		s.ops[op.Name] = &endpoint{op: op}
 		s.ordered = append(s.ordered, op.Name)

@@ -13,6 +13,7 @@ func newACMService(c *certs.Service) *api.Service {
 	s := api.NewService("acm", acm.TargetPrefix, acm.Shapes, acm.Operations)
 	s.ValidationError = "ValidationException"
 	s.SigningName = acm.SigningName
+	s.RateLimited = false // Cognito's quota categories name TagResource too
 
 	api.Handle(s, "ImportCertificate", c.ImportCertificate).
 		Notes("Re-import keeps the ARN and swaps the certificate served on the domains that use it. A chain, when given, must sign the certificate in order.")

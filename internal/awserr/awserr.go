@@ -54,8 +54,23 @@ func Is(err error, typ string) bool {
 	return ok && e.typ == typ
 }
 
-// Types of errors that are not modelled as shapes in the service models but
-// that the AWS JSON protocol front door answers with.
+// The error table: every error type gognito can answer with and the HTTP
+// status AWS answers it with, as plain numbers so that the domain packages
+// that build errors never depend on net/http. It has two parts:
+//
+//   - types_gen.go, generated from the exception shapes of the service
+//     models (go generate ./internal/awserr): a constant per type, named
+//     without the "Exception" suffix (ResourceNotFound,
+//     InvalidParameter, ...), and its status.
+//   - protocolStatus below: the errors of the AWS JSON protocol front door
+//     and of request signing, which no model declares.
+//
+// A test (table_test.go) fails when code under internal/ or cmd/ uses an
+// error type that has no row here, and when an exception that a modelled
+// operation can return has no row with the status the model gives.
+
+// Errors of the protocol front door and of request signing that the models
+// do not declare as exception shapes.
 const (
 	Serialization              = "SerializationException"
 	UnknownOperation           = "UnknownOperationException"
@@ -64,42 +79,20 @@ const (
 	InvalidSignature           = "InvalidSignatureException"
 	IncompleteSignature        = "IncompleteSignatureException"
 	RequestEntityTooLarge      = "RequestEntityTooLargeException"
-	AccessDenied               = "AccessDeniedException"
-	ValidationError            = "ValidationException"
 	InvalidAction              = "InvalidAction"
 	NotImplemented             = "NotImplementedException"
+	InternalFailure            = "InternalFailureException"
+	ServiceUnavailable         = "ServiceUnavailable"
 )
 
-// Types of errors that the Cognito model declares and that gognito uses by name.
-const (
-	InternalError                = "InternalErrorException"
-	InvalidParameter             = "InvalidParameterException"
-	ResourceNotFound             = "ResourceNotFoundException"
-	NotAuthorized                = "NotAuthorizedException"
-	LimitExceeded                = "LimitExceededException"
-	TooManyRequests              = "TooManyRequestsException"
-	ConcurrentModification       = "ConcurrentModificationException"
-	ScopeDoesNotExist            = "ScopeDoesNotExistException"
-	InvalidOAuthFlow             = "InvalidOAuthFlowException"
-	UserPoolTagging              = "UserPoolTaggingException"
-	UnsupportedOperation         = "UnsupportedOperationException"
-	FeatureUnavailableInTier     = "FeatureUnavailableInTierException"
-	UsernameExists               = "UsernameExistsException"
-	UserNotFound                 = "UserNotFoundException"
-	UserNotConfirmed             = "UserNotConfirmedException"
-	GroupExists                  = "GroupExistsException"
-	InvalidUserPoolConfiguration = "InvalidUserPoolConfigurationException"
-)
+// ValidationError is the generated Validation ("ValidationException"),
+// under the name it had before the table was generated.
+const ValidationError = Validation
 
-// statusTable holds (as plain numbers, so that domain packages that build
-// errors never depend on net/http) every error type gognito can answer with and the HTTP
-// status AWS answers it with. Cognito answers every client error with 400
-// and its service faults with 500. The completeness test checks that every
-// exception shape in the service models has a row here.
-var statusTable = map[string]int{
-	// Protocol level. AWS's common errors give 403 for a missing token;
-	// Cognito and the other AWS JSON services answer the signature errors
-	// with 400 (see internal/sigv4).
+// protocolStatus holds the status of each protocol error. AWS's common
+// errors give 403 for a missing token; Cognito and the other AWS JSON
+// services answer the signature errors with 400 (see internal/sigv4).
+var protocolStatus = map[string]int{
 	Serialization:              400,
 	UnknownOperation:           400,
 	MissingAuthenticationToken: 403,
@@ -107,71 +100,31 @@ var statusTable = map[string]int{
 	InvalidSignature:           400,
 	IncompleteSignature:        400,
 	RequestEntityTooLarge:      413,
-	ValidationError:            400,
 	InvalidAction:              400,
 	NotImplemented:             501,
-
-	// Faults.
-	InternalError:              500,
-	"InternalServerException":  500,
-	"InternalFailureException": 500,
-	"ServiceUnavailable":       503,
-}
-
-// clientErrors are the modelled exception shapes of cognito-idp and acm that
-// are client errors (HTTP 400).
-var clientErrors = []string{
-	"AccessDeniedException", "AliasExistsException", "CodeDeliveryFailureException",
-	"CodeMismatchException", "ConcurrentModificationException", "DeviceKeyExistsException",
-	"DuplicateProviderException", "EnableSoftwareTokenMFAException", "ExpiredCodeException",
-	"FeatureUnavailableInTierException", "ForbiddenException", "GroupExistsException",
-	"InvalidEmailRoleAccessPolicyException", "InvalidLambdaResponseException",
-	"InvalidOAuthFlowException", "InvalidParameterException", "InvalidPasswordException",
-	"InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException",
-	"InvalidUserPoolConfigurationException", "LimitExceededException",
-	"MFAMethodNotFoundException", "ManagedLoginBrandingExistsException",
-	"NotAuthorizedException", "PasswordHistoryPolicyViolationException",
-	"PasswordResetRequiredException", "PreconditionNotMetException",
-	"RefreshTokenReuseException", "ResourceNotFoundException", "ScopeDoesNotExistException",
-	"SoftwareTokenMFANotFoundException", "TermsExistsException",
-	"TierChangeNotAllowedException", "TooManyFailedAttemptsException",
-	"TooManyRequestsException", "UnauthorizedException", "UnexpectedLambdaException",
-	"UnsupportedIdentityProviderException", "UnsupportedOperationException",
-	"UnsupportedTokenTypeException", "UnsupportedUserStateException",
-	"UserImportInProgressException", "UserLambdaValidationException",
-	"UserNotConfirmedException", "UserNotFoundException",
-	"UserPoolAddOnNotEnabledException", "UserPoolTaggingException",
-	"UsernameExistsException", "WebAuthnChallengeNotFoundException",
-	"WebAuthnClientMismatchException", "WebAuthnConfigurationMissingException",
-	"WebAuthnCredentialNotSupportedException", "WebAuthnNotEnabledException",
-	"WebAuthnOriginNotAllowedException", "WebAuthnRelyingPartyMismatchException",
-	// acm
-	"ConflictException", "InvalidArgsException", "InvalidArnException",
-	"InvalidDomainValidationOptionsException", "InvalidParameterException",
-	"InvalidStateException", "InvalidTagException", "RequestInProgressException",
-	"ResourceInUseException", "TagPolicyException", "ThrottlingException",
-	"TooManyTagsException", "ValidationException",
-}
-
-func init() {
-	for _, t := range clientErrors {
-		if _, ok := statusTable[t]; !ok {
-			statusTable[t] = 400
-		}
-	}
+	InternalFailure:            500,
+	ServiceUnavailable:         503,
 }
 
 // Known reports whether the error type has a row in the table.
 func Known(typ string) bool {
-	_, ok := statusTable[typ]
+	_, ok := status(typ)
 	return ok
 }
 
 // StatusOf is the HTTP status for an error type; unknown types are treated as
 // client errors.
 func StatusOf(typ string) int {
-	if s, ok := statusTable[typ]; ok {
+	if s, ok := status(typ); ok {
 		return s
 	}
 	return 400
+}
+
+func status(typ string) (int, bool) {
+	if s, ok := modelledStatus[typ]; ok {
+		return s, true
+	}
+	s, ok := protocolStatus[typ]
+	return s, ok
 }

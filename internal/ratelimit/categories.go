@@ -21,6 +21,7 @@ const (
 	UserPoolClientRead     = "UserPoolClientRead"
 	UserPoolClientUpdate   = "UserPoolClientUpdate"
 	ClientAuthentication   = "ClientAuthentication"
+	LimitManagement        = "LimitManagement"
 	// HostedUI is gognito's own category for the pages and endpoints of a
 	// user pool domain: Cognito limits each domain to 500 requests per
 	// second (and 300 per source IP, applied separately).
@@ -46,6 +47,7 @@ var DefaultRates = map[string]float64{
 	UserPoolClientRead:     15,
 	UserPoolClientUpdate:   15,
 	ClientAuthentication:   150,
+	LimitManagement:        1,
 	HostedUI:               500,
 }
 
@@ -81,6 +83,7 @@ var categories = map[string]string{
 
 	"GetUser":                 UserRead,
 	"AdminGetUser":            UserRead,
+	"AdminGetUserAuthFactors": UserRead,
 	"GetUserAuthFactors":      UserRead,
 	"ListWebAuthnCredentials": UserRead,
 
@@ -135,6 +138,7 @@ var categories = map[string]string{
 	"DescribeRiskConfiguration":   UserPoolRead,
 	"GetLogDeliveryConfiguration": UserPoolRead,
 	"ListTagsForResource":         UserPoolRead,
+	"ListUserPoolReplicas":        UserPoolRead,
 
 	"CreateUserPool":              UserPoolUpdate,
 	"UpdateUserPool":              UserPoolUpdate,
@@ -143,6 +147,13 @@ var categories = map[string]string{
 	"SetUserPoolMfaConfig":        UserPoolUpdate,
 	"SetRiskConfiguration":        UserPoolUpdate,
 	"SetLogDeliveryConfiguration": UserPoolUpdate,
+	// Replicas are not in Cognito's published table; they change the pool.
+	"CreateUserPoolReplica": UserPoolUpdate,
+	"UpdateUserPoolReplica": UserPoolUpdate,
+	"DeleteUserPoolReplica": UserPoolUpdate,
+
+	"GetProvisionedLimit":    LimitManagement,
+	"UpdateProvisionedLimit": LimitManagement,
 
 	"DescribeUserPoolDomain":               UserPoolResourceRead,
 	"GetGroup":                             UserPoolResourceRead,

@@ -21,5 +21,6 @@
 //
 // The package depends on nothing but the standard library and never imports
 // net/http; the protocol front door lives elsewhere. The generator itself is
-// internal/wire/gen.
+// internal/wire/gen; it also writes the error table of internal/awserr from
+// the models' exception shapes.
 package wire

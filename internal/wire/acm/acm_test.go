@@ -9,7 +9,7 @@ import (
 )
 
 func TestTables(t *testing.T) {
-	if len(Operations) != 17 || len(Shapes) != 141 || TargetPrefix != "CertificateManager" {
+	if len(Operations) != 39 || len(Shapes) != 228 || TargetPrefix != "CertificateManager" {
 		t.Fatalf("%d operations, %d shapes, prefix %q", len(Operations), len(Shapes), TargetPrefix)
 	}
 	for _, op := range Operations {

@@ -39,6 +39,9 @@ var Shapes = wire.Shapes{
 			{Name: "ExportOption", Shape: "CertificateExport"},
 			{Name: "ManagedBy", Shape: "CertificateManagedBy"},
 			{Name: "ValidationMethod", Shape: "ValidationMethod"},
+			{Name: "CertificateKeyPairOrigin", Shape: "CertificateKeyPairOrigin"},
+			{Name: "AcmeEndpointArn", Shape: "Arn"},
+			{Name: "AcmeAccountId", Shape: "AcmeAccountId"},
 		},
 	},
 	"AcmCertificateMetadataFilter": {
@@ -53,6 +56,203 @@ var Shapes = wire.Shapes{
 			{Name: "ExportOption", Shape: "CertificateExport"},
 			{Name: "ManagedBy", Shape: "CertificateManagedBy"},
 			{Name: "ValidationMethod", Shape: "ValidationMethod"},
+			{Name: "CertificateKeyPairOrigin", Shape: "CertificateKeyPairOrigin"},
+			{Name: "AcmeEndpointArn", Shape: "Arn"},
+			{Name: "AcmeAccountId", Shape: "AcmeAccountId"},
+		},
+	},
+	"AcmeAccount": {
+		Name: "AcmeAccount",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AccountUrl", Shape: "String"},
+			{Name: "PublicKeyThumbprint", Shape: "String"},
+			{Name: "Status", Shape: "AcmeAccountStatus"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+			{Name: "Contacts", Shape: "ContactList"},
+		},
+	},
+	"AcmeAccountId": {
+		Name: "AcmeAccountId",
+		Kind: wire.String,
+		Min:  new(int64(36)),
+		Max:  new(int64(36)),
+	},
+	"AcmeAccountList": {
+		Name:       "AcmeAccountList",
+		Kind:       wire.List,
+		ListMember: "AcmeAccountSummary",
+	},
+	"AcmeAccountStatus": {
+		Name: "AcmeAccountStatus",
+		Kind: wire.String,
+		Enum: []string{"VALID", "DEACTIVATED", "REVOKED"},
+	},
+	"AcmeAccountSummary": {
+		Name: "AcmeAccountSummary",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AccountUrl", Shape: "String"},
+			{Name: "PublicKeyThumbprint", Shape: "String"},
+			{Name: "Status", Shape: "AcmeAccountStatus"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+			{Name: "Contacts", Shape: "ContactList"},
+		},
+	},
+	"AcmeAuthorizationBehavior": {
+		Name: "AcmeAuthorizationBehavior",
+		Kind: wire.String,
+		Enum: []string{"PRE_APPROVED"},
+	},
+	"AcmeContact": {
+		Name: "AcmeContact",
+		Kind: wire.String,
+		Enum: []string{"REQUIRED", "NOT_REQUIRED"},
+	},
+	"AcmeDomainValidation": {
+		Name: "AcmeDomainValidation",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidationArn", Shape: "AcmeDomainValidationArn"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "DomainName", Shape: "DomainName"},
+			{Name: "PrevalidationType", Shape: "PrevalidationType"},
+			{Name: "PrevalidationDetails", Shape: "PrevalidationDetails"},
+			{Name: "Status", Shape: "AcmeDomainValidationStatus"},
+			{Name: "FailureDetails", Shape: "FailureDetails"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "UpdatedAt", Shape: "Timestamp"},
+		},
+	},
+	"AcmeDomainValidationArn": {
+		Name:    "AcmeDomainValidationArn",
+		Kind:    wire.String,
+		Min:     new(int64(1)),
+		Max:     new(int64(200)),
+		Pattern: "arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:acme-endpoint/[a-zA-Z0-9-]+/acme-domain-validation/[a-zA-Z0-9-]+",
+		Regexp:  "arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:acme-endpoint/[a-zA-Z0-9-]+/acme-domain-validation/[a-zA-Z0-9-]+",
+	},
+	"AcmeDomainValidationFailureReason": {
+		Name: "AcmeDomainValidationFailureReason",
+		Kind: wire.String,
+		Enum: []string{"ACCESS_DENIED", "DOMAIN_MISMATCH", "DOMAIN_NOT_ALLOWED", "ENDPOINT_NOT_ACTIVE", "HOSTED_ZONE_NOT_FOUND", "INTERNAL_FAILURE", "INVALID_CHANGE_BATCH", "INVALID_PUBLIC_DOMAIN", "TIMED_OUT"},
+	},
+	"AcmeDomainValidationList": {
+		Name:       "AcmeDomainValidationList",
+		Kind:       wire.List,
+		ListMember: "AcmeDomainValidationSummary",
+	},
+	"AcmeDomainValidationStatus": {
+		Name: "AcmeDomainValidationStatus",
+		Kind: wire.String,
+		Enum: []string{"VALIDATING", "VALID", "INVALID", "DELETING"},
+	},
+	"AcmeDomainValidationSummary": {
+		Name: "AcmeDomainValidationSummary",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidationArn", Shape: "AcmeDomainValidationArn"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "DomainName", Shape: "DomainName"},
+			{Name: "PrevalidationType", Shape: "PrevalidationType"},
+			{Name: "PrevalidationDetails", Shape: "PrevalidationDetails"},
+			{Name: "Status", Shape: "AcmeDomainValidationStatus"},
+			{Name: "FailureDetails", Shape: "FailureDetails"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "UpdatedAt", Shape: "Timestamp"},
+		},
+	},
+	"AcmeEndpoint": {
+		Name: "AcmeEndpoint",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "EndpointUrl", Shape: "String"},
+			{Name: "Status", Shape: "AcmeEndpointStatus"},
+			{Name: "FailureReason", Shape: "String"},
+			{Name: "AuthorizationBehavior", Shape: "AcmeAuthorizationBehavior"},
+			{Name: "Contact", Shape: "AcmeContact"},
+			{Name: "CertificateAuthority", Shape: "CertificateAuthority"},
+			{Name: "CertificateTags", Shape: "TagList"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "UpdatedAt", Shape: "Timestamp"},
+		},
+	},
+	"AcmeEndpointArn": {
+		Name:    "AcmeEndpointArn",
+		Kind:    wire.String,
+		Min:     new(int64(1)),
+		Max:     new(int64(200)),
+		Pattern: "arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:acme-endpoint/[a-zA-Z0-9-]+",
+		Regexp:  "arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:acme-endpoint/[a-zA-Z0-9-]+",
+	},
+	"AcmeEndpointList": {
+		Name:       "AcmeEndpointList",
+		Kind:       wire.List,
+		ListMember: "AcmeEndpointSummary",
+	},
+	"AcmeEndpointStatus": {
+		Name: "AcmeEndpointStatus",
+		Kind: wire.String,
+		Enum: []string{"CREATING", "ACTIVE", "DELETING", "FAILED"},
+	},
+	"AcmeEndpointSummary": {
+		Name: "AcmeEndpointSummary",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "EndpointUrl", Shape: "String"},
+			{Name: "Status", Shape: "AcmeEndpointStatus"},
+			{Name: "FailureReason", Shape: "String"},
+			{Name: "AuthorizationBehavior", Shape: "AcmeAuthorizationBehavior"},
+			{Name: "Contact", Shape: "AcmeContact"},
+			{Name: "CertificateAuthority", Shape: "CertificateAuthority"},
+			{Name: "CertificateTags", Shape: "TagList"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "UpdatedAt", Shape: "Timestamp"},
+		},
+	},
+	"AcmeExternalAccountBinding": {
+		Name: "AcmeExternalAccountBinding",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "RoleArn", Shape: "RoleArn"},
+			{Name: "ExpiresAt", Shape: "Timestamp"},
+			{Name: "RevokedAt", Shape: "Timestamp"},
+			{Name: "LastUsedAt", Shape: "Timestamp"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "UpdatedAt", Shape: "Timestamp"},
+		},
+	},
+	"AcmeExternalAccountBindingArn": {
+		Name:    "AcmeExternalAccountBindingArn",
+		Kind:    wire.String,
+		Min:     new(int64(1)),
+		Max:     new(int64(200)),
+		Pattern: "arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:acme-endpoint/[a-zA-Z0-9-]+/acme-external-account-binding/[a-zA-Z0-9-]+",
+		Regexp:  "arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:acme-endpoint/[a-zA-Z0-9-]+/acme-external-account-binding/[a-zA-Z0-9-]+",
+	},
+	"AcmeExternalAccountBindingList": {
+		Name:       "AcmeExternalAccountBindingList",
+		Kind:       wire.List,
+		ListMember: "AcmeExternalAccountBindingSummary",
+	},
+	"AcmeExternalAccountBindingSummary": {
+		Name: "AcmeExternalAccountBindingSummary",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "RoleArn", Shape: "RoleArn"},
+			{Name: "ExpiresAt", Shape: "Timestamp"},
+			{Name: "RevokedAt", Shape: "Timestamp"},
+			{Name: "LastUsedAt", Shape: "Timestamp"},
+			{Name: "CreatedAt", Shape: "Timestamp"},
+			{Name: "UpdatedAt", Shape: "Timestamp"},
 		},
 	},
 	"AddTagsToCertificateRequest": {
@@ -75,6 +275,13 @@ var Shapes = wire.Shapes{
 	"AvailabilityErrorMessage": {
 		Name: "AvailabilityErrorMessage",
 		Kind: wire.String,
+	},
+	"CertificateAuthority": {
+		Name: "CertificateAuthority",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "PublicCertificateAuthority", Shape: "PublicCertificateAuthority"},
+		},
 	},
 	"CertificateBody": {
 		Name:    "CertificateBody",
@@ -135,6 +342,9 @@ var Shapes = wire.Shapes{
 			{Name: "CertificateAuthorityArn", Shape: "Arn"},
 			{Name: "RenewalEligibility", Shape: "RenewalEligibility"},
 			{Name: "Options", Shape: "CertificateOptions"},
+			{Name: "CertificateKeyPairOrigin", Shape: "CertificateKeyPairOrigin"},
+			{Name: "AcmeEndpointArn", Shape: "Arn"},
+			{Name: "AcmeAccountId", Shape: "AcmeAccountId"},
 		},
 	},
 	"CertificateExport": {
@@ -167,6 +377,18 @@ var Shapes = wire.Shapes{
 		Min:        new(int64(1)),
 		Max:        new(int64(15)),
 		ListMember: "CertificateFilterStatement",
+	},
+	"CertificateKeyPairOrigin": {
+		Name: "CertificateKeyPairOrigin",
+		Kind: wire.String,
+		Enum: []string{"AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"},
+	},
+	"CertificateKeyPairOrigins": {
+		Name:       "CertificateKeyPairOrigins",
+		Kind:       wire.List,
+		Min:        new(int64(1)),
+		Max:        new(int64(3)),
+		ListMember: "CertificateKeyPairOrigin",
 	},
 	"CertificateManagedBy": {
 		Name: "CertificateManagedBy",
@@ -236,6 +458,7 @@ var Shapes = wire.Shapes{
 			{Name: "ImportedAt", Shape: "TStamp"},
 			{Name: "RevokedAt", Shape: "TStamp"},
 			{Name: "ManagedBy", Shape: "CertificateManagedBy"},
+			{Name: "CertificateKeyPairOrigin", Shape: "CertificateKeyPairOrigin"},
 		},
 	},
 	"CertificateSummaryList": {
@@ -275,6 +498,12 @@ var Shapes = wire.Shapes{
 		},
 		Exception: true,
 	},
+	"ContactList": {
+		Name:       "ContactList",
+		Kind:       wire.List,
+		Sensitive:  true,
+		ListMember: "String",
+	},
 	"CoralAvailabilityThrottledResource": {
 		Name: "CoralAvailabilityThrottledResource",
 		Kind: wire.String,
@@ -282,6 +511,65 @@ var Shapes = wire.Shapes{
 	"CoralAvailabilityThrottlingReason": {
 		Name: "CoralAvailabilityThrottlingReason",
 		Kind: wire.String,
+	},
+	"CreateAcmeDomainValidationRequest": {
+		Name: "CreateAcmeDomainValidationRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "IdempotencyToken", Shape: "String"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "DomainName", Shape: "DomainName"},
+			{Name: "PrevalidationOptions", Shape: "PrevalidationOptions"},
+			{Name: "Tags", Shape: "TagList"},
+		},
+		Required: []string{"AcmeEndpointArn", "DomainName", "PrevalidationOptions"},
+	},
+	"CreateAcmeDomainValidationResponse": {
+		Name: "CreateAcmeDomainValidationResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidationArn", Shape: "AcmeDomainValidationArn"},
+		},
+		Required: []string{"AcmeDomainValidationArn"},
+	},
+	"CreateAcmeEndpointRequest": {
+		Name: "CreateAcmeEndpointRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "IdempotencyToken", Shape: "String"},
+			{Name: "AuthorizationBehavior", Shape: "AcmeAuthorizationBehavior"},
+			{Name: "Contact", Shape: "AcmeContact"},
+			{Name: "CertificateAuthority", Shape: "CertificateAuthority"},
+			{Name: "Tags", Shape: "TagList"},
+			{Name: "CertificateTags", Shape: "TagList"},
+		},
+		Required: []string{"AuthorizationBehavior", "CertificateAuthority"},
+	},
+	"CreateAcmeEndpointResponse": {
+		Name: "CreateAcmeEndpointResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+		},
+	},
+	"CreateAcmeExternalAccountBindingRequest": {
+		Name: "CreateAcmeExternalAccountBindingRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "IdempotencyToken", Shape: "String"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "RoleArn", Shape: "RoleArn"},
+			{Name: "Expiration", Shape: "Expiration"},
+			{Name: "Tags", Shape: "TagList"},
+		},
+		Required: []string{"AcmeEndpointArn", "RoleArn"},
+	},
+	"CreateAcmeExternalAccountBindingResponse": {
+		Name: "CreateAcmeExternalAccountBindingResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ExternalAccountBinding", Shape: "AcmeExternalAccountBinding"},
+		},
 	},
 	"CustomAttribute": {
 		Name: "CustomAttribute",
@@ -296,6 +584,30 @@ var Shapes = wire.Shapes{
 		Kind:       wire.List,
 		ListMember: "CustomAttribute",
 	},
+	"DeleteAcmeDomainValidationRequest": {
+		Name: "DeleteAcmeDomainValidationRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidationArn", Shape: "AcmeDomainValidationArn"},
+		},
+		Required: []string{"AcmeDomainValidationArn"},
+	},
+	"DeleteAcmeEndpointRequest": {
+		Name: "DeleteAcmeEndpointRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+		},
+		Required: []string{"AcmeEndpointArn"},
+	},
+	"DeleteAcmeExternalAccountBindingRequest": {
+		Name: "DeleteAcmeExternalAccountBindingRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+		},
+		Required: []string{"AcmeExternalAccountBindingArn"},
+	},
 	"DeleteCertificateRequest": {
 		Name: "DeleteCertificateRequest",
 		Kind: wire.Structure,
@@ -303,6 +615,67 @@ var Shapes = wire.Shapes{
 			{Name: "CertificateArn", Shape: "Arn"},
 		},
 		Required: []string{"CertificateArn"},
+	},
+	"DescribeAcmeAccountRequest": {
+		Name: "DescribeAcmeAccountRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "AccountUrl", Shape: "String"},
+		},
+		Required: []string{"AcmeEndpointArn", "AccountUrl"},
+	},
+	"DescribeAcmeAccountResponse": {
+		Name: "DescribeAcmeAccountResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeAccount", Shape: "AcmeAccount"},
+		},
+	},
+	"DescribeAcmeDomainValidationRequest": {
+		Name: "DescribeAcmeDomainValidationRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidationArn", Shape: "AcmeDomainValidationArn"},
+		},
+		Required: []string{"AcmeDomainValidationArn"},
+	},
+	"DescribeAcmeDomainValidationResponse": {
+		Name: "DescribeAcmeDomainValidationResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidation", Shape: "AcmeDomainValidation"},
+		},
+	},
+	"DescribeAcmeEndpointRequest": {
+		Name: "DescribeAcmeEndpointRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+		},
+		Required: []string{"AcmeEndpointArn"},
+	},
+	"DescribeAcmeEndpointResponse": {
+		Name: "DescribeAcmeEndpointResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpoint", Shape: "AcmeEndpoint"},
+		},
+	},
+	"DescribeAcmeExternalAccountBindingRequest": {
+		Name: "DescribeAcmeExternalAccountBindingRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+		},
+		Required: []string{"AcmeExternalAccountBindingArn"},
+	},
+	"DescribeAcmeExternalAccountBindingResponse": {
+		Name: "DescribeAcmeExternalAccountBindingResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ExternalAccountBinding", Shape: "AcmeExternalAccountBinding"},
+		},
 	},
 	"DescribeCertificateRequest": {
 		Name: "DescribeCertificateRequest",
@@ -350,6 +723,23 @@ var Shapes = wire.Shapes{
 		},
 		Required: []string{"Value", "ComparisonOperator"},
 	},
+	"DnsPrevalidationDetails": {
+		Name: "DnsPrevalidationDetails",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "DomainScope", Shape: "DomainScope"},
+			{Name: "HostedZoneId", Shape: "HostedZoneId"},
+			{Name: "ResourceRecord", Shape: "ResourceRecord"},
+		},
+	},
+	"DnsPrevalidationOptions": {
+		Name: "DnsPrevalidationOptions",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "DomainScope", Shape: "DomainScope"},
+			{Name: "HostedZoneId", Shape: "HostedZoneId"},
+		},
+	},
 	"DomainComponentList": {
 		Name:       "DomainComponentList",
 		Kind:       wire.List,
@@ -362,6 +752,14 @@ var Shapes = wire.Shapes{
 		Max:        new(int64(100)),
 		ListMember: "DomainNameString",
 	},
+	"DomainName": {
+		Name:    "DomainName",
+		Kind:    wire.String,
+		Min:     new(int64(1)),
+		Max:     new(int64(253)),
+		Pattern: `([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?`,
+		Regexp:  `([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?`,
+	},
 	"DomainNameString": {
 		Name:    "DomainNameString",
 		Kind:    wire.String,
@@ -369,6 +767,20 @@ var Shapes = wire.Shapes{
 		Max:     new(int64(253)),
 		Pattern: `(\*\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])`,
 		Regexp:  `(\*\.)?(([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)\.)+([A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9])`,
+	},
+	"DomainScope": {
+		Name: "DomainScope",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ExactDomain", Shape: "DomainScopeOption"},
+			{Name: "Subdomains", Shape: "DomainScopeOption"},
+			{Name: "Wildcards", Shape: "DomainScopeOption"},
+		},
+	},
+	"DomainScopeOption": {
+		Name: "DomainScopeOption",
+		Kind: wire.String,
+		Enum: []string{"ENABLED", "DISABLED"},
 	},
 	"DomainStatus": {
 		Name: "DomainStatus",
@@ -411,6 +823,20 @@ var Shapes = wire.Shapes{
 		Min:        new(int64(1)),
 		Max:        new(int64(100)),
 		ListMember: "DomainValidationOption",
+	},
+	"Expiration": {
+		Name: "Expiration",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Value", Shape: "ExpirationValueLong"},
+			{Name: "Type", Shape: "TimeType"},
+		},
+		Required: []string{"Value", "Type"},
+	},
+	"ExpirationValueLong": {
+		Name: "ExpirationValueLong",
+		Kind: wire.Long,
+		Min:  new(int64(1)),
 	},
 	"ExpiryEventsConfiguration": {
 		Name: "ExpiryEventsConfiguration",
@@ -465,6 +891,14 @@ var Shapes = wire.Shapes{
 		Kind:       wire.List,
 		ListMember: "ExtendedKeyUsageName",
 	},
+	"FailureDetails": {
+		Name: "FailureDetails",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Reason", Shape: "AcmeDomainValidationFailureReason"},
+			{Name: "Message", Shape: "String"},
+		},
+	},
 	"FailureReason": {
 		Name: "FailureReason",
 		Kind: wire.String,
@@ -512,6 +946,22 @@ var Shapes = wire.Shapes{
 			{Name: "ExpiryEvents", Shape: "ExpiryEventsConfiguration"},
 		},
 	},
+	"GetAcmeExternalAccountBindingCredentialsRequest": {
+		Name: "GetAcmeExternalAccountBindingCredentialsRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+		},
+		Required: []string{"AcmeExternalAccountBindingArn"},
+	},
+	"GetAcmeExternalAccountBindingCredentialsResponse": {
+		Name: "GetAcmeExternalAccountBindingCredentialsResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "KeyId", Shape: "String"},
+			{Name: "MacKey", Shape: "MacKey"},
+		},
+	},
 	"GetCertificateRequest": {
 		Name: "GetCertificateRequest",
 		Kind: wire.Structure,
@@ -527,6 +977,14 @@ var Shapes = wire.Shapes{
 			{Name: "Certificate", Shape: "CertificateBody"},
 			{Name: "CertificateChain", Shape: "CertificateChain"},
 		},
+	},
+	"HostedZoneId": {
+		Name:    "HostedZoneId",
+		Kind:    wire.String,
+		Min:     new(int64(1)),
+		Max:     new(int64(32)),
+		Pattern: "Z[A-Z0-9]+",
+		Regexp:  "Z[A-Z0-9]+",
 	},
 	"HttpRedirect": {
 		Name: "HttpRedirect",
@@ -567,6 +1025,15 @@ var Shapes = wire.Shapes{
 		Name:       "InUseList",
 		Kind:       wire.List,
 		ListMember: "String",
+	},
+	"InternalServerException": {
+		Name: "InternalServerException",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "message", Shape: "String"},
+		},
+		Exception: true,
+		Fault:     true,
 	},
 	"InvalidArgsException": {
 		Name: "InvalidArgsException",
@@ -661,11 +1128,106 @@ var Shapes = wire.Shapes{
 		},
 		Exception: true,
 	},
+	"ListAcmeAccountsRequest": {
+		Name: "ListAcmeAccountsRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "NextToken", Shape: "String"},
+			{Name: "MaxResults", Shape: "ListAcmeAccountsRequestMaxResultsInteger"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+		},
+		Required: []string{"AcmeEndpointArn"},
+	},
+	"ListAcmeAccountsRequestMaxResultsInteger": {
+		Name: "ListAcmeAccountsRequestMaxResultsInteger",
+		Kind: wire.Integer,
+		Min:  new(int64(1)),
+		Max:  new(int64(100)),
+	},
+	"ListAcmeAccountsResponse": {
+		Name: "ListAcmeAccountsResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeAccounts", Shape: "AcmeAccountList"},
+			{Name: "NextToken", Shape: "String"},
+		},
+	},
+	"ListAcmeDomainValidationsRequest": {
+		Name: "ListAcmeDomainValidationsRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "NextToken", Shape: "String"},
+			{Name: "MaxResults", Shape: "ListAcmeDomainValidationsRequestMaxResultsInteger"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+		},
+		Required: []string{"AcmeEndpointArn"},
+	},
+	"ListAcmeDomainValidationsRequestMaxResultsInteger": {
+		Name: "ListAcmeDomainValidationsRequestMaxResultsInteger",
+		Kind: wire.Integer,
+		Min:  new(int64(1)),
+		Max:  new(int64(100)),
+	},
+	"ListAcmeDomainValidationsResponse": {
+		Name: "ListAcmeDomainValidationsResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidations", Shape: "AcmeDomainValidationList"},
+			{Name: "NextToken", Shape: "String"},
+		},
+	},
+	"ListAcmeEndpointsRequest": {
+		Name: "ListAcmeEndpointsRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "NextToken", Shape: "String"},
+			{Name: "MaxResults", Shape: "ListAcmeEndpointsRequestMaxResultsInteger"},
+		},
+	},
+	"ListAcmeEndpointsRequestMaxResultsInteger": {
+		Name: "ListAcmeEndpointsRequestMaxResultsInteger",
+		Kind: wire.Integer,
+		Min:  new(int64(1)),
+		Max:  new(int64(100)),
+	},
+	"ListAcmeEndpointsResponse": {
+		Name: "ListAcmeEndpointsResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpoints", Shape: "AcmeEndpointList"},
+			{Name: "NextToken", Shape: "String"},
+		},
+	},
+	"ListAcmeExternalAccountBindingsRequest": {
+		Name: "ListAcmeExternalAccountBindingsRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "NextToken", Shape: "String"},
+			{Name: "MaxResults", Shape: "ListAcmeExternalAccountBindingsRequestMaxResultsInteger"},
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+		},
+		Required: []string{"AcmeEndpointArn"},
+	},
+	"ListAcmeExternalAccountBindingsRequestMaxResultsInteger": {
+		Name: "ListAcmeExternalAccountBindingsRequestMaxResultsInteger",
+		Kind: wire.Integer,
+		Min:  new(int64(1)),
+		Max:  new(int64(100)),
+	},
+	"ListAcmeExternalAccountBindingsResponse": {
+		Name: "ListAcmeExternalAccountBindingsResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ExternalAccountBindings", Shape: "AcmeExternalAccountBindingList"},
+			{Name: "NextToken", Shape: "String"},
+		},
+	},
 	"ListCertificatesRequest": {
 		Name: "ListCertificatesRequest",
 		Kind: wire.Structure,
 		Members: []wire.Member{
 			{Name: "CertificateStatuses", Shape: "CertificateStatuses"},
+			{Name: "CertificateKeyPairOrigins", Shape: "CertificateKeyPairOrigins"},
 			{Name: "Includes", Shape: "Filters"},
 			{Name: "NextToken", Shape: "NextToken"},
 			{Name: "MaxItems", Shape: "MaxItems"},
@@ -695,6 +1257,26 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "Tags", Shape: "TagList"},
 		},
+	},
+	"ListTagsForResourceRequest": {
+		Name: "ListTagsForResourceRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ResourceArn", Shape: "Arn"},
+		},
+		Required: []string{"ResourceArn"},
+	},
+	"ListTagsForResourceResponse": {
+		Name: "ListTagsForResourceResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Tags", Shape: "TagList"},
+		},
+	},
+	"MacKey": {
+		Name:      "MacKey",
+		Kind:      wire.String,
+		Sensitive: true,
 	},
 	"MaxItems": {
 		Name: "MaxItems",
@@ -742,6 +1324,25 @@ var Shapes = wire.Shapes{
 		Kind: wire.Integer,
 		Min:  new(int64(1)),
 	},
+	"PrevalidationDetails": {
+		Name: "PrevalidationDetails",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "DnsPrevalidation", Shape: "DnsPrevalidationDetails"},
+		},
+	},
+	"PrevalidationOptions": {
+		Name: "PrevalidationOptions",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "DnsPrevalidation", Shape: "DnsPrevalidationOptions"},
+		},
+	},
+	"PrevalidationType": {
+		Name: "PrevalidationType",
+		Kind: wire.String,
+		Enum: []string{"DNS_PREVALIDATION"},
+	},
 	"PrivateKey": {
 		Name:      "PrivateKey",
 		Kind:      wire.String,
@@ -757,6 +1358,23 @@ var Shapes = wire.Shapes{
 		Min:       new(int64(1)),
 		Max:       new(int64(5120)),
 		Sensitive: true,
+	},
+	"PublicCertificateAuthority": {
+		Name: "PublicCertificateAuthority",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AllowedKeyAlgorithms", Shape: "PublicKeyAlgorithmList"},
+		},
+	},
+	"PublicKeyAlgorithm": {
+		Name: "PublicKeyAlgorithm",
+		Kind: wire.String,
+		Enum: []string{"RSA_2048", "EC_prime256v1", "EC_secp384r1"},
+	},
+	"PublicKeyAlgorithmList": {
+		Name:       "PublicKeyAlgorithmList",
+		Kind:       wire.List,
+		ListMember: "PublicKeyAlgorithm",
 	},
 	"PutAccountConfigurationRequest": {
 		Name: "PutAccountConfigurationRequest",
@@ -883,6 +1501,23 @@ var Shapes = wire.Shapes{
 		Kind: wire.String,
 		Enum: []string{"UNSPECIFIED", "KEY_COMPROMISE", "CA_COMPROMISE", "AFFILIATION_CHANGED", "SUPERCEDED", "SUPERSEDED", "CESSATION_OF_OPERATION", "CERTIFICATE_HOLD", "REMOVE_FROM_CRL", "PRIVILEGE_WITHDRAWN", "A_A_COMPROMISE"},
 	},
+	"RevokeAcmeAccountRequest": {
+		Name: "RevokeAcmeAccountRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "AccountUrl", Shape: "String"},
+		},
+		Required: []string{"AcmeEndpointArn", "AccountUrl"},
+	},
+	"RevokeAcmeExternalAccountBindingRequest": {
+		Name: "RevokeAcmeExternalAccountBindingRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeExternalAccountBindingArn", Shape: "AcmeExternalAccountBindingArn"},
+		},
+		Required: []string{"AcmeExternalAccountBindingArn"},
+	},
 	"RevokeCertificateRequest": {
 		Name: "RevokeCertificateRequest",
 		Kind: wire.Structure,
@@ -898,6 +1533,14 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "CertificateArn", Shape: "Arn"},
 		},
+	},
+	"RoleArn": {
+		Name:    "RoleArn",
+		Kind:    wire.String,
+		Min:     new(int64(1)),
+		Max:     new(int64(2048)),
+		Pattern: "arn:aws[a-z-]*:iam::[0-9]{12}:role/.+",
+		Regexp:  `arn:aws[a-z-]*:iam::[0-9]{12}:role/[^\n\r\x{85}\x{2028}\x{2029}]+`,
 	},
 	"SearchCertificatesRequest": {
 		Name: "SearchCertificatesRequest",
@@ -921,7 +1564,7 @@ var Shapes = wire.Shapes{
 	"SearchCertificatesSortBy": {
 		Name: "SearchCertificatesSortBy",
 		Kind: wire.String,
-		Enum: []string{"CREATED_AT", "NOT_AFTER", "STATUS", "RENEWAL_STATUS", "EXPORTED", "IN_USE", "NOT_BEFORE", "KEY_ALGORITHM", "TYPE", "CERTIFICATE_ARN", "COMMON_NAME", "REVOKED_AT", "RENEWAL_ELIGIBILITY", "ISSUED_AT", "MANAGED_BY", "EXPORT_OPTION", "VALIDATION_METHOD", "IMPORTED_AT"},
+		Enum: []string{"CREATED_AT", "NOT_AFTER", "STATUS", "RENEWAL_STATUS", "EXPORTED", "IN_USE", "NOT_BEFORE", "KEY_ALGORITHM", "TYPE", "CERTIFICATE_ARN", "COMMON_NAME", "REVOKED_AT", "RENEWAL_ELIGIBILITY", "ISSUED_AT", "MANAGED_BY", "EXPORT_OPTION", "VALIDATION_METHOD", "IMPORTED_AT", "ACME_ENDPOINT_ARN", "ACME_ACCOUNT_ID", "CERTIFICATE_KEY_PAIR_ORIGIN"},
 	},
 	"SearchCertificatesSortOrder": {
 		Name: "SearchCertificatesSortOrder",
@@ -945,6 +1588,14 @@ var Shapes = wire.Shapes{
 	"ServiceErrorMessage": {
 		Name: "ServiceErrorMessage",
 		Kind: wire.String,
+	},
+	"ServiceQuotaExceededException": {
+		Name: "ServiceQuotaExceededException",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "message", Shape: "String"},
+		},
+		Exception: true,
 	},
 	"SortBy": {
 		Name: "SortBy",
@@ -992,8 +1643,15 @@ var Shapes = wire.Shapes{
 		Kind:    wire.String,
 		Min:     new(int64(1)),
 		Max:     new(int64(128)),
-		Pattern: `[\p{L}\p{Z}\p{N}_.:\/=+\-@]*`,
-		Regexp:  `[\p{L}\p{Z}\p{N}_.:\/=+\-@]*`,
+		Pattern: `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`,
+		Regexp:  `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`,
+	},
+	"TagKeyList": {
+		Name:       "TagKeyList",
+		Kind:       wire.List,
+		Min:        new(int64(1)),
+		Max:        new(int64(50)),
+		ListMember: "TagKey",
 	},
 	"TagList": {
 		Name:       "TagList",
@@ -1010,13 +1668,22 @@ var Shapes = wire.Shapes{
 		},
 		Exception: true,
 	},
+	"TagResourceRequest": {
+		Name: "TagResourceRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ResourceArn", Shape: "Arn"},
+			{Name: "Tags", Shape: "TagList"},
+		},
+		Required: []string{"ResourceArn", "Tags"},
+	},
 	"TagValue": {
 		Name:    "TagValue",
 		Kind:    wire.String,
 		Min:     new(int64(0)),
 		Max:     new(int64(256)),
-		Pattern: `[\p{L}\p{Z}\p{N}_.:\/=+\-@]*`,
-		Regexp:  `[\p{L}\p{Z}\p{N}_.:\/=+\-@]*`,
+		Pattern: `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`,
+		Regexp:  `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`,
 	},
 	"ThrottlingException": {
 		Name: "ThrottlingException",
@@ -1040,6 +1707,15 @@ var Shapes = wire.Shapes{
 		Kind:       wire.List,
 		ListMember: "ThrottlingReason",
 	},
+	"TimeType": {
+		Name: "TimeType",
+		Kind: wire.String,
+		Enum: []string{"MINUTES", "HOURS", "DAYS"},
+	},
+	"Timestamp": {
+		Name: "Timestamp",
+		Kind: wire.Timestamp,
+	},
 	"TimestampRange": {
 		Name: "TimestampRange",
 		Kind: wire.Structure,
@@ -1055,6 +1731,35 @@ var Shapes = wire.Shapes{
 			{Name: "message", Shape: "String"},
 		},
 		Exception: true,
+	},
+	"UntagResourceRequest": {
+		Name: "UntagResourceRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "ResourceArn", Shape: "Arn"},
+			{Name: "TagKeys", Shape: "TagKeyList"},
+		},
+		Required: []string{"ResourceArn", "TagKeys"},
+	},
+	"UpdateAcmeDomainValidationRequest": {
+		Name: "UpdateAcmeDomainValidationRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeDomainValidationArn", Shape: "AcmeDomainValidationArn"},
+			{Name: "PrevalidationOptions", Shape: "PrevalidationOptions"},
+		},
+		Required: []string{"AcmeDomainValidationArn"},
+	},
+	"UpdateAcmeEndpointRequest": {
+		Name: "UpdateAcmeEndpointRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "AcmeEndpointArn", Shape: "AcmeEndpointArn"},
+			{Name: "AuthorizationBehavior", Shape: "AcmeAuthorizationBehavior"},
+			{Name: "Contact", Shape: "AcmeContact"},
+			{Name: "CertificateAuthority", Shape: "CertificateAuthority"},
+		},
+		Required: []string{"AcmeEndpointArn"},
 	},
 	"UpdateCertificateOptionsRequest": {
 		Name: "UpdateCertificateOptionsRequest",

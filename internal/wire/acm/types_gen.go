@@ -16,35 +16,147 @@ type AccessDeniedException struct {
 func (v AccessDeniedException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AcmCertificateMetadata struct {
-	CreatedAt          *wire.Time `json:"CreatedAt,omitzero"`
-	Exported           *bool      `json:"Exported,omitzero"`
-	ImportedAt         *wire.Time `json:"ImportedAt,omitzero"`
-	InUse              *bool      `json:"InUse,omitzero"`
-	IssuedAt           *wire.Time `json:"IssuedAt,omitzero"`
-	RenewalEligibility string     `json:"RenewalEligibility,omitzero"`
-	RevokedAt          *wire.Time `json:"RevokedAt,omitzero"`
-	Status             string     `json:"Status,omitzero"`
-	RenewalStatus      string     `json:"RenewalStatus,omitzero"`
-	Type               string     `json:"Type,omitzero"`
-	ExportOption       string     `json:"ExportOption,omitzero"`
-	ManagedBy          string     `json:"ManagedBy,omitzero"`
-	ValidationMethod   string     `json:"ValidationMethod,omitzero"`
+	CreatedAt                *wire.Time `json:"CreatedAt,omitzero"`
+	Exported                 *bool      `json:"Exported,omitzero"`
+	ImportedAt               *wire.Time `json:"ImportedAt,omitzero"`
+	InUse                    *bool      `json:"InUse,omitzero"`
+	IssuedAt                 *wire.Time `json:"IssuedAt,omitzero"`
+	RenewalEligibility       string     `json:"RenewalEligibility,omitzero"`
+	RevokedAt                *wire.Time `json:"RevokedAt,omitzero"`
+	Status                   string     `json:"Status,omitzero"`
+	RenewalStatus            string     `json:"RenewalStatus,omitzero"`
+	Type                     string     `json:"Type,omitzero"`
+	ExportOption             string     `json:"ExportOption,omitzero"`
+	ManagedBy                string     `json:"ManagedBy,omitzero"`
+	ValidationMethod         string     `json:"ValidationMethod,omitzero"`
+	CertificateKeyPairOrigin string     `json:"CertificateKeyPairOrigin,omitzero"`
+	AcmeEndpointArn          string     `json:"AcmeEndpointArn,omitzero"`
+	AcmeAccountId            string     `json:"AcmeAccountId,omitzero"`
 }
 
 func (v AcmCertificateMetadata) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AcmCertificateMetadataFilter struct {
-	Status           string `json:"Status,omitzero"`
-	RenewalStatus    string `json:"RenewalStatus,omitzero"`
-	Type             string `json:"Type,omitzero"`
-	InUse            *bool  `json:"InUse,omitzero"`
-	Exported         *bool  `json:"Exported,omitzero"`
-	ExportOption     string `json:"ExportOption,omitzero"`
-	ManagedBy        string `json:"ManagedBy,omitzero"`
-	ValidationMethod string `json:"ValidationMethod,omitzero"`
+	Status                   string `json:"Status,omitzero"`
+	RenewalStatus            string `json:"RenewalStatus,omitzero"`
+	Type                     string `json:"Type,omitzero"`
+	InUse                    *bool  `json:"InUse,omitzero"`
+	Exported                 *bool  `json:"Exported,omitzero"`
+	ExportOption             string `json:"ExportOption,omitzero"`
+	ManagedBy                string `json:"ManagedBy,omitzero"`
+	ValidationMethod         string `json:"ValidationMethod,omitzero"`
+	CertificateKeyPairOrigin string `json:"CertificateKeyPairOrigin,omitzero"`
+	AcmeEndpointArn          string `json:"AcmeEndpointArn,omitzero"`
+	AcmeAccountId            string `json:"AcmeAccountId,omitzero"`
 }
 
 func (v AcmCertificateMetadataFilter) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeAccount struct {
+	AccountUrl                    string     `json:"AccountUrl,omitzero"`
+	PublicKeyThumbprint           string     `json:"PublicKeyThumbprint,omitzero"`
+	Status                        string     `json:"Status,omitzero"`
+	CreatedAt                     *wire.Time `json:"CreatedAt,omitzero"`
+	AcmeExternalAccountBindingArn string     `json:"AcmeExternalAccountBindingArn,omitzero"`
+	Contacts                      []string   `json:"Contacts,omitzero" log:"redact"` // sensitive
+}
+
+func (v AcmeAccount) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeAccountSummary struct {
+	AccountUrl                    string     `json:"AccountUrl,omitzero"`
+	PublicKeyThumbprint           string     `json:"PublicKeyThumbprint,omitzero"`
+	Status                        string     `json:"Status,omitzero"`
+	CreatedAt                     *wire.Time `json:"CreatedAt,omitzero"`
+	AcmeExternalAccountBindingArn string     `json:"AcmeExternalAccountBindingArn,omitzero"`
+	Contacts                      []string   `json:"Contacts,omitzero" log:"redact"` // sensitive
+}
+
+func (v AcmeAccountSummary) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeDomainValidation struct {
+	AcmeDomainValidationArn string                `json:"AcmeDomainValidationArn,omitzero"`
+	AcmeEndpointArn         string                `json:"AcmeEndpointArn,omitzero"`
+	DomainName              string                `json:"DomainName,omitzero"`
+	PrevalidationType       string                `json:"PrevalidationType,omitzero"`
+	PrevalidationDetails    *PrevalidationDetails `json:"PrevalidationDetails,omitzero"`
+	Status                  string                `json:"Status,omitzero"`
+	FailureDetails          *FailureDetails       `json:"FailureDetails,omitzero"`
+	CreatedAt               *wire.Time            `json:"CreatedAt,omitzero"`
+	UpdatedAt               *wire.Time            `json:"UpdatedAt,omitzero"`
+}
+
+func (v AcmeDomainValidation) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeDomainValidationSummary struct {
+	AcmeDomainValidationArn string                `json:"AcmeDomainValidationArn,omitzero"`
+	AcmeEndpointArn         string                `json:"AcmeEndpointArn,omitzero"`
+	DomainName              string                `json:"DomainName,omitzero"`
+	PrevalidationType       string                `json:"PrevalidationType,omitzero"`
+	PrevalidationDetails    *PrevalidationDetails `json:"PrevalidationDetails,omitzero"`
+	Status                  string                `json:"Status,omitzero"`
+	FailureDetails          *FailureDetails       `json:"FailureDetails,omitzero"`
+	CreatedAt               *wire.Time            `json:"CreatedAt,omitzero"`
+	UpdatedAt               *wire.Time            `json:"UpdatedAt,omitzero"`
+}
+
+func (v AcmeDomainValidationSummary) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeEndpoint struct {
+	AcmeEndpointArn       string                `json:"AcmeEndpointArn,omitzero"`
+	EndpointUrl           string                `json:"EndpointUrl,omitzero"`
+	Status                string                `json:"Status,omitzero"`
+	FailureReason         string                `json:"FailureReason,omitzero"`
+	AuthorizationBehavior string                `json:"AuthorizationBehavior,omitzero"`
+	Contact               string                `json:"Contact,omitzero"`
+	CertificateAuthority  *CertificateAuthority `json:"CertificateAuthority,omitzero"`
+	CertificateTags       []Tag                 `json:"CertificateTags,omitzero"`
+	CreatedAt             *wire.Time            `json:"CreatedAt,omitzero"`
+	UpdatedAt             *wire.Time            `json:"UpdatedAt,omitzero"`
+}
+
+func (v AcmeEndpoint) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeEndpointSummary struct {
+	AcmeEndpointArn       string                `json:"AcmeEndpointArn,omitzero"`
+	EndpointUrl           string                `json:"EndpointUrl,omitzero"`
+	Status                string                `json:"Status,omitzero"`
+	FailureReason         string                `json:"FailureReason,omitzero"`
+	AuthorizationBehavior string                `json:"AuthorizationBehavior,omitzero"`
+	Contact               string                `json:"Contact,omitzero"`
+	CertificateAuthority  *CertificateAuthority `json:"CertificateAuthority,omitzero"`
+	CertificateTags       []Tag                 `json:"CertificateTags,omitzero"`
+	CreatedAt             *wire.Time            `json:"CreatedAt,omitzero"`
+	UpdatedAt             *wire.Time            `json:"UpdatedAt,omitzero"`
+}
+
+func (v AcmeEndpointSummary) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeExternalAccountBinding struct {
+	AcmeExternalAccountBindingArn string     `json:"AcmeExternalAccountBindingArn,omitzero"`
+	AcmeEndpointArn               string     `json:"AcmeEndpointArn,omitzero"`
+	RoleArn                       string     `json:"RoleArn,omitzero"`
+	ExpiresAt                     *wire.Time `json:"ExpiresAt,omitzero"`
+	RevokedAt                     *wire.Time `json:"RevokedAt,omitzero"`
+	LastUsedAt                    *wire.Time `json:"LastUsedAt,omitzero"`
+	CreatedAt                     *wire.Time `json:"CreatedAt,omitzero"`
+	UpdatedAt                     *wire.Time `json:"UpdatedAt,omitzero"`
+}
+
+func (v AcmeExternalAccountBinding) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AcmeExternalAccountBindingSummary struct {
+	AcmeExternalAccountBindingArn string     `json:"AcmeExternalAccountBindingArn,omitzero"`
+	AcmeEndpointArn               string     `json:"AcmeEndpointArn,omitzero"`
+	RoleArn                       string     `json:"RoleArn,omitzero"`
+	ExpiresAt                     *wire.Time `json:"ExpiresAt,omitzero"`
+	RevokedAt                     *wire.Time `json:"RevokedAt,omitzero"`
+	LastUsedAt                    *wire.Time `json:"LastUsedAt,omitzero"`
+	CreatedAt                     *wire.Time `json:"CreatedAt,omitzero"`
+	UpdatedAt                     *wire.Time `json:"UpdatedAt,omitzero"`
+}
+
+func (v AcmeExternalAccountBindingSummary) LogValue() slog.Value { return wire.LogValue(v) }
 
 type AddTagsToCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
@@ -53,34 +165,43 @@ type AddTagsToCertificateRequest struct {
 
 func (v AddTagsToCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
+type CertificateAuthority struct {
+	PublicCertificateAuthority *PublicCertificateAuthority `json:"PublicCertificateAuthority,omitzero"`
+}
+
+func (v CertificateAuthority) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CertificateDetail struct {
-	CertificateArn          string              `json:"CertificateArn,omitzero"`
-	DomainName              string              `json:"DomainName,omitzero"`
-	SubjectAlternativeNames []string            `json:"SubjectAlternativeNames,omitzero"`
-	ManagedBy               string              `json:"ManagedBy,omitzero"`
-	DomainValidationOptions []DomainValidation  `json:"DomainValidationOptions,omitzero"`
-	Serial                  string              `json:"Serial,omitzero"`
-	Subject                 string              `json:"Subject,omitzero"`
-	Issuer                  string              `json:"Issuer,omitzero"`
-	CreatedAt               *wire.Time          `json:"CreatedAt,omitzero"`
-	IssuedAt                *wire.Time          `json:"IssuedAt,omitzero"`
-	ImportedAt              *wire.Time          `json:"ImportedAt,omitzero"`
-	Status                  string              `json:"Status,omitzero"`
-	RevokedAt               *wire.Time          `json:"RevokedAt,omitzero"`
-	RevocationReason        string              `json:"RevocationReason,omitzero"`
-	NotBefore               *wire.Time          `json:"NotBefore,omitzero"`
-	NotAfter                *wire.Time          `json:"NotAfter,omitzero"`
-	KeyAlgorithm            string              `json:"KeyAlgorithm,omitzero"`
-	SignatureAlgorithm      string              `json:"SignatureAlgorithm,omitzero"`
-	InUseBy                 []string            `json:"InUseBy,omitzero"`
-	FailureReason           string              `json:"FailureReason,omitzero"`
-	Type                    string              `json:"Type,omitzero"`
-	RenewalSummary          *RenewalSummary     `json:"RenewalSummary,omitzero"`
-	KeyUsages               []KeyUsage          `json:"KeyUsages,omitzero"`
-	ExtendedKeyUsages       []ExtendedKeyUsage  `json:"ExtendedKeyUsages,omitzero"`
-	CertificateAuthorityArn string              `json:"CertificateAuthorityArn,omitzero"`
-	RenewalEligibility      string              `json:"RenewalEligibility,omitzero"`
-	Options                 *CertificateOptions `json:"Options,omitzero"`
+	CertificateArn           string              `json:"CertificateArn,omitzero"`
+	DomainName               string              `json:"DomainName,omitzero"`
+	SubjectAlternativeNames  []string            `json:"SubjectAlternativeNames,omitzero"`
+	ManagedBy                string              `json:"ManagedBy,omitzero"`
+	DomainValidationOptions  []DomainValidation  `json:"DomainValidationOptions,omitzero"`
+	Serial                   string              `json:"Serial,omitzero"`
+	Subject                  string              `json:"Subject,omitzero"`
+	Issuer                   string              `json:"Issuer,omitzero"`
+	CreatedAt                *wire.Time          `json:"CreatedAt,omitzero"`
+	IssuedAt                 *wire.Time          `json:"IssuedAt,omitzero"`
+	ImportedAt               *wire.Time          `json:"ImportedAt,omitzero"`
+	Status                   string              `json:"Status,omitzero"`
+	RevokedAt                *wire.Time          `json:"RevokedAt,omitzero"`
+	RevocationReason         string              `json:"RevocationReason,omitzero"`
+	NotBefore                *wire.Time          `json:"NotBefore,omitzero"`
+	NotAfter                 *wire.Time          `json:"NotAfter,omitzero"`
+	KeyAlgorithm             string              `json:"KeyAlgorithm,omitzero"`
+	SignatureAlgorithm       string              `json:"SignatureAlgorithm,omitzero"`
+	InUseBy                  []string            `json:"InUseBy,omitzero"`
+	FailureReason            string              `json:"FailureReason,omitzero"`
+	Type                     string              `json:"Type,omitzero"`
+	RenewalSummary           *RenewalSummary     `json:"RenewalSummary,omitzero"`
+	KeyUsages                []KeyUsage          `json:"KeyUsages,omitzero"`
+	ExtendedKeyUsages        []ExtendedKeyUsage  `json:"ExtendedKeyUsages,omitzero"`
+	CertificateAuthorityArn  string              `json:"CertificateAuthorityArn,omitzero"`
+	RenewalEligibility       string              `json:"RenewalEligibility,omitzero"`
+	Options                  *CertificateOptions `json:"Options,omitzero"`
+	CertificateKeyPairOrigin string              `json:"CertificateKeyPairOrigin,omitzero"`
+	AcmeEndpointArn          string              `json:"AcmeEndpointArn,omitzero"`
+	AcmeAccountId            string              `json:"AcmeAccountId,omitzero"`
 }
 
 func (v CertificateDetail) LogValue() slog.Value { return wire.LogValue(v) }
@@ -144,6 +265,7 @@ type CertificateSummary struct {
 	ImportedAt                           *wire.Time `json:"ImportedAt,omitzero"`
 	RevokedAt                            *wire.Time `json:"RevokedAt,omitzero"`
 	ManagedBy                            string     `json:"ManagedBy,omitzero"`
+	CertificateKeyPairOrigin             string     `json:"CertificateKeyPairOrigin,omitzero"`
 }
 
 func (v CertificateSummary) LogValue() slog.Value { return wire.LogValue(v) }
@@ -161,6 +283,55 @@ type ConflictException struct {
 
 func (v ConflictException) LogValue() slog.Value { return wire.LogValue(v) }
 
+type CreateAcmeDomainValidationRequest struct {
+	IdempotencyToken     string                `json:"IdempotencyToken,omitzero"`
+	AcmeEndpointArn      string                `json:"AcmeEndpointArn,omitzero"`
+	DomainName           string                `json:"DomainName,omitzero"`
+	PrevalidationOptions *PrevalidationOptions `json:"PrevalidationOptions,omitzero"`
+	Tags                 []Tag                 `json:"Tags,omitzero"`
+}
+
+func (v CreateAcmeDomainValidationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateAcmeDomainValidationResponse struct {
+	AcmeDomainValidationArn string `json:"AcmeDomainValidationArn,omitzero"`
+}
+
+func (v CreateAcmeDomainValidationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateAcmeEndpointRequest struct {
+	IdempotencyToken      string                `json:"IdempotencyToken,omitzero"`
+	AuthorizationBehavior string                `json:"AuthorizationBehavior,omitzero"`
+	Contact               string                `json:"Contact,omitzero"`
+	CertificateAuthority  *CertificateAuthority `json:"CertificateAuthority,omitzero"`
+	Tags                  []Tag                 `json:"Tags,omitzero"`
+	CertificateTags       []Tag                 `json:"CertificateTags,omitzero"`
+}
+
+func (v CreateAcmeEndpointRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateAcmeEndpointResponse struct {
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+}
+
+func (v CreateAcmeEndpointResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateAcmeExternalAccountBindingRequest struct {
+	IdempotencyToken string      `json:"IdempotencyToken,omitzero"`
+	AcmeEndpointArn  string      `json:"AcmeEndpointArn,omitzero"`
+	RoleArn          string      `json:"RoleArn,omitzero"`
+	Expiration       *Expiration `json:"Expiration,omitzero"`
+	Tags             []Tag       `json:"Tags,omitzero"`
+}
+
+func (v CreateAcmeExternalAccountBindingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateAcmeExternalAccountBindingResponse struct {
+	ExternalAccountBinding *AcmeExternalAccountBinding `json:"ExternalAccountBinding,omitzero"`
+}
+
+func (v CreateAcmeExternalAccountBindingResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type CustomAttribute struct {
 	ObjectIdentifier string `json:"ObjectIdentifier,omitzero"`
 	Value            string `json:"Value,omitzero"`
@@ -168,11 +339,78 @@ type CustomAttribute struct {
 
 func (v CustomAttribute) LogValue() slog.Value { return wire.LogValue(v) }
 
+type DeleteAcmeDomainValidationRequest struct {
+	AcmeDomainValidationArn string `json:"AcmeDomainValidationArn,omitzero"`
+}
+
+func (v DeleteAcmeDomainValidationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DeleteAcmeEndpointRequest struct {
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+}
+
+func (v DeleteAcmeEndpointRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DeleteAcmeExternalAccountBindingRequest struct {
+	AcmeExternalAccountBindingArn string `json:"AcmeExternalAccountBindingArn,omitzero"`
+}
+
+func (v DeleteAcmeExternalAccountBindingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DeleteCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
 }
 
 func (v DeleteCertificateRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeAccountRequest struct {
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+	AccountUrl      string `json:"AccountUrl,omitzero"`
+}
+
+func (v DescribeAcmeAccountRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeAccountResponse struct {
+	AcmeAccount *AcmeAccount `json:"AcmeAccount,omitzero"`
+}
+
+func (v DescribeAcmeAccountResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeDomainValidationRequest struct {
+	AcmeDomainValidationArn string `json:"AcmeDomainValidationArn,omitzero"`
+}
+
+func (v DescribeAcmeDomainValidationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeDomainValidationResponse struct {
+	AcmeDomainValidation *AcmeDomainValidation `json:"AcmeDomainValidation,omitzero"`
+}
+
+func (v DescribeAcmeDomainValidationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeEndpointRequest struct {
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+}
+
+func (v DescribeAcmeEndpointRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeEndpointResponse struct {
+	AcmeEndpoint *AcmeEndpoint `json:"AcmeEndpoint,omitzero"`
+}
+
+func (v DescribeAcmeEndpointResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeExternalAccountBindingRequest struct {
+	AcmeExternalAccountBindingArn string `json:"AcmeExternalAccountBindingArn,omitzero"`
+}
+
+func (v DescribeAcmeExternalAccountBindingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DescribeAcmeExternalAccountBindingResponse struct {
+	ExternalAccountBinding *AcmeExternalAccountBinding `json:"ExternalAccountBinding,omitzero"`
+}
+
+func (v DescribeAcmeExternalAccountBindingResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DescribeCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
@@ -214,6 +452,29 @@ type DnsNameFilter struct {
 
 func (v DnsNameFilter) LogValue() slog.Value { return wire.LogValue(v) }
 
+type DnsPrevalidationDetails struct {
+	DomainScope    *DomainScope    `json:"DomainScope,omitzero"`
+	HostedZoneId   string          `json:"HostedZoneId,omitzero"`
+	ResourceRecord *ResourceRecord `json:"ResourceRecord,omitzero"`
+}
+
+func (v DnsPrevalidationDetails) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DnsPrevalidationOptions struct {
+	DomainScope  *DomainScope `json:"DomainScope,omitzero"`
+	HostedZoneId string       `json:"HostedZoneId,omitzero"`
+}
+
+func (v DnsPrevalidationOptions) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DomainScope struct {
+	ExactDomain string `json:"ExactDomain,omitzero"`
+	Subdomains  string `json:"Subdomains,omitzero"`
+	Wildcards   string `json:"Wildcards,omitzero"`
+}
+
+func (v DomainScope) LogValue() slog.Value { return wire.LogValue(v) }
+
 type DomainValidation struct {
 	DomainName       string          `json:"DomainName,omitzero"`
 	ValidationEmails []string        `json:"ValidationEmails,omitzero"`
@@ -232,6 +493,13 @@ type DomainValidationOption struct {
 }
 
 func (v DomainValidationOption) LogValue() slog.Value { return wire.LogValue(v) }
+
+type Expiration struct {
+	Value *int64 `json:"Value,omitzero"`
+	Type  string `json:"Type,omitzero"`
+}
+
+func (v Expiration) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ExpiryEventsConfiguration struct {
 	DaysBeforeExpiry *int32 `json:"DaysBeforeExpiry,omitzero"`
@@ -261,6 +529,13 @@ type ExtendedKeyUsage struct {
 
 func (v ExtendedKeyUsage) LogValue() slog.Value { return wire.LogValue(v) }
 
+type FailureDetails struct {
+	Reason  string `json:"Reason,omitzero"`
+	Message string `json:"Message,omitzero"`
+}
+
+func (v FailureDetails) LogValue() slog.Value { return wire.LogValue(v) }
+
 type Filters struct {
 	ExtendedKeyUsage []string `json:"extendedKeyUsage,omitzero"`
 	KeyUsage         []string `json:"keyUsage,omitzero"`
@@ -288,6 +563,23 @@ type GetAccountConfigurationResponse struct {
 }
 
 func (v GetAccountConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type GetAcmeExternalAccountBindingCredentialsRequest struct {
+	AcmeExternalAccountBindingArn string `json:"AcmeExternalAccountBindingArn,omitzero"`
+}
+
+func (v GetAcmeExternalAccountBindingCredentialsRequest) LogValue() slog.Value {
+	return wire.LogValue(v)
+}
+
+type GetAcmeExternalAccountBindingCredentialsResponse struct {
+	KeyId  string `json:"KeyId,omitzero"`
+	MacKey string `json:"MacKey,omitzero" log:"redact"` // sensitive
+}
+
+func (v GetAcmeExternalAccountBindingCredentialsResponse) LogValue() slog.Value {
+	return wire.LogValue(v)
+}
 
 type GetCertificateRequest struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
@@ -324,6 +616,12 @@ type ImportCertificateResponse struct {
 }
 
 func (v ImportCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type InternalServerException struct {
+	Message string `json:"message,omitzero"`
+}
+
+func (v InternalServerException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type InvalidArgsException struct {
 	Message string `json:"message,omitzero"`
@@ -373,13 +671,73 @@ type LimitExceededException struct {
 
 func (v LimitExceededException) LogValue() slog.Value { return wire.LogValue(v) }
 
+type ListAcmeAccountsRequest struct {
+	NextToken       string `json:"NextToken,omitzero"`
+	MaxResults      *int32 `json:"MaxResults,omitzero"`
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+}
+
+func (v ListAcmeAccountsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeAccountsResponse struct {
+	AcmeAccounts []AcmeAccountSummary `json:"AcmeAccounts,omitzero"`
+	NextToken    string               `json:"NextToken,omitzero"`
+}
+
+func (v ListAcmeAccountsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeDomainValidationsRequest struct {
+	NextToken       string `json:"NextToken,omitzero"`
+	MaxResults      *int32 `json:"MaxResults,omitzero"`
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+}
+
+func (v ListAcmeDomainValidationsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeDomainValidationsResponse struct {
+	AcmeDomainValidations []AcmeDomainValidationSummary `json:"AcmeDomainValidations,omitzero"`
+	NextToken             string                        `json:"NextToken,omitzero"`
+}
+
+func (v ListAcmeDomainValidationsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeEndpointsRequest struct {
+	NextToken  string `json:"NextToken,omitzero"`
+	MaxResults *int32 `json:"MaxResults,omitzero"`
+}
+
+func (v ListAcmeEndpointsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeEndpointsResponse struct {
+	AcmeEndpoints []AcmeEndpointSummary `json:"AcmeEndpoints,omitzero"`
+	NextToken     string                `json:"NextToken,omitzero"`
+}
+
+func (v ListAcmeEndpointsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeExternalAccountBindingsRequest struct {
+	NextToken       string `json:"NextToken,omitzero"`
+	MaxResults      *int32 `json:"MaxResults,omitzero"`
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+}
+
+func (v ListAcmeExternalAccountBindingsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListAcmeExternalAccountBindingsResponse struct {
+	ExternalAccountBindings []AcmeExternalAccountBindingSummary `json:"ExternalAccountBindings,omitzero"`
+	NextToken               string                              `json:"NextToken,omitzero"`
+}
+
+func (v ListAcmeExternalAccountBindingsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type ListCertificatesRequest struct {
-	CertificateStatuses []string `json:"CertificateStatuses,omitzero"`
-	Includes            *Filters `json:"Includes,omitzero"`
-	NextToken           string   `json:"NextToken,omitzero"`
-	MaxItems            *int32   `json:"MaxItems,omitzero"`
-	SortBy              string   `json:"SortBy,omitzero"`
-	SortOrder           string   `json:"SortOrder,omitzero"`
+	CertificateStatuses       []string `json:"CertificateStatuses,omitzero"`
+	CertificateKeyPairOrigins []string `json:"CertificateKeyPairOrigins,omitzero"`
+	Includes                  *Filters `json:"Includes,omitzero"`
+	NextToken                 string   `json:"NextToken,omitzero"`
+	MaxItems                  *int32   `json:"MaxItems,omitzero"`
+	SortBy                    string   `json:"SortBy,omitzero"`
+	SortOrder                 string   `json:"SortOrder,omitzero"`
 }
 
 func (v ListCertificatesRequest) LogValue() slog.Value { return wire.LogValue(v) }
@@ -403,12 +761,42 @@ type ListTagsForCertificateResponse struct {
 
 func (v ListTagsForCertificateResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
+type ListTagsForResourceRequest struct {
+	ResourceArn string `json:"ResourceArn,omitzero"`
+}
+
+func (v ListTagsForResourceRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListTagsForResourceResponse struct {
+	Tags []Tag `json:"Tags,omitzero"`
+}
+
+func (v ListTagsForResourceResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type OtherName struct {
 	ObjectIdentifier string `json:"ObjectIdentifier,omitzero"`
 	Value            string `json:"Value,omitzero"`
 }
 
 func (v OtherName) LogValue() slog.Value { return wire.LogValue(v) }
+
+type PrevalidationDetails struct {
+	DnsPrevalidation *DnsPrevalidationDetails `json:"DnsPrevalidation,omitzero"`
+}
+
+func (v PrevalidationDetails) LogValue() slog.Value { return wire.LogValue(v) }
+
+type PrevalidationOptions struct {
+	DnsPrevalidation *DnsPrevalidationOptions `json:"DnsPrevalidation,omitzero"`
+}
+
+func (v PrevalidationOptions) LogValue() slog.Value { return wire.LogValue(v) }
+
+type PublicCertificateAuthority struct {
+	AllowedKeyAlgorithms []string `json:"AllowedKeyAlgorithms,omitzero"`
+}
+
+func (v PublicCertificateAuthority) LogValue() slog.Value { return wire.LogValue(v) }
 
 type PutAccountConfigurationRequest struct {
 	ExpiryEvents     *ExpiryEventsConfiguration `json:"ExpiryEvents,omitzero"`
@@ -494,6 +882,19 @@ type ResourceRecord struct {
 
 func (v ResourceRecord) LogValue() slog.Value { return wire.LogValue(v) }
 
+type RevokeAcmeAccountRequest struct {
+	AcmeEndpointArn string `json:"AcmeEndpointArn,omitzero"`
+	AccountUrl      string `json:"AccountUrl,omitzero"`
+}
+
+func (v RevokeAcmeAccountRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type RevokeAcmeExternalAccountBindingRequest struct {
+	AcmeExternalAccountBindingArn string `json:"AcmeExternalAccountBindingArn,omitzero"`
+}
+
+func (v RevokeAcmeExternalAccountBindingRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
 type RevokeCertificateRequest struct {
 	CertificateArn   string `json:"CertificateArn,omitzero"`
 	RevocationReason string `json:"RevocationReason,omitzero"`
@@ -524,6 +925,12 @@ type SearchCertificatesResponse struct {
 
 func (v SearchCertificatesResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
+type ServiceQuotaExceededException struct {
+	Message string `json:"message,omitzero"`
+}
+
+func (v ServiceQuotaExceededException) LogValue() slog.Value { return wire.LogValue(v) }
+
 type SubjectAlternativeNameFilter struct {
 	DnsName *DnsNameFilter `json:"DnsName,omitzero"`
 }
@@ -548,6 +955,13 @@ type TagPolicyException struct {
 }
 
 func (v TagPolicyException) LogValue() slog.Value { return wire.LogValue(v) }
+
+type TagResourceRequest struct {
+	ResourceArn string `json:"ResourceArn,omitzero"`
+	Tags        []Tag  `json:"Tags,omitzero"`
+}
+
+func (v TagResourceRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ThrottlingException struct {
 	Message           string             `json:"message,omitzero"`
@@ -575,6 +989,29 @@ type TooManyTagsException struct {
 }
 
 func (v TooManyTagsException) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UntagResourceRequest struct {
+	ResourceArn string   `json:"ResourceArn,omitzero"`
+	TagKeys     []string `json:"TagKeys,omitzero"`
+}
+
+func (v UntagResourceRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UpdateAcmeDomainValidationRequest struct {
+	AcmeDomainValidationArn string                `json:"AcmeDomainValidationArn,omitzero"`
+	PrevalidationOptions    *PrevalidationOptions `json:"PrevalidationOptions,omitzero"`
+}
+
+func (v UpdateAcmeDomainValidationRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UpdateAcmeEndpointRequest struct {
+	AcmeEndpointArn       string                `json:"AcmeEndpointArn,omitzero"`
+	AuthorizationBehavior string                `json:"AuthorizationBehavior,omitzero"`
+	Contact               string                `json:"Contact,omitzero"`
+	CertificateAuthority  *CertificateAuthority `json:"CertificateAuthority,omitzero"`
+}
+
+func (v UpdateAcmeEndpointRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateCertificateOptionsRequest struct {
 	CertificateArn string              `json:"CertificateArn,omitzero"`
@@ -616,10 +1053,64 @@ type X509Attributes struct {
 
 func (v X509Attributes) LogValue() slog.Value { return wire.LogValue(v) }
 
+// Values of AcmeAccountStatus.
+const (
+	AcmeAccountStatusValid       = "VALID"
+	AcmeAccountStatusDeactivated = "DEACTIVATED"
+	AcmeAccountStatusRevoked     = "REVOKED"
+)
+
+// Values of AcmeAuthorizationBehavior.
+const (
+	AcmeAuthorizationBehaviorPreApproved = "PRE_APPROVED"
+)
+
+// Values of AcmeContact.
+const (
+	AcmeContactRequired    = "REQUIRED"
+	AcmeContactNotRequired = "NOT_REQUIRED"
+)
+
+// Values of AcmeDomainValidationFailureReason.
+const (
+	AcmeDomainValidationFailureReasonAccessDenied        = "ACCESS_DENIED"
+	AcmeDomainValidationFailureReasonDomainMismatch      = "DOMAIN_MISMATCH"
+	AcmeDomainValidationFailureReasonDomainNotAllowed    = "DOMAIN_NOT_ALLOWED"
+	AcmeDomainValidationFailureReasonEndpointNotActive   = "ENDPOINT_NOT_ACTIVE"
+	AcmeDomainValidationFailureReasonHostedZoneNotFound  = "HOSTED_ZONE_NOT_FOUND"
+	AcmeDomainValidationFailureReasonInternalFailure     = "INTERNAL_FAILURE"
+	AcmeDomainValidationFailureReasonInvalidChangeBatch  = "INVALID_CHANGE_BATCH"
+	AcmeDomainValidationFailureReasonInvalidPublicDomain = "INVALID_PUBLIC_DOMAIN"
+	AcmeDomainValidationFailureReasonTimedOut            = "TIMED_OUT"
+)
+
+// Values of AcmeDomainValidationStatus.
+const (
+	AcmeDomainValidationStatusValidating = "VALIDATING"
+	AcmeDomainValidationStatusValid      = "VALID"
+	AcmeDomainValidationStatusInvalid    = "INVALID"
+	AcmeDomainValidationStatusDeleting   = "DELETING"
+)
+
+// Values of AcmeEndpointStatus.
+const (
+	AcmeEndpointStatusCreating = "CREATING"
+	AcmeEndpointStatusActive   = "ACTIVE"
+	AcmeEndpointStatusDeleting = "DELETING"
+	AcmeEndpointStatusFailed   = "FAILED"
+)
+
 // Values of CertificateExport.
 const (
 	CertificateExportEnabled  = "ENABLED"
 	CertificateExportDisabled = "DISABLED"
+)
+
+// Values of CertificateKeyPairOrigin.
+const (
+	CertificateKeyPairOriginAwsManaged       = "AWS_MANAGED"
+	CertificateKeyPairOriginAcme             = "ACME"
+	CertificateKeyPairOriginCustomerProvided = "CUSTOMER_PROVIDED"
 )
 
 // Values of CertificateManagedBy.
@@ -655,6 +1146,12 @@ const (
 const (
 	ComparisonOperatorContains = "CONTAINS"
 	ComparisonOperatorEquals   = "EQUALS"
+)
+
+// Values of DomainScopeOption.
+const (
+	DomainScopeOptionEnabled  = "ENABLED"
+	DomainScopeOptionDisabled = "DISABLED"
 )
 
 // Values of DomainStatus.
@@ -727,6 +1224,18 @@ const (
 	KeyUsageNameCustom             = "CUSTOM"
 )
 
+// Values of PrevalidationType.
+const (
+	PrevalidationTypeDnsPrevalidation = "DNS_PREVALIDATION"
+)
+
+// Values of PublicKeyAlgorithm.
+const (
+	PublicKeyAlgorithmRsa2048      = "RSA_2048"
+	PublicKeyAlgorithmEcPrime256v1 = "EC_prime256v1"
+	PublicKeyAlgorithmEcSecp384r1  = "EC_secp384r1"
+)
+
 // Values of RecordType.
 const (
 	RecordTypeCname = "CNAME"
@@ -763,24 +1272,27 @@ const (
 
 // Values of SearchCertificatesSortBy.
 const (
-	SearchCertificatesSortByCreatedAt          = "CREATED_AT"
-	SearchCertificatesSortByNotAfter           = "NOT_AFTER"
-	SearchCertificatesSortByStatus             = "STATUS"
-	SearchCertificatesSortByRenewalStatus      = "RENEWAL_STATUS"
-	SearchCertificatesSortByExported           = "EXPORTED"
-	SearchCertificatesSortByInUse              = "IN_USE"
-	SearchCertificatesSortByNotBefore          = "NOT_BEFORE"
-	SearchCertificatesSortByKeyAlgorithm       = "KEY_ALGORITHM"
-	SearchCertificatesSortByType               = "TYPE"
-	SearchCertificatesSortByCertificateArn     = "CERTIFICATE_ARN"
-	SearchCertificatesSortByCommonName         = "COMMON_NAME"
-	SearchCertificatesSortByRevokedAt          = "REVOKED_AT"
-	SearchCertificatesSortByRenewalEligibility = "RENEWAL_ELIGIBILITY"
-	SearchCertificatesSortByIssuedAt           = "ISSUED_AT"
-	SearchCertificatesSortByManagedBy          = "MANAGED_BY"
-	SearchCertificatesSortByExportOption       = "EXPORT_OPTION"
-	SearchCertificatesSortByValidationMethod   = "VALIDATION_METHOD"
-	SearchCertificatesSortByImportedAt         = "IMPORTED_AT"
+	SearchCertificatesSortByCreatedAt                = "CREATED_AT"
+	SearchCertificatesSortByNotAfter                 = "NOT_AFTER"
+	SearchCertificatesSortByStatus                   = "STATUS"
+	SearchCertificatesSortByRenewalStatus            = "RENEWAL_STATUS"
+	SearchCertificatesSortByExported                 = "EXPORTED"
+	SearchCertificatesSortByInUse                    = "IN_USE"
+	SearchCertificatesSortByNotBefore                = "NOT_BEFORE"
+	SearchCertificatesSortByKeyAlgorithm             = "KEY_ALGORITHM"
+	SearchCertificatesSortByType                     = "TYPE"
+	SearchCertificatesSortByCertificateArn           = "CERTIFICATE_ARN"
+	SearchCertificatesSortByCommonName               = "COMMON_NAME"
+	SearchCertificatesSortByRevokedAt                = "REVOKED_AT"
+	SearchCertificatesSortByRenewalEligibility       = "RENEWAL_ELIGIBILITY"
+	SearchCertificatesSortByIssuedAt                 = "ISSUED_AT"
+	SearchCertificatesSortByManagedBy                = "MANAGED_BY"
+	SearchCertificatesSortByExportOption             = "EXPORT_OPTION"
+	SearchCertificatesSortByValidationMethod         = "VALIDATION_METHOD"
+	SearchCertificatesSortByImportedAt               = "IMPORTED_AT"
+	SearchCertificatesSortByAcmeEndpointArn          = "ACME_ENDPOINT_ARN"
+	SearchCertificatesSortByAcmeAccountId            = "ACME_ACCOUNT_ID"
+	SearchCertificatesSortByCertificateKeyPairOrigin = "CERTIFICATE_KEY_PAIR_ORIGIN"
 )
 
 // Values of SearchCertificatesSortOrder.
@@ -798,6 +1310,13 @@ const (
 const (
 	SortOrderAscending  = "ASCENDING"
 	SortOrderDescending = "DESCENDING"
+)
+
+// Values of TimeType.
+const (
+	TimeTypeMinutes = "MINUTES"
+	TimeTypeHours   = "HOURS"
+	TimeTypeDays    = "DAYS"
 )
 
 // Values of ValidationMethod.

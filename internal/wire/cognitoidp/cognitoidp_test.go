@@ -150,8 +150,8 @@ func TestTimestampsTravelAsEpochSeconds(t *testing.T) {
 }
 
 func TestTables(t *testing.T) {
-	if len(Shapes) != 590 || len(Operations) != 122 {
-		t.Fatalf("%d shapes, %d operations; want 590 and 122", len(Shapes), len(Operations))
+	if len(Shapes) != 629 || len(Operations) != 129 {
+		t.Fatalf("%d shapes, %d operations; want 629 and 129", len(Shapes), len(Operations))
 	}
 	if TargetPrefix != "AWSCognitoIdentityProviderService" || APIVersion != "2016-04-18" {
 		t.Errorf("TargetPrefix %q, APIVersion %q", TargetPrefix, APIVersion)

@@ -260,6 +260,26 @@ var Shapes = wire.Shapes{
 		},
 		Required: []string{"Device"},
 	},
+	"AdminGetUserAuthFactorsRequest": {
+		Name: "AdminGetUserAuthFactorsRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolId", Shape: "UserPoolIdType"},
+			{Name: "Username", Shape: "UsernameType"},
+		},
+		Required: []string{"UserPoolId", "Username"},
+	},
+	"AdminGetUserAuthFactorsResponse": {
+		Name: "AdminGetUserAuthFactorsResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Username", Shape: "UsernameType"},
+			{Name: "PreferredMfaSetting", Shape: "StringType"},
+			{Name: "UserMFASettingList", Shape: "UserMFASettingListType"},
+			{Name: "ConfiguredUserAuthFactors", Shape: "ConfiguredUserAuthFactorsListType"},
+		},
+		Required: []string{"Username"},
+	},
 	"AdminGetUserRequest": {
 		Name: "AdminGetUserRequest",
 		Kind: wire.Structure,
@@ -574,7 +594,7 @@ var Shapes = wire.Shapes{
 		Name:       "AllowedFirstAuthFactorsListType",
 		Kind:       wire.List,
 		Min:        new(int64(1)),
-		Max:        new(int64(4)),
+		Max:        new(int64(5)),
 		ListMember: "AuthFactorType",
 	},
 	"AnalyticsConfigurationType": {
@@ -730,7 +750,7 @@ var Shapes = wire.Shapes{
 	"AuthFactorType": {
 		Name: "AuthFactorType",
 		Kind: wire.String,
-		Enum: []string{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"},
+		Enum: []string{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN", "SOFTWARE_TOKEN"},
 	},
 	"AuthFlowType": {
 		Name: "AuthFlowType",
@@ -1197,6 +1217,7 @@ var Shapes = wire.Shapes{
 			{Name: "JobName", Shape: "UserImportJobNameType"},
 			{Name: "UserPoolId", Shape: "UserPoolIdType"},
 			{Name: "CloudWatchLogsRoleArn", Shape: "ArnType"},
+			{Name: "PasswordHashingAlgorithm", Shape: "PasswordHashingAlgorithmType"},
 		},
 		Required: []string{"JobName", "UserPoolId", "CloudWatchLogsRoleArn"},
 	},
@@ -1253,6 +1274,7 @@ var Shapes = wire.Shapes{
 			{Name: "UserPoolId", Shape: "UserPoolIdType"},
 			{Name: "ManagedLoginVersion", Shape: "WrappedIntegerType"},
 			{Name: "CustomDomainConfig", Shape: "CustomDomainConfigType"},
+			{Name: "Routing", Shape: "RoutingType"},
 		},
 		Required: []string{"Domain", "UserPoolId"},
 	},
@@ -1262,6 +1284,24 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "ManagedLoginVersion", Shape: "WrappedIntegerType"},
 			{Name: "CloudFrontDomain", Shape: "DomainType"},
+			{Name: "Routing", Shape: "RoutingType"},
+		},
+	},
+	"CreateUserPoolReplicaRequest": {
+		Name: "CreateUserPoolReplicaRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolId", Shape: "UserPoolIdType"},
+			{Name: "RegionName", Shape: "RegionNameType"},
+			{Name: "UserPoolTags", Shape: "UserPoolTagsType"},
+		},
+		Required: []string{"UserPoolId", "RegionName"},
+	},
+	"CreateUserPoolReplicaResponse": {
+		Name: "CreateUserPoolReplicaResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolReplica", Shape: "UserPoolReplicaType"},
 		},
 	},
 	"CreateUserPoolRequest": {
@@ -1292,6 +1332,8 @@ var Shapes = wire.Shapes{
 			{Name: "UsernameConfiguration", Shape: "UsernameConfigurationType"},
 			{Name: "AccountRecoverySetting", Shape: "AccountRecoverySettingType"},
 			{Name: "UserPoolTier", Shape: "UserPoolTierType"},
+			{Name: "KeyConfiguration", Shape: "KeyConfigurationType"},
+			{Name: "IssuerConfiguration", Shape: "IssuerConfigurationType"},
 		},
 		Required: []string{"PoolName"},
 	},
@@ -1322,6 +1364,7 @@ var Shapes = wire.Shapes{
 		Kind: wire.Structure,
 		Members: []wire.Member{
 			{Name: "CertificateArn", Shape: "ArnType"},
+			{Name: "SecurityPolicy", Shape: "SecurityPolicyType"},
 		},
 		Required: []string{"CertificateArn"},
 	},
@@ -1455,6 +1498,22 @@ var Shapes = wire.Shapes{
 	"DeleteUserPoolDomainResponse": {
 		Name: "DeleteUserPoolDomainResponse",
 		Kind: wire.Structure,
+	},
+	"DeleteUserPoolReplicaRequest": {
+		Name: "DeleteUserPoolReplicaRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolId", Shape: "UserPoolIdType"},
+			{Name: "RegionName", Shape: "RegionNameType"},
+		},
+		Required: []string{"UserPoolId", "RegionName"},
+	},
+	"DeleteUserPoolReplicaResponse": {
+		Name: "DeleteUserPoolReplicaResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolReplica", Shape: "UserPoolReplicaType"},
+		},
 	},
 	"DeleteUserPoolRequest": {
 		Name: "DeleteUserPoolRequest",
@@ -1744,6 +1803,7 @@ var Shapes = wire.Shapes{
 			{Name: "Status", Shape: "DomainStatusType"},
 			{Name: "CustomDomainConfig", Shape: "CustomDomainConfigType"},
 			{Name: "ManagedLoginVersion", Shape: "WrappedIntegerType"},
+			{Name: "Routing", Shape: "RoutingType"},
 		},
 	},
 	"DomainStatusType": {
@@ -1889,6 +1949,33 @@ var Shapes = wire.Shapes{
 		},
 		Exception: true,
 	},
+	"EncryptionKeyArnType": {
+		Name:    "EncryptionKeyArnType",
+		Kind:    wire.String,
+		Min:     new(int64(20)),
+		Max:     new(int64(2048)),
+		Pattern: `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
+		Regexp:  `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
+	},
+	"EncryptionKeyType": {
+		Name: "EncryptionKeyType",
+		Kind: wire.String,
+		Enum: []string{"AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"},
+	},
+	"EumsSmsConfigurationType": {
+		Name: "EumsSmsConfigurationType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "CallerArn", Shape: "ArnType"},
+			{Name: "ExternalId", Shape: "StringType"},
+			{Name: "OriginationIdentity", Shape: "StringType"},
+			{Name: "ConfigurationSetName", Shape: "StringType"},
+			{Name: "InEntityId", Shape: "StringType"},
+			{Name: "InTemplateId", Shape: "StringType"},
+			{Name: "Region", Shape: "RegionCodeType"},
+		},
+		Required: []string{"CallerArn"},
+	},
 	"EventContextDataType": {
 		Name: "EventContextDataType",
 		Kind: wire.Structure,
@@ -1969,6 +2056,15 @@ var Shapes = wire.Shapes{
 		Name: "ExplicitAuthFlowsType",
 		Kind: wire.String,
 		Enum: []string{"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"},
+	},
+	"FailoverType": {
+		Name: "FailoverType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "SecondaryRegion", Shape: "RegionNameType"},
+			{Name: "PrimaryRoute53HealthCheckId", Shape: "HealthCheckIdType"},
+		},
+		Required: []string{"SecondaryRegion", "PrimaryRoute53HealthCheckId"},
 	},
 	"FeatureType": {
 		Name: "FeatureType",
@@ -2120,6 +2216,22 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "LogDeliveryConfiguration", Shape: "LogDeliveryConfigurationType"},
 		},
+	},
+	"GetProvisionedLimitRequest": {
+		Name: "GetProvisionedLimitRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "LimitDefinition", Shape: "LimitDefinitionType"},
+		},
+		Required: []string{"LimitDefinition"},
+	},
+	"GetProvisionedLimitResponse": {
+		Name: "GetProvisionedLimitResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Limit", Shape: "LimitType"},
+		},
+		Required: []string{"Limit"},
 	},
 	"GetSigningCertificateRequest": {
 		Name: "GetSigningCertificateRequest",
@@ -2292,6 +2404,11 @@ var Shapes = wire.Shapes{
 			{Name: "LastModifiedDate", Shape: "DateType"},
 			{Name: "CreationDate", Shape: "DateType"},
 		},
+	},
+	"HealthCheckIdType": {
+		Name: "HealthCheckIdType",
+		Kind: wire.String,
+		Max:  new(int64(64)),
 	},
 	"HexStringType": {
 		Name:    "HexStringType",
@@ -2492,6 +2609,26 @@ var Shapes = wire.Shapes{
 		},
 		Exception: true,
 	},
+	"IssuerConfigurationType": {
+		Name: "IssuerConfigurationType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Type", Shape: "IssuerType"},
+		},
+	},
+	"IssuerType": {
+		Name: "IssuerType",
+		Kind: wire.String,
+		Enum: []string{"ORIGINAL", "UPDATED"},
+	},
+	"KeyConfigurationType": {
+		Name: "KeyConfigurationType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "KeyType", Shape: "EncryptionKeyType"},
+			{Name: "KmsKeyArn", Shape: "EncryptionKeyArnType"},
+		},
+	},
 	"LambdaConfigType": {
 		Name: "LambdaConfigType",
 		Kind: wire.Structure,
@@ -2519,6 +2656,20 @@ var Shapes = wire.Shapes{
 		Pattern: "^cognito:(default|dutch|english|french|spanish|german|bahasa-indonesia|italian|japanese|korean|portuguese-brazil|chinese-(simplified|traditional))$",
 		Regexp:  "^cognito:(default|dutch|english|french|spanish|german|bahasa-indonesia|italian|japanese|korean|portuguese-brazil|chinese-(simplified|traditional))$",
 	},
+	"LimitClass": {
+		Name: "LimitClass",
+		Kind: wire.String,
+		Enum: []string{"API_CATEGORY"},
+	},
+	"LimitDefinitionType": {
+		Name: "LimitDefinitionType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "LimitClass", Shape: "LimitClass"},
+			{Name: "Attributes", Shape: "StringToStringMapType"},
+		},
+		Required: []string{"LimitClass", "Attributes"},
+	},
 	"LimitExceededException": {
 		Name: "LimitExceededException",
 		Kind: wire.Structure,
@@ -2526,6 +2677,16 @@ var Shapes = wire.Shapes{
 			{Name: "message", Shape: "MessageType"},
 		},
 		Exception: true,
+	},
+	"LimitType": {
+		Name: "LimitType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "LimitDefinition", Shape: "LimitDefinitionType"},
+			{Name: "ProvisionedLimitValue", Shape: "IntegerType"},
+			{Name: "FreeLimitValue", Shape: "IntegerType"},
+		},
+		Required: []string{"LimitDefinition", "ProvisionedLimitValue", "FreeLimitValue"},
 	},
 	"LinkUrlType": {
 		Name:    "LinkUrlType",
@@ -2726,6 +2887,23 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "UserPoolClients", Shape: "UserPoolClientListType"},
 			{Name: "NextToken", Shape: "PaginationKey"},
+		},
+	},
+	"ListUserPoolReplicasRequest": {
+		Name: "ListUserPoolReplicasRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolId", Shape: "UserPoolIdType"},
+			{Name: "NextToken", Shape: "PaginationKeyType"},
+		},
+		Required: []string{"UserPoolId"},
+	},
+	"ListUserPoolReplicasResponse": {
+		Name: "ListUserPoolReplicasResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolReplicas", Shape: "UserPoolReplicaListType"},
+			{Name: "NextToken", Shape: "PaginationKeyType"},
 		},
 	},
 	"ListUserPoolsRequest": {
@@ -2972,6 +3150,22 @@ var Shapes = wire.Shapes{
 		Max:        new(int64(3)),
 		ListMember: "OAuthFlowType",
 	},
+	"OperationNotEnabledException": {
+		Name: "OperationNotEnabledException",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "message", Shape: "MessageType"},
+		},
+		Exception: true,
+	},
+	"OptionalArnType": {
+		Name:    "OptionalArnType",
+		Kind:    wire.String,
+		Min:     new(int64(0)),
+		Max:     new(int64(2048)),
+		Pattern: `(arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?)?`,
+		Regexp:  `(arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?)?`,
+	},
 	"PaginationKey": {
 		Name:    "PaginationKey",
 		Kind:    wire.String,
@@ -2986,6 +3180,11 @@ var Shapes = wire.Shapes{
 		Min:     new(int64(1)),
 		Pattern: `[\S]+`,
 		Regexp:  `[^\t\n\x0B\f\r ]+`,
+	},
+	"PasswordHashingAlgorithmType": {
+		Name: "PasswordHashingAlgorithmType",
+		Kind: wire.String,
+		Enum: []string{"BCRYPT", "SCRYPT", "ARGON2ID", "PBKDF2_SHA256"},
 	},
 	"PasswordHistoryPolicyViolationException": {
 		Name: "PasswordHistoryPolicyViolationException",
@@ -3204,11 +3403,32 @@ var Shapes = wire.Shapes{
 		Min:  new(int64(5)),
 		Max:  new(int64(32)),
 	},
+	"RegionNameType": {
+		Name: "RegionNameType",
+		Kind: wire.String,
+		Min:  new(int64(5)),
+		Max:  new(int64(32)),
+	},
 	"RelyingPartyIdType": {
 		Name: "RelyingPartyIdType",
 		Kind: wire.String,
 		Min:  new(int64(1)),
 		Max:  new(int64(127)),
+	},
+	"ReplicaRegionsType": {
+		Name:       "ReplicaRegionsType",
+		Kind:       wire.List,
+		ListMember: "StringType",
+	},
+	"ReplicaRoleType": {
+		Name: "ReplicaRoleType",
+		Kind: wire.String,
+		Enum: []string{"PRIMARY", "SECONDARY"},
+	},
+	"ReplicaStatusType": {
+		Name: "ReplicaStatusType",
+		Kind: wire.String,
+		Enum: []string{"CREATING", "ACTIVE", "INACTIVE", "DELETING"},
 	},
 	"ResendConfirmationCodeRequest": {
 		Name: "ResendConfirmationCodeRequest",
@@ -3380,6 +3600,13 @@ var Shapes = wire.Shapes{
 		Kind: wire.String,
 		Enum: []string{"Low", "Medium", "High"},
 	},
+	"RoutingType": {
+		Name: "RoutingType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Failover", Shape: "FailoverType"},
+		},
+	},
 	"S3ArnType": {
 		Name:    "S3ArnType",
 		Kind:    wire.String,
@@ -3489,6 +3716,19 @@ var Shapes = wire.Shapes{
 		Pattern:   `[\w+=/]+`,
 		Regexp:    `[\w+=/]+`,
 		Sensitive: true,
+	},
+	"SecurityPolicyType": {
+		Name: "SecurityPolicyType",
+		Kind: wire.String,
+		Enum: []string{"TLS_V1", "TLS_V1_2_2021", "TLS_V1_3_2025"},
+	},
+	"ServiceQuotaExceededException": {
+		Name: "ServiceQuotaExceededException",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "message", Shape: "MessageType"},
+		},
+		Exception: true,
 	},
 	"SessionType": {
 		Name:      "SessionType",
@@ -3649,11 +3889,11 @@ var Shapes = wire.Shapes{
 		Name: "SmsConfigurationType",
 		Kind: wire.Structure,
 		Members: []wire.Member{
-			{Name: "SnsCallerArn", Shape: "ArnType"},
+			{Name: "SnsCallerArn", Shape: "OptionalArnType"},
 			{Name: "ExternalId", Shape: "StringType"},
 			{Name: "SnsRegion", Shape: "RegionCodeType"},
+			{Name: "EumsSms", Shape: "EumsSmsConfigurationType"},
 		},
-		Required: []string{"SnsCallerArn"},
 	},
 	"SmsInviteMessageType": {
 		Name:    "SmsInviteMessageType",
@@ -3771,6 +4011,12 @@ var Shapes = wire.Shapes{
 			{Name: "MinLength", Shape: "StringType"},
 			{Name: "MaxLength", Shape: "StringType"},
 		},
+	},
+	"StringToStringMapType": {
+		Name:     "StringToStringMapType",
+		Kind:     wire.Map,
+		MapKey:   "StringType",
+		MapValue: "StringType",
 	},
 	"StringType": {
 		Name: "StringType",
@@ -4083,6 +4329,28 @@ var Shapes = wire.Shapes{
 			{Name: "ManagedLoginBranding", Shape: "ManagedLoginBrandingType"},
 		},
 	},
+	"UpdateProvisionedLimitRequest": {
+		Name: "UpdateProvisionedLimitRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "LimitDefinition", Shape: "LimitDefinitionType"},
+			{Name: "RequestedLimitValue", Shape: "IntegerType"},
+		},
+		Required: []string{"LimitDefinition", "RequestedLimitValue"},
+	},
+	"UpdateProvisionedLimitResponse": {
+		Name: "UpdateProvisionedLimitResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "Limit", Shape: "LimitType"},
+		},
+		Required: []string{"Limit"},
+	},
+	"UpdateReplicaStatusType": {
+		Name: "UpdateReplicaStatusType",
+		Kind: wire.String,
+		Enum: []string{"ACTIVE", "INACTIVE"},
+	},
 	"UpdateResourceServerRequest": {
 		Name: "UpdateResourceServerRequest",
 		Kind: wire.Structure,
@@ -4184,6 +4452,7 @@ var Shapes = wire.Shapes{
 			{Name: "UserPoolId", Shape: "UserPoolIdType"},
 			{Name: "ManagedLoginVersion", Shape: "WrappedIntegerType"},
 			{Name: "CustomDomainConfig", Shape: "CustomDomainConfigType"},
+			{Name: "Routing", Shape: "RoutingType"},
 		},
 		Required: []string{"Domain", "UserPoolId"},
 	},
@@ -4193,6 +4462,24 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "ManagedLoginVersion", Shape: "WrappedIntegerType"},
 			{Name: "CloudFrontDomain", Shape: "DomainType"},
+			{Name: "Routing", Shape: "RoutingType"},
+		},
+	},
+	"UpdateUserPoolReplicaRequest": {
+		Name: "UpdateUserPoolReplicaRequest",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolId", Shape: "UserPoolIdType"},
+			{Name: "RegionName", Shape: "RegionNameType"},
+			{Name: "Status", Shape: "UpdateReplicaStatusType"},
+		},
+		Required: []string{"UserPoolId", "RegionName", "Status"},
+	},
+	"UpdateUserPoolReplicaResponse": {
+		Name: "UpdateUserPoolReplicaResponse",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "UserPoolReplica", Shape: "UserPoolReplicaType"},
 		},
 	},
 	"UpdateUserPoolRequest": {
@@ -4220,6 +4507,8 @@ var Shapes = wire.Shapes{
 			{Name: "AccountRecoverySetting", Shape: "AccountRecoverySettingType"},
 			{Name: "PoolName", Shape: "UserPoolNameType"},
 			{Name: "UserPoolTier", Shape: "UserPoolTierType"},
+			{Name: "KeyConfiguration", Shape: "KeyConfigurationType"},
+			{Name: "IssuerConfiguration", Shape: "IssuerConfigurationType"},
 		},
 		Required: []string{"UserPoolId"},
 	},
@@ -4294,6 +4583,7 @@ var Shapes = wire.Shapes{
 			{Name: "SkippedUsers", Shape: "LongType"},
 			{Name: "FailedUsers", Shape: "LongType"},
 			{Name: "CompletionMessage", Shape: "CompletionMessageType"},
+			{Name: "PasswordHashingAlgorithm", Shape: "PasswordHashingAlgorithmType"},
 		},
 	},
 	"UserImportJobsListType": {
@@ -4405,6 +4695,7 @@ var Shapes = wire.Shapes{
 			{Name: "Status", Shape: "StatusType"},
 			{Name: "LastModifiedDate", Shape: "DateType"},
 			{Name: "CreationDate", Shape: "DateType"},
+			{Name: "ReplicaRegions", Shape: "ReplicaRegionsType"},
 		},
 	},
 	"UserPoolIdType": {
@@ -4439,6 +4730,21 @@ var Shapes = wire.Shapes{
 		Members: []wire.Member{
 			{Name: "PasswordPolicy", Shape: "PasswordPolicyType"},
 			{Name: "SignInPolicy", Shape: "SignInPolicyType"},
+		},
+	},
+	"UserPoolReplicaListType": {
+		Name:       "UserPoolReplicaListType",
+		Kind:       wire.List,
+		ListMember: "UserPoolReplicaType",
+	},
+	"UserPoolReplicaType": {
+		Name: "UserPoolReplicaType",
+		Kind: wire.Structure,
+		Members: []wire.Member{
+			{Name: "RegionName", Shape: "RegionNameType"},
+			{Name: "Status", Shape: "ReplicaStatusType"},
+			{Name: "Role", Shape: "ReplicaRoleType"},
+			{Name: "UserPoolArn", Shape: "ArnType"},
 		},
 	},
 	"UserPoolTaggingException": {
@@ -4503,6 +4809,8 @@ var Shapes = wire.Shapes{
 			{Name: "Arn", Shape: "ArnType"},
 			{Name: "AccountRecoverySetting", Shape: "AccountRecoverySettingType"},
 			{Name: "UserPoolTier", Shape: "UserPoolTierType"},
+			{Name: "KeyConfiguration", Shape: "KeyConfigurationType"},
+			{Name: "IssuerConfiguration", Shape: "IssuerConfigurationType"},
 		},
 	},
 	"UserStatusType": {

@@ -179,6 +179,22 @@ type AdminGetDeviceResponse struct {
 
 func (v AdminGetDeviceResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
+type AdminGetUserAuthFactorsRequest struct {
+	UserPoolId string `json:"UserPoolId,omitzero"`
+	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
+}
+
+func (v AdminGetUserAuthFactorsRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type AdminGetUserAuthFactorsResponse struct {
+	Username                  string   `json:"Username,omitzero" log:"redact"` // sensitive
+	PreferredMfaSetting       string   `json:"PreferredMfaSetting,omitzero"`
+	UserMFASettingList        []string `json:"UserMFASettingList,omitzero"`
+	ConfiguredUserAuthFactors []string `json:"ConfiguredUserAuthFactors,omitzero"`
+}
+
+func (v AdminGetUserAuthFactorsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type AdminGetUserRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
 	Username   string `json:"Username,omitzero" log:"redact"` // sensitive
@@ -701,9 +717,10 @@ type CreateTermsResponse struct {
 func (v CreateTermsResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserImportJobRequest struct {
-	JobName               string `json:"JobName,omitzero"`
-	UserPoolId            string `json:"UserPoolId,omitzero"`
-	CloudWatchLogsRoleArn string `json:"CloudWatchLogsRoleArn,omitzero"`
+	JobName                  string `json:"JobName,omitzero"`
+	UserPoolId               string `json:"UserPoolId,omitzero"`
+	CloudWatchLogsRoleArn    string `json:"CloudWatchLogsRoleArn,omitzero"`
+	PasswordHashingAlgorithm string `json:"PasswordHashingAlgorithm,omitzero"`
 }
 
 func (v CreateUserImportJobRequest) LogValue() slog.Value { return wire.LogValue(v) }
@@ -754,16 +771,32 @@ type CreateUserPoolDomainRequest struct {
 	UserPoolId          string                  `json:"UserPoolId,omitzero"`
 	ManagedLoginVersion *int32                  `json:"ManagedLoginVersion,omitzero"`
 	CustomDomainConfig  *CustomDomainConfigType `json:"CustomDomainConfig,omitzero"`
+	Routing             *RoutingType            `json:"Routing,omitzero"`
 }
 
 func (v CreateUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserPoolDomainResponse struct {
-	ManagedLoginVersion *int32 `json:"ManagedLoginVersion,omitzero"`
-	CloudFrontDomain    string `json:"CloudFrontDomain,omitzero"`
+	ManagedLoginVersion *int32       `json:"ManagedLoginVersion,omitzero"`
+	CloudFrontDomain    string       `json:"CloudFrontDomain,omitzero"`
+	Routing             *RoutingType `json:"Routing,omitzero"`
 }
 
 func (v CreateUserPoolDomainResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateUserPoolReplicaRequest struct {
+	UserPoolId   string            `json:"UserPoolId,omitzero"`
+	RegionName   string            `json:"RegionName,omitzero"`
+	UserPoolTags map[string]string `json:"UserPoolTags,omitzero"`
+}
+
+func (v CreateUserPoolReplicaRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type CreateUserPoolReplicaResponse struct {
+	UserPoolReplica *UserPoolReplicaType `json:"UserPoolReplica,omitzero"`
+}
+
+func (v CreateUserPoolReplicaResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type CreateUserPoolRequest struct {
 	PoolName                    string                           `json:"PoolName,omitzero"`
@@ -790,6 +823,8 @@ type CreateUserPoolRequest struct {
 	UsernameConfiguration       *UsernameConfigurationType       `json:"UsernameConfiguration,omitzero"`
 	AccountRecoverySetting      *AccountRecoverySettingType      `json:"AccountRecoverySetting,omitzero"`
 	UserPoolTier                string                           `json:"UserPoolTier,omitzero"`
+	KeyConfiguration            *KeyConfigurationType            `json:"KeyConfiguration,omitzero"`
+	IssuerConfiguration         *IssuerConfigurationType         `json:"IssuerConfiguration,omitzero"`
 }
 
 func (v CreateUserPoolRequest) LogValue() slog.Value { return wire.LogValue(v) }
@@ -802,6 +837,7 @@ func (v CreateUserPoolResponse) LogValue() slog.Value { return wire.LogValue(v) 
 
 type CustomDomainConfigType struct {
 	CertificateArn string `json:"CertificateArn,omitzero"`
+	SecurityPolicy string `json:"SecurityPolicy,omitzero"`
 }
 
 func (v CustomDomainConfigType) LogValue() slog.Value { return wire.LogValue(v) }
@@ -889,6 +925,19 @@ type DeleteUserPoolDomainRequest struct {
 func (v DeleteUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteUserPoolDomainResponse struct{}
+
+type DeleteUserPoolReplicaRequest struct {
+	UserPoolId string `json:"UserPoolId,omitzero"`
+	RegionName string `json:"RegionName,omitzero"`
+}
+
+func (v DeleteUserPoolReplicaRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type DeleteUserPoolReplicaResponse struct {
+	UserPoolReplica *UserPoolReplicaType `json:"UserPoolReplica,omitzero"`
+}
+
+func (v DeleteUserPoolReplicaResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type DeleteUserPoolRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1081,6 +1130,7 @@ type DomainDescriptionType struct {
 	Status                 string                  `json:"Status,omitzero"`
 	CustomDomainConfig     *CustomDomainConfigType `json:"CustomDomainConfig,omitzero"`
 	ManagedLoginVersion    *int32                  `json:"ManagedLoginVersion,omitzero"`
+	Routing                *RoutingType            `json:"Routing,omitzero"`
 }
 
 func (v DomainDescriptionType) LogValue() slog.Value { return wire.LogValue(v) }
@@ -1121,6 +1171,18 @@ type EnableSoftwareTokenMFAException struct {
 
 func (v EnableSoftwareTokenMFAException) LogValue() slog.Value { return wire.LogValue(v) }
 
+type EumsSmsConfigurationType struct {
+	CallerArn            string `json:"CallerArn,omitzero"`
+	ExternalId           string `json:"ExternalId,omitzero"`
+	OriginationIdentity  string `json:"OriginationIdentity,omitzero"`
+	ConfigurationSetName string `json:"ConfigurationSetName,omitzero"`
+	InEntityId           string `json:"InEntityId,omitzero"`
+	InTemplateId         string `json:"InTemplateId,omitzero"`
+	Region               string `json:"Region,omitzero"`
+}
+
+func (v EumsSmsConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type EventContextDataType struct {
 	IpAddress  string `json:"IpAddress,omitzero"`
 	DeviceName string `json:"DeviceName,omitzero"`
@@ -1152,6 +1214,13 @@ type ExpiredCodeException struct {
 }
 
 func (v ExpiredCodeException) LogValue() slog.Value { return wire.LogValue(v) }
+
+type FailoverType struct {
+	SecondaryRegion             string `json:"SecondaryRegion,omitzero"`
+	PrimaryRoute53HealthCheckId string `json:"PrimaryRoute53HealthCheckId,omitzero"`
+}
+
+func (v FailoverType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type FeatureUnavailableInTierException struct {
 	Message string `json:"message,omitzero"`
@@ -1258,6 +1327,18 @@ type GetLogDeliveryConfigurationResponse struct {
 }
 
 func (v GetLogDeliveryConfigurationResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type GetProvisionedLimitRequest struct {
+	LimitDefinition *LimitDefinitionType `json:"LimitDefinition,omitzero"`
+}
+
+func (v GetProvisionedLimitRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type GetProvisionedLimitResponse struct {
+	Limit *LimitType `json:"Limit,omitzero"`
+}
+
+func (v GetProvisionedLimitResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type GetSigningCertificateRequest struct {
 	UserPoolId string `json:"UserPoolId,omitzero"`
@@ -1497,6 +1578,19 @@ type InvalidUserPoolConfigurationException struct {
 
 func (v InvalidUserPoolConfigurationException) LogValue() slog.Value { return wire.LogValue(v) }
 
+type IssuerConfigurationType struct {
+	Type string `json:"Type,omitzero"`
+}
+
+func (v IssuerConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
+type KeyConfigurationType struct {
+	KeyType   string `json:"KeyType,omitzero"`
+	KmsKeyArn string `json:"KmsKeyArn,omitzero"`
+}
+
+func (v KeyConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type LambdaConfigType struct {
 	PreSignUp                   string                               `json:"PreSignUp,omitzero"`
 	CustomMessage               string                               `json:"CustomMessage,omitzero"`
@@ -1517,11 +1611,26 @@ type LambdaConfigType struct {
 
 func (v LambdaConfigType) LogValue() slog.Value { return wire.LogValue(v) }
 
+type LimitDefinitionType struct {
+	LimitClass string            `json:"LimitClass,omitzero"`
+	Attributes map[string]string `json:"Attributes,omitzero"`
+}
+
+func (v LimitDefinitionType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type LimitExceededException struct {
 	Message string `json:"message,omitzero"`
 }
 
 func (v LimitExceededException) LogValue() slog.Value { return wire.LogValue(v) }
+
+type LimitType struct {
+	LimitDefinition       *LimitDefinitionType `json:"LimitDefinition,omitzero"`
+	ProvisionedLimitValue *int32               `json:"ProvisionedLimitValue,omitzero"`
+	FreeLimitValue        *int32               `json:"FreeLimitValue,omitzero"`
+}
+
+func (v LimitType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListDevicesRequest struct {
 	AccessToken     string `json:"AccessToken,omitzero" log:"redact"` // sensitive
@@ -1654,6 +1763,20 @@ type ListUserPoolClientsResponse struct {
 }
 
 func (v ListUserPoolClientsResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListUserPoolReplicasRequest struct {
+	UserPoolId string `json:"UserPoolId,omitzero"`
+	NextToken  string `json:"NextToken,omitzero"`
+}
+
+func (v ListUserPoolReplicasRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ListUserPoolReplicasResponse struct {
+	UserPoolReplicas []UserPoolReplicaType `json:"UserPoolReplicas,omitzero"`
+	NextToken        string                `json:"NextToken,omitzero"`
+}
+
+func (v ListUserPoolReplicasResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type ListUserPoolsRequest struct {
 	NextToken  string `json:"NextToken,omitzero"`
@@ -1811,6 +1934,12 @@ type NumberAttributeConstraintsType struct {
 }
 
 func (v NumberAttributeConstraintsType) LogValue() slog.Value { return wire.LogValue(v) }
+
+type OperationNotEnabledException struct {
+	Message string `json:"message,omitzero"`
+}
+
+func (v OperationNotEnabledException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type PasswordHistoryPolicyViolationException struct {
 	Message string `json:"message,omitzero"`
@@ -1974,6 +2103,12 @@ type RiskExceptionConfigurationType struct {
 
 func (v RiskExceptionConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
 
+type RoutingType struct {
+	Failover *FailoverType `json:"Failover,omitzero"`
+}
+
+func (v RoutingType) LogValue() slog.Value { return wire.LogValue(v) }
+
 type S3ConfigurationType struct {
 	BucketArn string `json:"BucketArn,omitzero"`
 }
@@ -2004,6 +2139,12 @@ type ScopeDoesNotExistException struct {
 }
 
 func (v ScopeDoesNotExistException) LogValue() slog.Value { return wire.LogValue(v) }
+
+type ServiceQuotaExceededException struct {
+	Message string `json:"message,omitzero"`
+}
+
+func (v ServiceQuotaExceededException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SetLogDeliveryConfigurationRequest struct {
 	UserPoolId        string                 `json:"UserPoolId,omitzero"`
@@ -2121,9 +2262,10 @@ type SignUpResponse struct {
 func (v SignUpResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type SmsConfigurationType struct {
-	SnsCallerArn string `json:"SnsCallerArn,omitzero"`
-	ExternalId   string `json:"ExternalId,omitzero"`
-	SnsRegion    string `json:"SnsRegion,omitzero"`
+	SnsCallerArn string                    `json:"SnsCallerArn,omitzero"`
+	ExternalId   string                    `json:"ExternalId,omitzero"`
+	SnsRegion    string                    `json:"SnsRegion,omitzero"`
+	EumsSms      *EumsSmsConfigurationType `json:"EumsSms,omitzero"`
 }
 
 func (v SmsConfigurationType) LogValue() slog.Value { return wire.LogValue(v) }
@@ -2391,6 +2533,19 @@ type UpdateManagedLoginBrandingResponse struct {
 
 func (v UpdateManagedLoginBrandingResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
+type UpdateProvisionedLimitRequest struct {
+	LimitDefinition     *LimitDefinitionType `json:"LimitDefinition,omitzero"`
+	RequestedLimitValue *int32               `json:"RequestedLimitValue,omitzero"`
+}
+
+func (v UpdateProvisionedLimitRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UpdateProvisionedLimitResponse struct {
+	Limit *LimitType `json:"Limit,omitzero"`
+}
+
+func (v UpdateProvisionedLimitResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
 type UpdateResourceServerRequest struct {
 	UserPoolId string                    `json:"UserPoolId,omitzero"`
 	Identifier string                    `json:"Identifier,omitzero"`
@@ -2476,16 +2631,32 @@ type UpdateUserPoolDomainRequest struct {
 	UserPoolId          string                  `json:"UserPoolId,omitzero"`
 	ManagedLoginVersion *int32                  `json:"ManagedLoginVersion,omitzero"`
 	CustomDomainConfig  *CustomDomainConfigType `json:"CustomDomainConfig,omitzero"`
+	Routing             *RoutingType            `json:"Routing,omitzero"`
 }
 
 func (v UpdateUserPoolDomainRequest) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateUserPoolDomainResponse struct {
-	ManagedLoginVersion *int32 `json:"ManagedLoginVersion,omitzero"`
-	CloudFrontDomain    string `json:"CloudFrontDomain,omitzero"`
+	ManagedLoginVersion *int32       `json:"ManagedLoginVersion,omitzero"`
+	CloudFrontDomain    string       `json:"CloudFrontDomain,omitzero"`
+	Routing             *RoutingType `json:"Routing,omitzero"`
 }
 
 func (v UpdateUserPoolDomainResponse) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UpdateUserPoolReplicaRequest struct {
+	UserPoolId string `json:"UserPoolId,omitzero"`
+	RegionName string `json:"RegionName,omitzero"`
+	Status     string `json:"Status,omitzero"`
+}
+
+func (v UpdateUserPoolReplicaRequest) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UpdateUserPoolReplicaResponse struct {
+	UserPoolReplica *UserPoolReplicaType `json:"UserPoolReplica,omitzero"`
+}
+
+func (v UpdateUserPoolReplicaResponse) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UpdateUserPoolRequest struct {
 	UserPoolId                  string                           `json:"UserPoolId,omitzero"`
@@ -2509,6 +2680,8 @@ type UpdateUserPoolRequest struct {
 	AccountRecoverySetting      *AccountRecoverySettingType      `json:"AccountRecoverySetting,omitzero"`
 	PoolName                    string                           `json:"PoolName,omitzero"`
 	UserPoolTier                string                           `json:"UserPoolTier,omitzero"`
+	KeyConfiguration            *KeyConfigurationType            `json:"KeyConfiguration,omitzero"`
+	IssuerConfiguration         *IssuerConfigurationType         `json:"IssuerConfiguration,omitzero"`
 }
 
 func (v UpdateUserPoolRequest) LogValue() slog.Value { return wire.LogValue(v) }
@@ -2535,19 +2708,20 @@ type UserImportInProgressException struct {
 func (v UserImportInProgressException) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UserImportJobType struct {
-	JobName               string     `json:"JobName,omitzero"`
-	JobId                 string     `json:"JobId,omitzero"`
-	UserPoolId            string     `json:"UserPoolId,omitzero"`
-	PreSignedUrl          string     `json:"PreSignedUrl,omitzero"`
-	CreationDate          *wire.Time `json:"CreationDate,omitzero"`
-	StartDate             *wire.Time `json:"StartDate,omitzero"`
-	CompletionDate        *wire.Time `json:"CompletionDate,omitzero"`
-	Status                string     `json:"Status,omitzero"`
-	CloudWatchLogsRoleArn string     `json:"CloudWatchLogsRoleArn,omitzero"`
-	ImportedUsers         *int64     `json:"ImportedUsers,omitzero"`
-	SkippedUsers          *int64     `json:"SkippedUsers,omitzero"`
-	FailedUsers           *int64     `json:"FailedUsers,omitzero"`
-	CompletionMessage     string     `json:"CompletionMessage,omitzero"`
+	JobName                  string     `json:"JobName,omitzero"`
+	JobId                    string     `json:"JobId,omitzero"`
+	UserPoolId               string     `json:"UserPoolId,omitzero"`
+	PreSignedUrl             string     `json:"PreSignedUrl,omitzero"`
+	CreationDate             *wire.Time `json:"CreationDate,omitzero"`
+	StartDate                *wire.Time `json:"StartDate,omitzero"`
+	CompletionDate           *wire.Time `json:"CompletionDate,omitzero"`
+	Status                   string     `json:"Status,omitzero"`
+	CloudWatchLogsRoleArn    string     `json:"CloudWatchLogsRoleArn,omitzero"`
+	ImportedUsers            *int64     `json:"ImportedUsers,omitzero"`
+	SkippedUsers             *int64     `json:"SkippedUsers,omitzero"`
+	FailedUsers              *int64     `json:"FailedUsers,omitzero"`
+	CompletionMessage        string     `json:"CompletionMessage,omitzero"`
+	PasswordHashingAlgorithm string     `json:"PasswordHashingAlgorithm,omitzero"`
 }
 
 func (v UserImportJobType) LogValue() slog.Value { return wire.LogValue(v) }
@@ -2629,6 +2803,7 @@ type UserPoolDescriptionType struct {
 	Status           string            `json:"Status,omitzero"`
 	LastModifiedDate *wire.Time        `json:"LastModifiedDate,omitzero"`
 	CreationDate     *wire.Time        `json:"CreationDate,omitzero"`
+	ReplicaRegions   []string          `json:"ReplicaRegions,omitzero"`
 }
 
 func (v UserPoolDescriptionType) LogValue() slog.Value { return wire.LogValue(v) }
@@ -2639,6 +2814,15 @@ type UserPoolPolicyType struct {
 }
 
 func (v UserPoolPolicyType) LogValue() slog.Value { return wire.LogValue(v) }
+
+type UserPoolReplicaType struct {
+	RegionName  string `json:"RegionName,omitzero"`
+	Status      string `json:"Status,omitzero"`
+	Role        string `json:"Role,omitzero"`
+	UserPoolArn string `json:"UserPoolArn,omitzero"`
+}
+
+func (v UserPoolReplicaType) LogValue() slog.Value { return wire.LogValue(v) }
 
 type UserPoolTaggingException struct {
 	Message string `json:"message,omitzero"`
@@ -2681,6 +2865,8 @@ type UserPoolType struct {
 	Arn                         string                           `json:"Arn,omitzero"`
 	AccountRecoverySetting      *AccountRecoverySettingType      `json:"AccountRecoverySetting,omitzero"`
 	UserPoolTier                string                           `json:"UserPoolTier,omitzero"`
+	KeyConfiguration            *KeyConfigurationType            `json:"KeyConfiguration,omitzero"`
+	IssuerConfiguration         *IssuerConfigurationType         `json:"IssuerConfiguration,omitzero"`
 }
 
 func (v UserPoolType) LogValue() slog.Value { return wire.LogValue(v) }
@@ -2879,10 +3065,11 @@ const (
 
 // Values of AuthFactorType.
 const (
-	AuthFactorTypePassword = "PASSWORD"
-	AuthFactorTypeEmailOtp = "EMAIL_OTP"
-	AuthFactorTypeSmsOtp   = "SMS_OTP"
-	AuthFactorTypeWebAuthn = "WEB_AUTHN"
+	AuthFactorTypePassword      = "PASSWORD"
+	AuthFactorTypeEmailOtp      = "EMAIL_OTP"
+	AuthFactorTypeSmsOtp        = "SMS_OTP"
+	AuthFactorTypeWebAuthn      = "WEB_AUTHN"
+	AuthFactorTypeSoftwareToken = "SOFTWARE_TOKEN"
 )
 
 // Values of AuthFlowType.
@@ -2991,6 +3178,12 @@ const (
 	EmailSendingAccountTypeDeveloper      = "DEVELOPER"
 )
 
+// Values of EncryptionKeyType.
+const (
+	EncryptionKeyTypeAwsOwnedKey        = "AWS_OWNED_KEY"
+	EncryptionKeyTypeCustomerManagedKey = "CUSTOMER_MANAGED_KEY"
+)
+
 // Values of EventFilterType.
 const (
 	EventFilterTypeSignIn         = "SIGN_IN"
@@ -3060,6 +3253,17 @@ const (
 	InboundFederationLambdaVersionTypeV1_0 = "V1_0"
 )
 
+// Values of IssuerType.
+const (
+	IssuerTypeOriginal = "ORIGINAL"
+	IssuerTypeUpdated  = "UPDATED"
+)
+
+// Values of LimitClass.
+const (
+	LimitClassApiCategory = "API_CATEGORY"
+)
+
 // Values of LogLevel.
 const (
 	LogLevelError = "ERROR"
@@ -3077,6 +3281,14 @@ const (
 	OAuthFlowTypeCode              = "code"
 	OAuthFlowTypeImplicit          = "implicit"
 	OAuthFlowTypeClientCredentials = "client_credentials"
+)
+
+// Values of PasswordHashingAlgorithmType.
+const (
+	PasswordHashingAlgorithmTypeBcrypt       = "BCRYPT"
+	PasswordHashingAlgorithmTypeScrypt       = "SCRYPT"
+	PasswordHashingAlgorithmTypeArgon2id     = "ARGON2ID"
+	PasswordHashingAlgorithmTypePbkdf2Sha256 = "PBKDF2_SHA256"
 )
 
 // Values of PreTokenGenerationLambdaVersionType.
@@ -3099,6 +3311,20 @@ const (
 	RecoveryOptionNameTypeAdminOnly           = "admin_only"
 )
 
+// Values of ReplicaRoleType.
+const (
+	ReplicaRoleTypePrimary   = "PRIMARY"
+	ReplicaRoleTypeSecondary = "SECONDARY"
+)
+
+// Values of ReplicaStatusType.
+const (
+	ReplicaStatusTypeCreating = "CREATING"
+	ReplicaStatusTypeActive   = "ACTIVE"
+	ReplicaStatusTypeInactive = "INACTIVE"
+	ReplicaStatusTypeDeleting = "DELETING"
+)
+
 // Values of RiskDecisionType.
 const (
 	RiskDecisionTypeNoRisk          = "NoRisk"
@@ -3111,6 +3337,13 @@ const (
 	RiskLevelTypeLow    = "Low"
 	RiskLevelTypeMedium = "Medium"
 	RiskLevelTypeHigh   = "High"
+)
+
+// Values of SecurityPolicyType.
+const (
+	SecurityPolicyTypeTlsV1        = "TLS_V1"
+	SecurityPolicyTypeTlsV1_2_2021 = "TLS_V1_2_2021"
+	SecurityPolicyTypeTlsV1_3_2025 = "TLS_V1_3_2025"
 )
 
 // Values of StatusType.
@@ -3135,6 +3368,12 @@ const (
 	TimeUnitsTypeMinutes = "minutes"
 	TimeUnitsTypeHours   = "hours"
 	TimeUnitsTypeDays    = "days"
+)
+
+// Values of UpdateReplicaStatusType.
+const (
+	UpdateReplicaStatusTypeActive   = "ACTIVE"
+	UpdateReplicaStatusTypeInactive = "INACTIVE"
 )
 
 // Values of UserImportJobStatusType.

@@ -196,8 +196,8 @@ func TestCognitoModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.operations) != 122 || len(m.shapes) != 590 {
-		t.Errorf("cognito-idp: %d operations, %d shapes; want 122 and 590", len(m.operations), len(m.shapes))
+	if len(m.operations) != 129 || len(m.shapes) != 629 {
+		t.Errorf("cognito-idp: %d operations, %d shapes; want 129 and 629", len(m.operations), len(m.shapes))
 	}
 	if m.targetPrefix != "AWSCognitoIdentityProviderService" {
 		t.Errorf("targetPrefix = %q", m.targetPrefix)
@@ -221,7 +221,7 @@ func TestCognitoModel(t *testing.T) {
 		}
 	}
 	// 32 operations are unsigned; 22 of them carry an AccessToken.
-	if counts["AuthAccessToken"] != 22 || counts["AuthNone"] != 10 || counts["AuthSigV4"] != 90 {
+	if counts["AuthAccessToken"] != 22 || counts["AuthNone"] != 10 || counts["AuthSigV4"] != 97 {
 		t.Errorf("auth counts %v", counts)
 	}
 	if !slices.IsSortedFunc(m.operations, func(a, b *operation) int { return strings.Compare(a.name, b.name) }) {
@@ -340,5 +340,86 @@ func TestSensitiveMembersAndSigningName(t *testing.T) {
 	}
 	if ops := string(files["operations_gen.go"]); !strings.Contains(ops, `SigningName = "svc-signing"`) {
 		t.Errorf("operations_gen.go with signingName:\n%s", ops)
+	}
+}
+
+// TestErrorTableUpToDate regenerates internal/awserr/types_gen.go from the
+// models and compares it with the committed file.
+func TestErrorTableUpToDate(t *testing.T) {
+	var models []string
+	for _, tg := range targets {
+		models = append(models, tg.model)
+	}
+	fresh, err := errorsFile(models, "awserr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile("../../awserr/types_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fresh, committed) {
+		t.Error("internal/awserr/types_gen.go is stale: run go generate ./internal/awserr")
+	}
+	flat := strings.Join(strings.Fields(string(fresh)), " ")
+	for _, want := range []string{
+		`ResourceNotFound = "ResourceNotFoundException" // acm, cognito-idp`,
+		"InternalError: 500, // fault",
+		"InvalidArn: 400, // client error",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("types_gen.go lacks %q", want)
+		}
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	a := `{"metadata": {"targetPrefix": "A", "signingName": "svc-a"}, "operations": {},
+  "shapes": {
+    "NopeException": {"type": "structure", "exception": true},
+    "BoomException": {"type": "structure", "exception": true, "fault": true},
+    "Teapot": {"type": "structure", "exception": true, "error": {"code": "TeapotFault", "httpStatusCode": 418, "senderFault": true}},
+    "Plain": {"type": "structure"}
+  }}`
+	b := `{"metadata": {"targetPrefix": "B", "endpointPrefix": "svc-b"}, "operations": {},
+  "shapes": {"NopeException": {"type": "structure", "exception": true}}}`
+	src, err := generateErrors(map[string][]byte{"b.json": []byte(b), "a.json": []byte(a)}, "errs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(strings.Fields(string(src)), " ")
+	for _, want := range []string{
+		"// Source: a.json, b.json package errs",
+		`Boom = "BoomException" // svc-a`,
+		`Nope = "NopeException" // svc-a, svc-b`,
+		`TeapotFault = "TeapotFault" // svc-a`,
+		"Boom: 500, // fault",
+		"Nope: 400, // client error",
+		"TeapotFault: 418, // httpStatusCode",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("generated error table lacks %q:\n%s", want, src)
+		}
+	}
+	if strings.Contains(got, "Plain") {
+		t.Error("a structure that is not an exception got a row")
+	}
+
+	// The same type with two statuses, or two types with one name, is an
+	// error.
+	clash := `{"metadata": {"targetPrefix": "C"}, "operations": {},
+  "shapes": {"NopeException": {"type": "structure", "exception": true, "fault": true}}}`
+	if _, err := generateErrors(map[string][]byte{"a.json": []byte(a), "c.json": []byte(clash)}, "errs"); err == nil || !strings.Contains(err.Error(), "NopeException") {
+		t.Errorf("status clash: %v", err)
+	}
+	twin := `{"metadata": {"targetPrefix": "D"}, "operations": {},
+  "shapes": {"Nope": {"type": "structure", "exception": true}}}`
+	if _, err := generateErrors(map[string][]byte{"a.json": []byte(a), "d.json": []byte(twin)}, "errs"); err == nil || !strings.Contains(err.Error(), "both be named Nope") {
+		t.Errorf("name clash: %v", err)
+	}
+	bad := `{"metadata": {"targetPrefix": "E"}, "operations": {},
+  "shapes": {"OkException": {"type": "structure", "exception": true, "error": {"httpStatusCode": 200}}}}`
+	if _, err := generateErrors(map[string][]byte{"e.json": []byte(bad)}, "errs"); err == nil {
+		t.Error("an exception with status 200 was accepted")
 	}
 }

@@ -8,6 +8,11 @@
 // Generating writes types_gen.go, shapes_gen.go and operations_gen.go into
 // the -out directory; the output depends only on the model's content and
 // the package name.
+//
+//	go run ./internal/wire/gen -errors -pkg awserr -out internal/awserr/types_gen.go <model.json>...
+//
+// writes the error table of the models into one file: a constant per error
+// type that an exception shape declares, and its HTTP status.
 package main
 
 import (
@@ -20,11 +25,12 @@ import (
 
 func main() {
 	stripMode := flag.Bool("strip", false, "strip documentation: gen -strip <in> <out>")
+	errorsMode := flag.Bool("errors", false, "write the error table of the models: gen -errors -pkg <name> -out <file> <model.json>...")
 	modelPath := flag.String("model", "", "service model to generate from")
 	pkg := flag.String("pkg", "", "name of the generated package")
 	out := flag.String("out", "", "directory to write the generated files into")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage:\n  gen -strip <in.json> <out.json>\n  gen -model <model.json> -pkg <name> -out <dir>\n\nflags:\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage:\n  gen -strip <in.json> <out.json>\n  gen -model <model.json> -pkg <name> -out <dir>\n  gen -errors -pkg <name> -out <file.go> <model.json>...\n\nflags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -33,7 +39,9 @@ func main() {
 	switch {
 	case *stripMode && flag.NArg() == 2:
 		err = runStrip(flag.Arg(0), flag.Arg(1))
-	case !*stripMode && flag.NArg() == 0 && *modelPath != "" && *pkg != "" && *out != "":
+	case *errorsMode && !*stripMode && flag.NArg() > 0 && *modelPath == "" && *pkg != "" && *out != "":
+		err = runErrors(flag.Args(), *pkg, *out)
+	case !*stripMode && !*errorsMode && flag.NArg() == 0 && *modelPath != "" && *pkg != "" && *out != "":
 		err = runGenerate(*modelPath, *pkg, *out)
 	default:
 		flag.Usage()
@@ -77,4 +85,25 @@ func runGenerate(modelPath, pkg, out string) error {
 		}
 	}
 	return nil
+}
+
+func runErrors(modelPaths []string, pkg, out string) error {
+	src, err := errorsFile(modelPaths, pkg)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, src, 0o644)
+}
+
+// errorsFile reads the models and returns the generated error table.
+func errorsFile(modelPaths []string, pkg string) ([]byte, error) {
+	models := map[string][]byte{}
+	for _, p := range modelPaths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		models[filepath.Base(p)] = data
+	}
+	return generateErrors(models, pkg)
 }

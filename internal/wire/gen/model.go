@@ -244,6 +244,8 @@ type shape struct {
 	sensitive                    bool
 	exception                    bool
 	fault                        bool
+	errorCode                    string // error.code: the __type, when not the shape's name
+	errorStatus                  int    // error.httpStatusCode, 0 when absent
 	listMember, mapKey, mapValue string
 }
 
@@ -323,6 +325,17 @@ func loadShape(name string, o *object) (*shape, error) {
 		mapValue:   o.target("value"),
 	}
 	var err error
+	if e := o.obj("error"); e != nil {
+		s.errorCode = e.str("code")
+		if st, err := bound(e, "httpStatusCode"); err != nil {
+			return nil, fmt.Errorf("error: %w", err)
+		} else if st != nil {
+			if *st < 400 || *st > 599 {
+				return nil, fmt.Errorf("error: httpStatusCode %d is not an error status", *st)
+			}
+			s.errorStatus = int(*st)
+		}
+	}
 	if s.min, err = bound(o, "min"); err != nil {
 		return nil, err
 	}
