@@ -20,6 +20,7 @@ import (
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
@@ -48,8 +49,10 @@ const (
 
 // App is one gognito server.
 type App struct {
-	cfg     config.Config
-	log     *slog.Logger
+	cfg config.Config
+	log *slog.Logger
+	// clock is the one clock of every service (App.SetNow moves it).
+	clock   *clock.Settable
 	store   store.Store
 	handler http.Handler
 	cognito *api.Service
@@ -121,7 +124,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		st.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: st, dataPath: path}
+	a := &App{cfg: cfg, log: log, store: st, dataPath: path, clock: &clock.Settable{}}
 
 	var edgeRef atomic.Pointer[edge.Edge]
 	a.certs = certs.New(st, certs.Options{
@@ -170,11 +173,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		a.publicURL.Store("http://" + cfg.Listen)
 	}
 	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
-	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks})
+	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks, Clock: a.clock})
 	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
-	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
+	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {
@@ -182,7 +185,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		return nil, err
 	}
 	a.limiter = ratelimit.New(rates)
-	authn, err := newAuthenticator(cfg, log)
+	authn, err := newAuthenticator(cfg, log, a.clock)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -321,11 +324,11 @@ func (a *App) Certificates() *certs.Service { return a.certs }
 // Issuer is the iss of a pool's tokens: the public URL and the pool id.
 func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) + "/" + poolID }
 
-// SetNow moves the clock of sign-in sessions and token checks (tests only).
+// SetNow moves the one clock every service reads (tests only); nil goes
+// back to the system clock.
 func (a *App) SetNow(now func() time.Time) {
-	a.auth.SetNow(now)
-	a.tokens.SetNow(now)
-	a.hosted.SetNow(now)
+	a.clock.Set(now)
+	a.tokens.SetNow(now) // until tokens takes the shared clock
 }
 
 // Tokens is the token service (for tests and tools).

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/store"
@@ -30,8 +31,10 @@ type Options struct {
 	Users  *users.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
-	Now    func() time.Time
-	Rand   io.Reader
+	// Clock tells the time of sessions and SRP timestamps (the system
+	// clock when nil).
+	Clock clock.Clock
+	Rand  io.Reader
 	// Triggers calls the pool's Lambda triggers.
 	Triggers *triggers.Service
 }
@@ -42,25 +45,21 @@ type Service struct {
 	users    *users.Service
 	tokens   *tokens.Service
 	sealer   *secrets.Sealer
-	now      func() time.Time
+	clock    clock.Clock
 	rand     io.Reader
 	triggers *triggers.Service
 }
 
 // New builds the service.
 func New(o Options) *Service {
-	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, now: o.Now, rand: o.Rand, triggers: o.Triggers}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, clock: clock.Or(o.Clock), rand: o.Rand, triggers: o.Triggers}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
 	return s
 }
 
-// SetNow replaces the clock (tests move time to expire sessions).
-func (s *Service) SetNow(now func() time.Time) { s.now = now }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 // client is the app client of a request, with its pool.
 type client struct {

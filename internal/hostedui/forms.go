@@ -75,7 +75,7 @@ type noticeState struct {
 
 // setNotice shows msg on the next page the browser loads.
 func (h *Handler) setNotice(w http.ResponseWriter, site Site, msg string) {
-	v := h.seal("hosted notice", noticeState{PoolID: site.PoolID, Message: msg, Expires: h.o.Now().Add(time.Minute)})
+	v := h.seal("hosted notice", noticeState{PoolID: site.PoolID, Message: msg, Expires: h.now().Add(time.Minute)})
 	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: v, Path: "/", MaxAge: 60, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -87,7 +87,7 @@ func (h *Handler) takeNotice(w http.ResponseWriter, r *http.Request, site Site) 
 	}
 	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 	var n noticeState
-	if !h.open("hosted notice", c.Value, &n) || n.PoolID != site.PoolID || h.o.Now().After(n.Expires) {
+	if !h.open("hosted notice", c.Value, &n) || n.PoolID != site.PoolID || h.now().After(n.Expires) {
 		return ""
 	}
 	return n.Message

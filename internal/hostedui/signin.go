@@ -58,7 +58,7 @@ func (h *Handler) pending(r *http.Request, site Site, ar *authRequest) *pendingS
 	}
 	var ps pendingState
 	if !h.open(pendingAAD, c.Value, &ps) || ps.PoolID != site.PoolID || ps.ClientID != ar.client.ClientId ||
-		ps.Query != authQuery(ar.query).Encode() || h.o.Now().After(ps.Expires) {
+		ps.Query != authQuery(ar.query).Encode() || h.now().After(ps.Expires) {
 		return nil
 	}
 	return &ps
@@ -66,7 +66,7 @@ func (h *Handler) pending(r *http.Request, site Site, ar *authRequest) *pendingS
 
 func (h *Handler) setPending(w http.ResponseWriter, site Site, ar *authRequest, ps *pendingState) {
 	validity := pendingValidity(ar.client)
-	ps.PoolID, ps.ClientID, ps.Query, ps.Expires = site.PoolID, ar.client.ClientId, authQuery(ar.query).Encode(), h.o.Now().Add(validity)
+	ps.PoolID, ps.ClientID, ps.Query, ps.Expires = site.PoolID, ar.client.ClientId, authQuery(ar.query).Encode(), h.now().Add(validity)
 	http.SetCookie(w, &http.Cookie{Name: pendingCookie, Value: h.seal(pendingAAD, ps), Path: "/", MaxAge: int(validity / time.Second),
 		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
@@ -165,7 +165,7 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, site Site
 func (h *Handler) advance(w http.ResponseWriter, r *http.Request, site Site, ar *authRequest, display string, step *authflow.PageStep) {
 	if step.Next == "" {
 		h.clearPending(w, site)
-		now := h.o.Now()
+		now := h.now()
 		h.setSession(w, site, step.Account.Username, now)
 		h.finish(w, r, ar, step.Account.Username, now)
 		return
