@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
-	"github.com/gognito/gognito/internal/srp"
+	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -197,12 +197,10 @@ func adminCreateOnly(p *cip.UserPoolType) bool {
 	return c != nil && c.AllowAdminCreateUserOnly != nil && *c.AllowAdminCreateUserOnly
 }
 
-// secretHash is the SECRET_HASH the pages send for a client with a secret.
-func secretHash(c *cip.UserPoolClientType, username string) string {
-	if c.ClientSecret == "" {
-		return ""
-	}
-	return srp.SecretHash(c.ClientSecret, username, c.ClientId)
+// trustedClient is the page's app client for the user service's trusted
+// entry points: the page holds its configuration, so no SECRET_HASH.
+func trustedClient(c *cip.UserPoolClientType) users.TrustedClient {
+	return users.TrustedClient{ClientID: c.ClientId}
 }
 
 func preventsExistence(c *cip.UserPoolClientType) bool {

@@ -128,10 +128,9 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, site Site
 	u := h.o.Auth.Users()
 	switch {
 	case awserr.Is(err, awserr.UserNotConfirmed):
-		out, rerr := u.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeRequest{ClientId: ar.client.ClientId, Username: username,
-			SecretHash: secretHash(ar.client, username)})
+		d, rerr := u.ResendConfirmationCodeTrusted(ctx, trustedClient(ar.client), username)
 		if rerr == nil {
-			h.setNotice(w, site, "Your account is not confirmed yet. "+sentNotice(out.CodeDeliveryDetails, "a code", "to confirm your account"))
+			h.setNotice(w, site, "Your account is not confirmed yet. "+sentNotice(d, "a code", "to confirm your account"))
 			http.Redirect(w, r, pageURL("/confirm", ar.query, username), http.StatusFound)
 			return
 		}
@@ -142,9 +141,9 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, site Site
 		h.renderLogin(w, r, site, ar, http.StatusBadRequest, username, "Your account is not confirmed. An administrator must confirm it before you can sign in.")
 		return
 	case awserr.Is(err, "PasswordResetRequiredException"):
-		out, rerr := u.ForgotPassword(ctx, &cip.ForgotPasswordRequest{ClientId: ar.client.ClientId, Username: username, SecretHash: secretHash(ar.client, username)})
+		d, rerr := u.ForgotPasswordTrusted(ctx, trustedClient(ar.client), username)
 		if rerr == nil {
-			h.setNotice(w, site, "You must reset your password. "+sentNotice(out.CodeDeliveryDetails, "a password reset code", "to choose a new password"))
+			h.setNotice(w, site, "You must reset your password. "+sentNotice(d, "a password reset code", "to choose a new password"))
 			http.Redirect(w, r, pageURL("/confirmForgotPassword", ar.query, username), http.StatusFound)
 			return
 		}
