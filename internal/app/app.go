@@ -22,6 +22,7 @@ import (
 	"github.com/gognito/gognito/internal/certs"
 	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/console"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/hostedui"
@@ -222,7 +223,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		w.Write(ca.RootPEM())
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("GET /_gognito/outbox", loopbackOnly(outboxHandler(st), cfg.OutboxPublic))
+	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
 	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
@@ -269,19 +270,6 @@ func (a *App) edgeHandler() http.Handler {
 			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		a.serveDomain(w, r, site, r.TLS != nil)
-	})
-}
-
-// loopbackOnly refuses requests from non-loopback peers unless public: the
-// outbox holds codes and temporary passwords.
-func loopbackOnly(h http.Handler, public bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		if ip := net.ParseIP(host); !public && (ip == nil || !ip.IsLoopback()) {
-			http.Error(w, `{"message":"The outbox is served to loopback peers only (see --outbox-public)."}`, http.StatusForbidden)
-			return
-		}
-		h.ServeHTTP(w, r)
 	})
 }
 
