@@ -27,6 +27,7 @@ import (
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/lambda"
+	"github.com/gognito/gognito/internal/oidc"
 	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
@@ -225,8 +226,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
 	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
-	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
-	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
+	oidc.New(oidc.Options{Pools: st, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
 	a.handler = a.byHost(mux)
 	return a, nil
@@ -311,6 +311,26 @@ func (a *App) Certificates() *certs.Service { return a.certs }
 
 // Issuer is the iss of a pool's tokens: the public URL and the pool id.
 func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) + "/" + poolID }
+
+// domainBase is the HTTPS base URL of the pool's domain: the custom domain
+// when there is one, else the prefix domain; "" without a domain.
+func (a *App) domainBase(ctx context.Context, poolID string) string {
+	ds, err := a.store.ListDomainsByPool(ctx, poolID)
+	if err != nil || len(ds) == 0 {
+		return ""
+	}
+	d := ds[0]
+	for _, x := range ds {
+		if x.Custom {
+			d = x
+		}
+	}
+	base := "https://" + a.domains.Host(d)
+	if port, ok := a.edgePort.Load().(string); ok && port != "" {
+		base += ":" + port
+	}
+	return base
+}
 
 // SetNow moves the one clock every service reads (tests only); nil goes
 // back to the system clock.
