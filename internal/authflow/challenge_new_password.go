@@ -27,9 +27,6 @@ func (ch newPasswordChallenge) Respond(ctx context.Context, at *attempt) (*outco
 		return nil, missing("NEW_PASSWORD")
 	}
 	a, err := s.users.Account(ctx, c.cfg.UserPoolId, ses.Username)
-	if awserr.Is(err, awserr.UserNotFound) {
-		return nil, errInvalidSession() // deleted meanwhile
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -126,6 +126,9 @@ func (s *Service) PageRespond(ctx context.Context, clientID, challenge string, a
 		return nil, err
 	}
 	o, err := s.respond(ctx, at, challenge)
+	if awserr.Is(err, awserr.UserNotFound) {
+		return nil, errInvalidSession() // deleted meanwhile: the sign-in starts again
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +143,9 @@ func (s *Service) PageAssociateTOTP(ctx context.Context, clientID, session strin
 		return "", "", err
 	}
 	out, err := s.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenRequest{Session: session})
+	if awserr.Is(err, awserr.UserNotFound) {
+		return "", "", errInvalidSession()
+	}
 	if err != nil {
 		return "", "", err
 	}
@@ -154,6 +160,9 @@ func (s *Service) PageVerifyTOTP(ctx context.Context, clientID, session, code st
 		return nil, err
 	}
 	out, err := s.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenRequest{Session: session, UserCode: strings.TrimSpace(code)})
+	if awserr.Is(err, awserr.UserNotFound) {
+		return nil, errInvalidSession()
+	}
 	if err != nil {
 		return nil, err
 	}
