@@ -82,11 +82,12 @@ func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken s
 	if err != nil {
 		return nil, err
 	}
-	// The token endpoint has authenticated the client with its secret
-	// already; the API's SECRET_HASH does not apply.
+	// The registered REFRESH_TOKEN_AUTH flow, for a client the token
+	// endpoint has authenticated with its secret already: the API's
+	// SECRET_HASH does not apply, nor ExplicitAuthFlows.
 	authed := *c
 	authed.cfg.ClientSecret = ""
-	out, err := s.refresh(ctx, &authed, map[string]string{"REFRESH_TOKEN": refreshToken})
+	out, err := s.parts.flows["REFRESH_TOKEN_AUTH"].Start(ctx, &attempt{c: &authed, params: map[string]string{"REFRESH_TOKEN": refreshToken}})
 	if err != nil {
 		return nil, err
 	}
