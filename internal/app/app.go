@@ -20,11 +20,14 @@ import (
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/console"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/lambda"
+	"github.com/gognito/gognito/internal/oidc"
 	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
@@ -48,8 +51,10 @@ const (
 
 // App is one gognito server.
 type App struct {
-	cfg     config.Config
-	log     *slog.Logger
+	cfg config.Config
+	log *slog.Logger
+	// clock is the one clock of every service (App.SetNow moves it).
+	clock   *clock.Settable
 	store   store.Store
 	handler http.Handler
 	cognito *api.Service
@@ -121,7 +126,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		st.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: st, dataPath: path}
+	a := &App{cfg: cfg, log: log, store: st, dataPath: path, clock: &clock.Settable{}}
 
 	var edgeRef atomic.Pointer[edge.Edge]
 	a.certs = certs.New(st, certs.Options{
@@ -170,11 +175,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		a.publicURL.Store("http://" + cfg.Listen)
 	}
 	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
-	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks})
+	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks, Clock: a.clock})
 	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
-	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
+	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {
@@ -182,7 +187,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		return nil, err
 	}
 	a.limiter = ratelimit.New(rates)
-	authn, err := newAuthenticator(cfg, log)
+	authn, err := newAuthenticator(cfg, log, a.clock)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -219,10 +224,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		w.Write(ca.RootPEM())
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("GET /_gognito/outbox", loopbackOnly(outboxHandler(st), cfg.OutboxPublic))
+	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
 	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
-	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
-	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
+	oidc.New(oidc.Options{Pools: st, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
 	a.handler = a.byHost(mux)
 	return a, nil
@@ -269,19 +273,6 @@ func (a *App) edgeHandler() http.Handler {
 	})
 }
 
-// loopbackOnly refuses requests from non-loopback peers unless public: the
-// outbox holds codes and temporary passwords.
-func loopbackOnly(h http.Handler, public bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		if ip := net.ParseIP(host); !public && (ip == nil || !ip.IsLoopback()) {
-			http.Error(w, `{"message":"The outbox is served to loopback peers only (see --outbox-public)."}`, http.StatusForbidden)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
 // serveDomain serves a request on a user pool domain: the OAuth endpoints
 // and hosted pages, else the domain's page.
 func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Site, secure bool) {
@@ -321,11 +312,31 @@ func (a *App) Certificates() *certs.Service { return a.certs }
 // Issuer is the iss of a pool's tokens: the public URL and the pool id.
 func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) + "/" + poolID }
 
-// SetNow moves the clock of sign-in sessions and token checks (tests only).
+// domainBase is the HTTPS base URL of the pool's domain: the custom domain
+// when there is one, else the prefix domain; "" without a domain.
+func (a *App) domainBase(ctx context.Context, poolID string) string {
+	ds, err := a.store.ListDomainsByPool(ctx, poolID)
+	if err != nil || len(ds) == 0 {
+		return ""
+	}
+	d := ds[0]
+	for _, x := range ds {
+		if x.Custom {
+			d = x
+		}
+	}
+	base := "https://" + a.domains.Host(d)
+	if port, ok := a.edgePort.Load().(string); ok && port != "" {
+		base += ":" + port
+	}
+	return base
+}
+
+// SetNow moves the one clock every service reads (tests only); nil goes
+// back to the system clock.
 func (a *App) SetNow(now func() time.Time) {
-	a.auth.SetNow(now)
-	a.tokens.SetNow(now)
-	a.hosted.SetNow(now)
+	a.clock.Set(now)
+	a.tokens.SetNow(now) // until tokens takes the shared clock
 }
 
 // Tokens is the token service (for tests and tools).

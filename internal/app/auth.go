@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gognito/gognito/internal/api"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/sigv4"
 )
@@ -20,7 +21,7 @@ func (s signatures) Authenticate(r *http.Request, body []byte, signingName strin
 
 // newAuthenticator reads the access keys and says which mode is on. It
 // returns nil when signatures are not required. It never logs a secret.
-func newAuthenticator(cfg config.Config, log *slog.Logger) (api.Authenticator, error) {
+func newAuthenticator(cfg config.Config, log *slog.Logger, clk clock.Clock) (api.Authenticator, error) {
 	creds, err := cfg.APICredentials()
 	if err != nil {
 		return nil, err
@@ -40,5 +41,5 @@ func newAuthenticator(cfg config.Config, log *slog.Logger) (api.Authenticator, e
 		ids[i] = c.AccessKeyID
 	}
 	log.Info("API authentication: sigv4: IAM-authorised operations need a valid SigV4 signature", "access_key_ids", ids)
-	return signatures{sigv4.New(keys)}, nil
+	return signatures{sigv4.New(keys, sigv4.Options{Clock: clk})}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/store"
@@ -30,8 +31,10 @@ type Options struct {
 	Users  *users.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
-	Now    func() time.Time
-	Rand   io.Reader
+	// Clock tells the time of sessions and SRP timestamps (the system
+	// clock when nil).
+	Clock clock.Clock
+	Rand  io.Reader
 	// Triggers calls the pool's Lambda triggers.
 	Triggers *triggers.Service
 }
@@ -42,25 +45,23 @@ type Service struct {
 	users    *users.Service
 	tokens   *tokens.Service
 	sealer   *secrets.Sealer
-	now      func() time.Time
+	clock    clock.Clock
 	rand     io.Reader
 	triggers *triggers.Service
+	parts    registry
 }
 
 // New builds the service.
 func New(o Options) *Service {
-	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, now: o.Now, rand: o.Rand, triggers: o.Triggers}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Service{st: o.Store, users: o.Users, tokens: o.Tokens, sealer: o.Sealer, clock: clock.Or(o.Clock), rand: o.Rand, triggers: o.Triggers}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
+	s.register()
 	return s
 }
 
-// SetNow replaces the clock (tests move time to expire sessions).
-func (s *Service) SetNow(now func() time.Time) { s.now = now }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 // client is the app client of a request, with its pool.
 type client struct {
@@ -98,34 +99,6 @@ func (s *Service) loadClient(ctx context.Context, clientID string) (*client, err
 	c.pool = d.Pool
 	c.totp = d.SoftwareTokenMfa != nil && d.SoftwareTokenMfa.Enabled != nil && *d.SoftwareTokenMfa.Enabled
 	return c, nil
-}
-
-func (c *client) allows(flow string) bool {
-	flows := c.cfg.ExplicitAuthFlows
-	legacy := len(flows) > 0 && !strings.HasPrefix(flows[0], "ALLOW_")
-	has := func(f ...string) bool {
-		for _, x := range f {
-			if slices.Contains(flows, x) {
-				return true
-			}
-		}
-		return false
-	}
-	switch flow {
-	case "USER_PASSWORD_AUTH":
-		return has("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
-	case "USER_SRP_AUTH":
-		return legacy || has("ALLOW_USER_SRP_AUTH")
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		return legacy || has("ALLOW_REFRESH_TOKEN_AUTH")
-	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
-		return has("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
-	case "CUSTOM_AUTH":
-		return has("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY")
-	case "USER_AUTH":
-		return has("ALLOW_USER_AUTH")
-	}
-	return false
 }
 
 func (c *client) preventExistence() bool { return c.cfg.PreventUserExistenceErrors == "ENABLED" }
@@ -288,17 +261,10 @@ func (s *Service) openSession(c *client, raw, challenge string) (*session, error
 
 // ---- results ----
 
-// outcome is the answer of an authentication step: tokens, or a challenge.
-type outcome struct {
-	Result        *cip.AuthenticationResultType
-	ChallengeName string
-	Params        map[string]string
-	Session       string
-}
-
 // complete is what follows a verified password: a new password when the
 // user has a temporary one, MFA when it applies, else tokens.
-func (s *Service) complete(ctx context.Context, c *client, a *users.Account) (*outcome, error) {
+func (s *Service) complete(ctx context.Context, at *attempt, a *users.Account) (*outcome, error) {
+	c := at.c
 	if a.Status == users.StatusForceChangePassword {
 		attrs := map[string]string{}
 		for _, at := range a.Attributes {
@@ -315,17 +281,19 @@ func (s *Service) complete(ctx context.Context, c *client, a *users.Account) (*o
 		}
 		ua, _ := json.Marshal(attrs)
 		ra, _ := json.Marshal(required)
-		return &outcome{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: s.newSession(c, a, "NEW_PASSWORD_REQUIRED"),
+		return &outcome{ChallengeName: chNewPassword, Session: s.newSession(c, a, chNewPassword),
 			Params: map[string]string{"USER_ID_FOR_SRP": a.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
 	}
 	if o, err := s.mfaChallenge(ctx, c, a); o != nil || err != nil {
 		return o, err
 	}
-	return s.issue(ctx, c, a, time.Time{})
+	return s.issue(ctx, at, a, time.Time{})
 }
 
-// issue signs the tokens of a completed authentication.
-func (s *Service) issue(ctx context.Context, c *client, a *users.Account, authTime time.Time) (*outcome, error) {
+// issue signs the tokens of a completed authentication (the hosted pages
+// get the user instead: their OAuth endpoints issue the tokens).
+func (s *Service) issue(ctx context.Context, at *attempt, a *users.Account, authTime time.Time) (*outcome, error) {
+	c := at.c
 	if a.FailedSignIns > 0 { // only a sign-in after failures writes: clearing the count
 		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
 			return nil, err
@@ -333,6 +301,9 @@ func (s *Service) issue(ctx context.Context, c *client, a *users.Account, authTi
 	}
 	if err := s.postAuthentication(ctx, c, a); err != nil {
 		return nil, err
+	}
+	if at.page {
+		return &outcome{signedIn: a}, nil
 	}
 	sub, err := s.subject(ctx, c, a)
 	if err != nil {
@@ -373,144 +344,26 @@ func (s *Service) subject(ctx context.Context, c *client, a *users.Account) (tok
 	return tokens.Subject{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Username: a.Username, Sub: a.Sub, Groups: groups, Attributes: attrs}, nil
 }
 
-// ---- the flows ----
-
-// start runs a flow's first step.
-func (s *Service) start(ctx context.Context, c *client, flow string, params map[string]string, admin bool) (*outcome, error) {
-	if !c.allows(flow) {
-		if flow == "USER_PASSWORD_AUTH" {
-			return nil, awserr.New(awserr.InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
-		}
-		return nil, awserr.New(awserr.InvalidParameter, "Auth flow not enabled for this client")
-	}
-	switch flow {
-	case "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
-		return s.passwordAuth(ctx, c, params)
-	case "USER_SRP_AUTH":
-		return s.srpStart(ctx, c, params)
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		return s.refresh(ctx, c, params)
-	case "CUSTOM_AUTH":
-		return s.customStart(ctx, c, params)
-	case "USER_AUTH":
-		return nil, awserr.New(awserr.InvalidParameter, "USER_AUTH is not supported by gognito yet.")
-	}
-	return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
-}
-
-func (s *Service) passwordAuth(ctx context.Context, c *client, params map[string]string) (*outcome, error) {
-	username, password := params["USERNAME"], params["PASSWORD"]
-	if username == "" {
-		return nil, missing("USERNAME")
-	}
-	if password == "" {
-		return nil, missing("PASSWORD")
-	}
-	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
-		return nil, c.checkSecretHash("", username)
-	}
-	a, err := s.findUser(ctx, c, username)
-	if (awserr.Is(err, awserr.UserNotFound) || awserr.Is(err, awserr.NotAuthorized)) && c.lambdas().UserMigration != "" {
-		// A user the pool does not have yet may come from the UserMigration trigger.
-		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
-			return nil, err
-		}
-		if m, merr := s.migrate(ctx, c, username, password); merr != nil {
-			return nil, merr
-		} else if m != nil {
-			a, err = m, nil
-		}
-	}
-	if err != nil && c.preventExistence() && awserr.Is(err, awserr.NotAuthorized) {
-		if c.checkSecretHash(params["SECRET_HASH"], username) == nil {
-			if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
-				return nil, perr
-			}
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := s.beforeCredentials(ctx, c, a, params["SECRET_HASH"], username); err != nil {
-		return nil, err
-	}
-	a, err = s.verifyPassword(ctx, a, c.passwordCheck(password))
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkStatusAfterPassword(a); err != nil {
-		return nil, err
-	}
-	return s.complete(ctx, c, a)
-}
-
 // beforeCredentials checks what a sign-in checks of a known user before its
 // password or challenge answers: the SECRET_HASH, that the user may sign
 // in and is confirmed (refused before the password, as Cognito does), and
-// the PreAuthentication trigger.
-func (s *Service) beforeCredentials(ctx context.Context, c *client, a *users.Account, secretHash, username string) error {
+// the PreAuthentication trigger. The hosted pages refuse an unconfirmed
+// user after its password instead (to send it a new code).
+func (s *Service) beforeCredentials(ctx context.Context, at *attempt, a *users.Account, secretHash, username string) error {
+	c := at.c
 	if err := c.checkSecretHash(secretHash, username, a.Username); err != nil {
 		return err
 	}
 	if err := s.checkUsable(c, a); err != nil {
 		return err
 	}
-	if a.Status == users.StatusUnconfirmed {
+	if a.Status == users.StatusUnconfirmed && !at.page {
 		return awserr.New(awserr.UserNotConfirmed, "User is not confirmed.")
 	}
 	return s.preAuthentication(ctx, c, a)
 }
 
-func (s *Service) refresh(ctx context.Context, c *client, params map[string]string) (*outcome, error) {
-	token := params["REFRESH_TOKEN"]
-	if token == "" {
-		return nil, missing("REFRESH_TOKEN")
-	}
-	rc, err := s.tokens.ParseRefresh(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	if rc.ClientID != c.cfg.ClientId || rc.PoolID != c.cfg.UserPoolId {
-		return nil, awserr.New(awserr.NotAuthorized, "Invalid Refresh Token")
-	}
-	if err := c.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], rc.Username, rc.Sub); err != nil {
-		return nil, err
-	}
-	a, err := s.users.Account(ctx, c.cfg.UserPoolId, rc.Username)
-	if err != nil || a.Sub != rc.Sub {
-		return nil, awserr.New(awserr.NotAuthorized, "Invalid Refresh Token")
-	}
-	if !a.Enabled {
-		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
-	}
-	sub, err := s.subject(ctx, c, a)
-	if err != nil {
-		return nil, err
-	}
-	sub.AuthTime, sub.OriginJTI, sub.Scopes = rc.AuthTime, rc.OriginJTI, rc.Scopes
-	if err := s.preTokenGeneration(ctx, c, a, tokenRefresh, &sub); err != nil {
-		return nil, err
-	}
-	access, id, refresh := userpool.TokenValidity(&c.cfg)
-	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, false)
-	if err != nil {
-		return nil, err
-	}
-	return &outcome{Result: &cip.AuthenticationResultType{AccessToken: t.AccessToken, IdToken: t.IDToken, ExpiresIn: &t.ExpiresIn, TokenType: "Bearer"}}, nil
-}
-
 // ---- operations ----
-
-func toInitiate(o *outcome) *cip.InitiateAuthResponse {
-	return &cip.InitiateAuthResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}
-}
-
-func (o *outcome) params() map[string]string {
-	if o.Result != nil {
-		return map[string]string{}
-	}
-	return o.Params
-}
 
 // InitiateAuth starts a sign-in through an app client.
 func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest) (*cip.InitiateAuthResponse, error) {
@@ -518,15 +371,12 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest)
 	if err != nil {
 		return nil, err
 	}
-	if in.AuthFlow == "ADMIN_USER_PASSWORD_AUTH" || in.AuthFlow == "ADMIN_NO_SRP_AUTH" {
-		return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
-	}
 	ctx = withMeta(ctx, requestMeta{validation: in.ClientMetadata})
-	o, err := s.start(ctx, c, in.AuthFlow, in.AuthParameters, false)
+	o, err := s.start(ctx, &attempt{c: c, params: in.AuthParameters}, in.AuthFlow, Public)
 	if err != nil {
 		return nil, err
 	}
-	return toInitiate(o), nil
+	return &cip.InitiateAuthResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}, nil
 }
 
 // AdminInitiateAuth starts a sign-in on a server (IAM-authorized).
@@ -538,61 +388,12 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 	if c.cfg.UserPoolId != in.UserPoolId {
 		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", in.ClientId)
 	}
-	if in.AuthFlow == "USER_PASSWORD_AUTH" {
-		return nil, awserr.New(awserr.InvalidParameter, "Initiate Auth method not supported.")
-	}
 	ctx = withMeta(ctx, requestMeta{validation: in.ClientMetadata})
-	o, err := s.start(ctx, c, in.AuthFlow, in.AuthParameters, true)
+	o, err := s.start(ctx, &attempt{c: c, params: in.AuthParameters}, in.AuthFlow, Admin)
 	if err != nil {
 		return nil, err
 	}
-	r := toInitiate(o)
-	return &cip.AdminInitiateAuthResponse{AuthenticationResult: r.AuthenticationResult, ChallengeName: r.ChallengeName, ChallengeParameters: r.ChallengeParameters, Session: r.Session}, nil
-}
-
-// respond answers a challenge.
-func (s *Service) respond(ctx context.Context, c *client, name string, resp map[string]string, rawSession string) (*outcome, error) {
-	switch name {
-	case "PASSWORD_VERIFIER":
-		return s.srpVerify(ctx, c, resp)
-	case "CUSTOM_CHALLENGE":
-		return s.customRespond(ctx, c, resp, rawSession)
-	case "NEW_PASSWORD_REQUIRED":
-		ses, err := s.openSession(c, rawSession, name)
-		if err != nil {
-			return nil, err
-		}
-		if resp["NEW_PASSWORD"] == "" {
-			return nil, missing("NEW_PASSWORD")
-		}
-		a, err := s.users.Account(ctx, c.cfg.UserPoolId, ses.Username)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], a.Username); err != nil {
-			return nil, err
-		}
-		var attrs []cip.AttributeType
-		for k, v := range resp {
-			if n, ok := strings.CutPrefix(k, "userAttributes."); ok {
-				attrs = append(attrs, cip.AttributeType{Name: n, Value: v})
-			}
-		}
-		slices.SortFunc(attrs, func(x, y cip.AttributeType) int { return strings.Compare(x.Name, y.Name) })
-		if err := s.users.CompleteNewPassword(ctx, c.cfg.UserPoolId, a.Key, resp["NEW_PASSWORD"], attrs); err != nil {
-			return nil, err
-		}
-		a, err = s.users.Account(ctx, c.cfg.UserPoolId, a.Username)
-		if err != nil {
-			return nil, err
-		}
-		m := metaOf(ctx)
-		m.newPassword = true
-		return s.complete(withMeta(ctx, m), c, a)
-	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "MFA_SETUP", "SELECT_MFA_TYPE":
-		return s.respondMFA(ctx, c, name, resp, rawSession)
-	}
-	return nil, awserr.New(awserr.InvalidParameter, fmt.Sprintf("The challenge %s is not supported.", name))
+	return &cip.AdminInitiateAuthResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}, nil
 }
 
 // RespondToAuthChallenge answers a challenge through an app client.
@@ -602,7 +403,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToA
 		return nil, err
 	}
 	ctx = withMeta(ctx, requestMeta{client: in.ClientMetadata})
-	o, err := s.respond(ctx, c, in.ChallengeName, in.ChallengeResponses, in.Session)
+	o, err := s.respond(ctx, &attempt{c: c, params: in.ChallengeResponses, session: in.Session}, in.ChallengeName)
 	if err != nil {
 		return nil, err
 	}
@@ -619,7 +420,7 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cip.Admin
 		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", in.ClientId)
 	}
 	ctx = withMeta(ctx, requestMeta{client: in.ClientMetadata})
-	o, err := s.respond(ctx, c, in.ChallengeName, in.ChallengeResponses, in.Session)
+	o, err := s.respond(ctx, &attempt{c: c, params: in.ChallengeResponses, session: in.Session}, in.ChallengeName)
 	if err != nil {
 		return nil, err
 	}

@@ -23,53 +23,6 @@ func (s *Service) Client(ctx context.Context, clientID string) (*cip.UserPoolCli
 	return &c.cfg, nil
 }
 
-// PagePasswordResult is the outcome of a password typed on a sign-in page.
-type PagePasswordResult struct {
-	Account *users.Account
-	// Next is "" when the user is signed in, else the step the page must
-	// show next: NEW_PASSWORD_REQUIRED or an MFA challenge name.
-	Next string
-}
-
-// CheckPagePassword checks a username and password typed on a hosted page,
-// with the rules of a sign-in (disabled, unconfirmed, throttled users).
-func (s *Service) CheckPagePassword(ctx context.Context, clientID, username, password string) (*PagePasswordResult, error) {
-	c, err := s.loadClient(ctx, clientID)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
-	if awserr.Is(err, awserr.UserNotFound) {
-		return nil, incorrect() // the pages never reveal whether a user exists
-	}
-	if err != nil {
-		return nil, err
-	}
-	if a, err = s.verifyPassword(ctx, a, c.passwordCheck(password)); err != nil {
-		return nil, err
-	}
-	if !a.Enabled {
-		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
-	}
-	if err := s.checkStatusAfterPassword(a); err != nil {
-		return nil, err
-	}
-	if a.FailedSignIns > 0 {
-		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
-			return nil, err
-		}
-	}
-	res := &PagePasswordResult{Account: a}
-	if a.Status == users.StatusForceChangePassword {
-		res.Next = "NEW_PASSWORD_REQUIRED"
-	} else if o, err := s.mfaChallenge(ctx, c, a); err != nil {
-		return nil, err
-	} else if o != nil {
-		res.Next = o.ChallengeName
-	}
-	return res, nil
-}
-
 // IssueForClient signs tokens for a user signed in through the hosted pages
 // or the token endpoint: scopes are the granted OAuth scopes, the ID token
 // carries the nonce, and the refresh token is made when asked.
@@ -129,11 +82,12 @@ func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken s
 	if err != nil {
 		return nil, err
 	}
-	// The token endpoint has authenticated the client with its secret
-	// already; the API's SECRET_HASH does not apply.
+	// The registered REFRESH_TOKEN_AUTH flow, for a client the token
+	// endpoint has authenticated with its secret already: the API's
+	// SECRET_HASH does not apply, nor ExplicitAuthFlows.
 	authed := *c
 	authed.cfg.ClientSecret = ""
-	out, err := s.refresh(ctx, &authed, map[string]string{"REFRESH_TOKEN": refreshToken})
+	out, err := s.parts.flows["REFRESH_TOKEN_AUTH"].Start(ctx, &attempt{c: &authed, params: map[string]string{"REFRESH_TOKEN": refreshToken}})
 	if err != nil {
 		return nil, err
 	}

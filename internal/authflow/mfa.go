@@ -104,13 +104,12 @@ func (s *Service) startFactor(ctx context.Context, c *client, a *users.Account, 
 	return nil, awserr.New(awserr.InvalidParameter, "Unsupported MFA type "+f)
 }
 
-// respondMFA answers an MFA challenge.
-func (s *Service) respondMFA(ctx context.Context, c *client, name string, resp map[string]string, rawSession string) (*outcome, error) {
-	challenge := name
-	if name == chSetup {
-		challenge = chSetupDone
-	}
-	ses, err := s.openSession(c, rawSession, challenge)
+// mfaUser opens the session of an MFA challenge (sessionChallenge, the
+// challenge it was sealed for) and loads its user, checking the
+// SECRET_HASH and that the user may still sign in.
+func (s *Service) mfaUser(ctx context.Context, at *attempt, sessionChallenge string) (*users.Account, error) {
+	c, resp := at.c, at.params
+	ses, err := s.openSession(c, at.session, sessionChallenge)
 	if err != nil {
 		return nil, err
 	}
@@ -124,39 +123,22 @@ func (s *Service) respondMFA(ctx context.Context, c *client, name string, resp m
 	if err := s.checkUsable(c, a); err != nil {
 		return nil, err
 	}
-	switch name {
-	case chTOTP:
-		code := resp["SOFTWARE_TOKEN_MFA_CODE"]
-		if code == "" {
-			return nil, missing("SOFTWARE_TOKEN_MFA_CODE")
-		}
-		if err := s.users.CheckTOTP(ctx, c.cfg.UserPoolId, a.Key, code); err != nil {
-			return nil, err
-		}
-	case chSMS, chEmail:
-		param := "SMS_MFA_CODE"
-		if name == chEmail {
-			param = "EMAIL_OTP_CODE"
-		}
-		if resp[param] == "" {
-			return nil, missing(param)
-		}
-		if err := s.users.CheckMFACode(ctx, c.cfg.UserPoolId, a.Key, resp[param]); err != nil {
-			return nil, err
-		}
-	case chSelect:
-		answer := resp["ANSWER"]
-		if answer == "EMAIL_MFA" {
-			answer = chEmail
-		}
-		if !slices.Contains(factors(a), answer) {
-			return nil, awserr.New(awserr.InvalidParameter, "Invalid ANSWER for SELECT_MFA_TYPE.")
-		}
-		return s.startFactor(ctx, c, a, answer)
-	case chSetup:
-		// The session came from VerifySoftwareToken: the user has set TOTP up.
+	return a, nil
+}
+
+// codeMFA answers SMS_MFA or EMAIL_OTP: the code sent (its answer is param).
+func (s *Service) codeMFA(ctx context.Context, at *attempt, name, param string) (*outcome, error) {
+	a, err := s.mfaUser(ctx, at, name)
+	if err != nil {
+		return nil, err
 	}
-	return s.issue(ctx, c, a, time.Time{})
+	if at.params[param] == "" {
+		return nil, missing(param)
+	}
+	if err := s.users.CheckMFACode(ctx, at.c.cfg.UserPoolId, a.Key, at.params[param]); err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, at, a, time.Time{})
 }
 
 // userOf finds the user of an AccessToken or of an MFA_SETUP Session.

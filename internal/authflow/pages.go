@@ -3,7 +3,6 @@ package authflow
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -11,11 +10,15 @@ import (
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-// What the hosted pages need beyond a password check: the pool's settings
-// (to draw the forms), the user operations (sign-up, codes, passwords) and
-// the steps of a sign-in that does not end with the password (a new
-// password, a second factor). The pages keep the sign-in in progress in a
-// sealed cookie; each step here checks the user again.
+// The hosted pages' entry points. A page signs a user in with the same
+// registered parts as the API: the password is USER_PASSWORD_AUTH's first
+// step, and each later step is the registered challenge's Respond, with
+// the Session the API would carry (the pages keep it in their sealed
+// cookie). The pages have authenticated the client (they hold its
+// configuration), so no SECRET_HASH is asked, and the client's
+// ExplicitAuthFlows do not apply (as on Cognito's hosted UI). A sign-in
+// that completes gives the page the user; the OAuth endpoints issue its
+// tokens (hosted.go).
 
 // PageClient is an app client with the settings of its pool.
 type PageClient struct {
@@ -34,13 +37,13 @@ func (s *Service) PageClient(ctx context.Context, clientID string) (*PageClient,
 	return &PageClient{Client: c.cfg, Pool: c.pool, TOTP: c.totp}, nil
 }
 
-// Users is the user service the pages call for the public user operations
-// (SignUp, ConfirmSignUp, ForgotPassword...), as the API would.
+// Users is the user service, whose trusted entry points (SignUpTrusted,
+// ForgotPasswordTrusted...) the pages call for the self-service flows.
 func (s *Service) Users() *users.Service { return s.users }
 
-// Steps of a hosted sign-in, the challenge names of the API.
+// Steps of a hosted sign-in: the challenge names of the API.
 const (
-	StepNewPassword = "NEW_PASSWORD_REQUIRED"
+	StepNewPassword = chNewPassword
 	StepTOTP        = chTOTP
 	StepSMS         = chSMS
 	StepEmail       = chEmail
@@ -50,10 +53,12 @@ const (
 
 // PageStep is where a hosted sign-in stands after a step.
 type PageStep struct {
-	Account *users.Account
+	// Username is the user's (internal) username.
+	Username string
 	// Next is "" when the user is signed in, else the step to show next
-	// (one of the Step constants).
-	Next string
+	// (one of the Step constants), and Session the challenge's session, to
+	// answer it with.
+	Next, Session string
 	// RequiredAttributes (NEW_PASSWORD_REQUIRED) are the required
 	// attributes the user has no value for, by name.
 	RequiredAttributes []string
@@ -81,76 +86,118 @@ func PageRestart(err error) bool {
 	return false
 }
 
-// PageSignIn checks a username and password typed on a hosted page, with
-// the rules of a sign-in (disabled, unconfirmed, throttled users; unknown
-// users look like a wrong password), and says what comes next. A second
-// factor sent by SMS or email is sent here.
-func (s *Service) PageSignIn(ctx context.Context, clientID, username, password string) (*PageStep, error) {
+// pageAttempt is a step of the pages for a client: trusted (the client
+// carries no secret, so no SECRET_HASH is asked).
+func (s *Service) pageAttempt(ctx context.Context, clientID string, params map[string]string, session string) (*attempt, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
+	trusted := *c
+	trusted.cfg.ClientSecret = ""
+	return &attempt{c: &trusted, params: params, session: session, page: true}, nil
+}
+
+// PageSignIn checks a username and password typed on a hosted page, as
+// USER_PASSWORD_AUTH does (disabled and throttled users, the
+// PreAuthentication and UserMigration triggers; an unknown user is a wrong
+// password), and says what comes next. A second factor sent by SMS or
+// email is sent here.
+func (s *Service) PageSignIn(ctx context.Context, clientID, username, password string) (*PageStep, error) {
+	at, err := s.pageAttempt(ctx, clientID, map[string]string{"USERNAME": username, "PASSWORD": password}, "")
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.start(ctx, at, "USER_PASSWORD_AUTH", Public)
 	if awserr.Is(err, awserr.UserNotFound) {
-		// A user the pool does not have yet may come from the UserMigration trigger.
-		if a, err = s.migrate(ctx, c, username, password); err != nil {
-			return nil, err
-		} else if a == nil {
-			return nil, incorrect()
-		}
+		return nil, incorrect() // the pages never say whether a user exists
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkUsable(c, a); err != nil {
-		return nil, err
-	}
-	if err := s.preAuthentication(ctx, c, a); err != nil {
-		return nil, err
-	}
-	if a, err = s.verifyPassword(ctx, a, c.passwordCheck(password)); err != nil {
-		return nil, err
-	}
-	if err := s.checkStatusAfterPassword(a); err != nil {
-		return nil, err
-	}
-	// The count of failures is cleared when the sign-in ends (pageDone),
-	// as the API's flows do, so that wrong MFA codes after a right
-	// password keep counting towards the lock.
-	return s.pageNext(ctx, c, a)
+	return pageStep(o), nil
 }
 
-// pageNext is what follows a step: a new password for a temporary one,
-// then MFA when it applies, else the user is signed in.
-func (s *Service) pageNext(ctx context.Context, c *client, a *users.Account) (*PageStep, error) {
-	step := &PageStep{Account: a}
-	if a.Status == users.StatusForceChangePassword {
-		required, err := s.users.RequiredAttributes(ctx, c.cfg.UserPoolId, a)
-		if err != nil {
-			return nil, err
-		}
-		step.Next = StepNewPassword
-		for _, r := range required {
+// PageRespond answers the challenge a hosted sign-in is at (a Step
+// constant) with the challenge's answers, as RespondToAuthChallenge does.
+func (s *Service) PageRespond(ctx context.Context, clientID, challenge string, answers map[string]string, session string) (*PageStep, error) {
+	at, err := s.pageAttempt(ctx, clientID, answers, session)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.respond(ctx, at, challenge)
+	if awserr.Is(err, awserr.UserNotFound) {
+		return nil, errInvalidSession() // deleted meanwhile: the sign-in starts again
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pageStep(o), nil
+}
+
+// PageAssociateTOTP starts the set-up of an authenticator app at an
+// MFA_SETUP step, as AssociateSoftwareToken with the Session does: the new
+// TOTP secret (base32), and the session to verify it with.
+func (s *Service) PageAssociateTOTP(ctx context.Context, clientID, session string) (secret, next string, err error) {
+	if err := s.pageSession(ctx, clientID, session); err != nil {
+		return "", "", err
+	}
+	out, err := s.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenRequest{Session: session})
+	if awserr.Is(err, awserr.UserNotFound) {
+		return "", "", errInvalidSession()
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return out.SecretCode, out.Session, nil
+}
+
+// PageVerifyTOTP ends an MFA_SETUP step: a code from the new secret turns
+// TOTP MFA on (VerifySoftwareToken), and MFA_SETUP is answered with the
+// session that gives.
+func (s *Service) PageVerifyTOTP(ctx context.Context, clientID, session, code string) (*PageStep, error) {
+	if err := s.pageSession(ctx, clientID, session); err != nil {
+		return nil, err
+	}
+	out, err := s.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenRequest{Session: session, UserCode: strings.TrimSpace(code)})
+	if awserr.Is(err, awserr.UserNotFound) {
+		return nil, errInvalidSession()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.PageRespond(ctx, clientID, chSetup, map[string]string{}, out.Session)
+}
+
+// pageSession checks that a session is the client's.
+func (s *Service) pageSession(ctx context.Context, clientID, session string) error {
+	ses, err := s.peekSession(session)
+	if err != nil {
+		return err
+	}
+	if ses.ClientID != clientID {
+		return awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
+	}
+	return nil
+}
+
+// pageStep reads an outcome as the pages show it.
+func pageStep(o *outcome) *PageStep {
+	if o.signedIn != nil {
+		return &PageStep{Username: o.signedIn.Username}
+	}
+	p := o.Params
+	step := &PageStep{Username: p["USER_ID_FOR_SRP"], Next: o.ChallengeName, Session: o.Session,
+		Medium: p["CODE_DELIVERY_DELIVERY_MEDIUM"], Destination: p["CODE_DELIVERY_DESTINATION"]}
+	var list []string
+	if v := p["requiredAttributes"]; v != "" {
+		json.Unmarshal([]byte(v), &list)
+		for _, r := range list {
 			step.RequiredAttributes = append(step.RequiredAttributes, strings.TrimPrefix(r, "userAttributes."))
 		}
-		return step, nil
 	}
-	o, err := s.mfaChallenge(ctx, c, a)
-	if err != nil {
-		return nil, err
-	}
-	if o == nil {
-		return s.pageDone(ctx, c, a)
-	}
-	s.fillStep(step, o)
-	return step, nil
-}
-
-func (s *Service) fillStep(step *PageStep, o *outcome) {
-	step.Next = o.ChallengeName
-	step.Medium, step.Destination = o.Params["CODE_DELIVERY_DELIVERY_MEDIUM"], o.Params["CODE_DELIVERY_DESTINATION"]
-	var list []string
-	if v := o.Params["MFAS_CAN_CHOOSE"]; v != "" {
+	if v := p["MFAS_CAN_CHOOSE"]; v != "" {
+		list = nil
 		json.Unmarshal([]byte(v), &list)
 		for _, f := range list {
 			if f == "EMAIL_MFA" {
@@ -159,150 +206,8 @@ func (s *Service) fillStep(step *PageStep, o *outcome) {
 			step.Choices = append(step.Choices, f)
 		}
 	}
-	if v := o.Params["MFAS_CAN_SETUP"]; v != "" {
+	if v := p["MFAS_CAN_SETUP"]; v != "" {
 		json.Unmarshal([]byte(v), &step.CanSetup)
 	}
-}
-
-// pageDone ends a sign-in: the count of failures is cleared.
-func (s *Service) pageDone(ctx context.Context, c *client, a *users.Account) (*PageStep, error) {
-	if err := s.postAuthentication(ctx, c, a); err != nil {
-		return nil, err
-	}
-	if a.FailedSignIns > 0 {
-		if err := s.users.RecordSignIn(ctx, c.cfg.UserPoolId, a.Key, true); err != nil {
-			return nil, err
-		}
-	}
-	return &PageStep{Account: a}, nil
-}
-
-// pageUser loads the client and the user of a sign-in in progress, and
-// checks the user may still sign in.
-func (s *Service) pageUser(ctx context.Context, clientID, username string) (*client, *users.Account, error) {
-	c, err := s.loadClient(ctx, clientID)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := s.users.Account(ctx, c.cfg.UserPoolId, username)
-	if awserr.Is(err, awserr.UserNotFound) {
-		return nil, nil, errInvalidSession()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.checkUsable(c, a); err != nil {
-		return nil, nil, err
-	}
-	return c, a, nil
-}
-
-// PageNewPassword answers NEW_PASSWORD_REQUIRED on a page: the new
-// password and the required attributes the user was missing.
-func (s *Service) PageNewPassword(ctx context.Context, clientID, username, password string, attrs map[string]string) (*PageStep, error) {
-	c, a, err := s.pageUser(ctx, clientID, username)
-	if err != nil {
-		return nil, err
-	}
-	if a.Status != users.StatusForceChangePassword {
-		return nil, awserr.New(awserr.NotAuthorized, "Invalid session for the user.")
-	}
-	if password == "" {
-		return nil, missing("NEW_PASSWORD")
-	}
-	var list []cip.AttributeType
-	for k, v := range attrs {
-		if v != "" {
-			list = append(list, cip.AttributeType{Name: k, Value: v})
-		}
-	}
-	slices.SortFunc(list, func(x, y cip.AttributeType) int { return strings.Compare(x.Name, y.Name) })
-	if len(c.cfg.WriteAttributes) > 0 {
-		for _, at := range list {
-			if !slices.Contains(c.cfg.WriteAttributes, at.Name) {
-				return nil, awserr.New(awserr.NotAuthorized, "A client attempted to write unauthorized attribute")
-			}
-		}
-	}
-	if err := s.users.CompleteNewPassword(ctx, c.cfg.UserPoolId, a.Key, password, list); err != nil {
-		return nil, err
-	}
-	a, err = s.users.Account(ctx, c.cfg.UserPoolId, a.Username)
-	if err != nil {
-		return nil, err
-	}
-	return s.pageNext(ctx, c, a)
-}
-
-// PageMFACode checks the code of a SOFTWARE_TOKEN_MFA, SMS_MFA or
-// EMAIL_OTP step.
-func (s *Service) PageMFACode(ctx context.Context, clientID, username, step, code string) (*PageStep, error) {
-	c, a, err := s.pageUser(ctx, clientID, username)
-	if err != nil {
-		return nil, err
-	}
-	code = strings.TrimSpace(code)
-	if code == "" {
-		return nil, awserr.New(awserr.InvalidParameter, "Enter the code.")
-	}
-	switch step {
-	case chTOTP:
-		if err := s.users.CheckTOTP(ctx, c.cfg.UserPoolId, a.Key, code); err != nil {
-			return nil, err
-		}
-	case chSMS, chEmail:
-		if err := s.users.CheckMFACode(ctx, c.cfg.UserPoolId, a.Key, code); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, awserr.New(awserr.InvalidParameter, "The challenge "+step+" is not supported.")
-	}
-	return s.pageDone(ctx, c, a)
-}
-
-// PageSelectMFA answers SELECT_MFA_TYPE: the chosen factor starts.
-func (s *Service) PageSelectMFA(ctx context.Context, clientID, username, answer string) (*PageStep, error) {
-	c, a, err := s.pageUser(ctx, clientID, username)
-	if err != nil {
-		return nil, err
-	}
-	if answer == "EMAIL_MFA" {
-		answer = chEmail
-	}
-	if !slices.Contains(factors(a), answer) {
-		return nil, awserr.New(awserr.InvalidParameter, "Choose one of the offered sign-in methods.")
-	}
-	o, err := s.startFactor(ctx, c, a, answer)
-	if err != nil {
-		return nil, err
-	}
-	step := &PageStep{Account: a}
-	s.fillStep(step, o)
-	return step, nil
-}
-
-// PageAssociateTOTP starts an MFA_SETUP on a page: a new TOTP secret
-// (base32) for the user's authenticator app.
-func (s *Service) PageAssociateTOTP(ctx context.Context, clientID, username string) (string, error) {
-	c, a, err := s.pageUser(ctx, clientID, username)
-	if err != nil {
-		return "", err
-	}
-	if !c.totp {
-		return "", awserr.New(awserr.InvalidParameter, "Software token MFA is not enabled for this user pool.")
-	}
-	return s.users.AssociateTOTP(ctx, c.cfg.UserPoolId, a.Username)
-}
-
-// PageVerifyTOTP ends an MFA_SETUP on a page: a code from the new secret
-// turns TOTP MFA on, and the user is signed in.
-func (s *Service) PageVerifyTOTP(ctx context.Context, clientID, username, code string) (*PageStep, error) {
-	c, a, err := s.pageUser(ctx, clientID, username)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.users.VerifyTOTPSetup(ctx, c.cfg.UserPoolId, a.Username, strings.TrimSpace(code), true); err != nil {
-		return nil, err
-	}
-	return s.pageDone(ctx, c, a)
+	return step
 }

@@ -7,11 +7,15 @@
 // HTML that works without JavaScript, and carry the authorization request
 // from page to page so every flow ends with the redirect back to the client.
 // It is a transport package: the rules of signing in, tokens and users live
-// in authflow, tokens and users.
+// in authflow, tokens and users. The sign-in steps are authflow's registered
+// flow and challenges, reached through its page entry points (PageSignIn,
+// PageRespond); the self-service pages call the user service's trusted
+// entry points (SignUpTrusted, ForgotPasswordTrusted...). The page holds
+// the app client's configuration, so no SECRET_HASH is computed or asked.
 //
 // State the browser carries is sealed: the session cookie (one hour, as
 // Cognito's), a sign-in in progress between steps (cognito-fl, the client's
-// AuthSessionValidity), a notice shown after a redirect, and the
+// AuthSessionValidity, carrying the challenge's Session as the API would), a notice shown after a redirect, and the
 // authorization codes (single use, five minutes). Every form is protected
 // by a double-submit CSRF token (the XSRF-TOKEN cookie and a _csrf field).
 package hostedui

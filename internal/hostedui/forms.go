@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
-	"github.com/gognito/gognito/internal/srp"
+	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -75,7 +75,7 @@ type noticeState struct {
 
 // setNotice shows msg on the next page the browser loads.
 func (h *Handler) setNotice(w http.ResponseWriter, site Site, msg string) {
-	v := h.seal("hosted notice", noticeState{PoolID: site.PoolID, Message: msg, Expires: h.o.Now().Add(time.Minute)})
+	v := h.seal("hosted notice", noticeState{PoolID: site.PoolID, Message: msg, Expires: h.now().Add(time.Minute)})
 	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: v, Path: "/", MaxAge: 60, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -87,7 +87,7 @@ func (h *Handler) takeNotice(w http.ResponseWriter, r *http.Request, site Site) 
 	}
 	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 	var n noticeState
-	if !h.open("hosted notice", c.Value, &n) || n.PoolID != site.PoolID || h.o.Now().After(n.Expires) {
+	if !h.open("hosted notice", c.Value, &n) || n.PoolID != site.PoolID || h.now().After(n.Expires) {
 		return ""
 	}
 	return n.Message
@@ -197,12 +197,10 @@ func adminCreateOnly(p *cip.UserPoolType) bool {
 	return c != nil && c.AllowAdminCreateUserOnly != nil && *c.AllowAdminCreateUserOnly
 }
 
-// secretHash is the SECRET_HASH the pages send for a client with a secret.
-func secretHash(c *cip.UserPoolClientType, username string) string {
-	if c.ClientSecret == "" {
-		return ""
-	}
-	return srp.SecretHash(c.ClientSecret, username, c.ClientId)
+// trustedClient is the page's app client for the user service's trusted
+// entry points: the page holds its configuration, so no SECRET_HASH.
+func trustedClient(c *cip.UserPoolClientType) users.TrustedClient {
+	return users.TrustedClient{ClientID: c.ClientId}
 }
 
 func preventsExistence(c *cip.UserPoolClientType) bool {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/tokens"
@@ -31,8 +32,9 @@ type Options struct {
 	Auth   *authflow.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Clock tells the time of cookies and codes (the system clock when nil).
+	Clock clock.Clock
+	Log   *slog.Logger
 	// Customization gives a client's hosted UI (classic) branding: the
 	// sanitised CSS (safe inside <style>) and the logo's URL, both "" when
 	// nothing is set. gognito passes (*uicustom.Service).CSSFor.
@@ -46,17 +48,14 @@ type Handler struct {
 
 // New builds the handler.
 func New(o Options) *Handler {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Handler{o: o}
 }
 
-// SetNow replaces the clock (tests expire codes and sessions).
-func (h *Handler) SetNow(now func() time.Time) { h.o.Now = now }
+func (h *Handler) now() time.Time { return h.o.Clock.Now() }
 
 // Lifetimes, as Cognito's.
 const (
@@ -163,14 +162,14 @@ func (h *Handler) session(r *http.Request, site Site) *sessionState {
 		return nil
 	}
 	var s sessionState
-	if !h.open("hosted session", c.Value, &s) || s.PoolID != site.PoolID || h.o.Now().After(s.Expires) {
+	if !h.open("hosted session", c.Value, &s) || s.PoolID != site.PoolID || h.now().After(s.Expires) {
 		return nil
 	}
 	return &s
 }
 
 func (h *Handler) setSession(w http.ResponseWriter, site Site, username string, authTime time.Time) {
-	v := h.seal("hosted session", sessionState{PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.o.Now().Add(sessionLifetime)})
+	v := h.seal("hosted session", sessionState{PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.now().Add(sessionLifetime)})
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: "/", MaxAge: int(sessionLifetime / time.Second),
 		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
@@ -331,7 +330,7 @@ func (h *Handler) finish(w http.ResponseWriter, r *http.Request, ar *authRequest
 	}
 	cs := codeState{PoolID: ar.client.UserPoolId, ClientID: ar.client.ClientId, Username: username, Redirect: ar.redirect,
 		Scopes: ar.scopes, Challenge: ar.query.Get("code_challenge"), Nonce: ar.query.Get("nonce"), AuthTime: authTime,
-		Expires: h.o.Now().Add(codeLifetime), ID: h.random(16)}
+		Expires: h.now().Add(codeLifetime), ID: h.random(16)}
 	v := url.Values{"code": {h.seal("oauth code", cs)}}
 	if ar.state != "" {
 		v.Set("state", ar.state)

@@ -13,8 +13,9 @@ import (
 // The self-service pages: sign-up and its confirmation (/signup, /confirm,
 // /resendcode and /confirmUser, the target of an emailed link), and a
 // forgotten password (/forgotPassword, /confirmForgotPassword). They call
-// the public user operations through the app client, as an app would,
-// with the SECRET_HASH computed here for a client with a secret, and carry
+// the user service's trusted entry points for the app client (the page
+// holds the client's configuration: no SECRET_HASH is involved), which run
+// the rules of the public operations, and carry
 // the authorization request along so the flow ends at /login and then back
 // at the client with a code.
 
@@ -65,8 +66,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request, site Site) {
 		h.render(w, http.StatusBadRequest, signUpTmpl, p)
 		return
 	}
-	out, err := h.o.Auth.Users().SignUp(r.Context(), &cip.SignUpRequest{ClientId: ar.client.ClientId, Username: p.Username,
-		Password: r.PostFormValue("password"), UserAttributes: attrs, SecretHash: secretHash(ar.client, p.Username)})
+	out, err := h.o.Auth.Users().SignUpTrusted(r.Context(), trustedClient(ar.client), p.Username, r.PostFormValue("password"), attrs)
 	if err != nil {
 		if p.Error = errorText(err); p.Error == "" {
 			h.sendError(w, r, ar, err)
@@ -123,8 +123,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request, site Site) {
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	_, err := h.o.Auth.Users().ConfirmSignUp(r.Context(), &cip.ConfirmSignUpRequest{ClientId: ar.client.ClientId, Username: username,
-		ConfirmationCode: strings.TrimSpace(r.PostFormValue("code")), SecretHash: secretHash(ar.client, username)})
+	err := h.o.Auth.Users().ConfirmSignUpTrusted(r.Context(), trustedClient(ar.client), username, strings.TrimSpace(r.PostFormValue("code")))
 	if err != nil {
 		p := h.confirmPage(w, r, site, ar, username)
 		if p.Error = errorText(err); p.Error == "" {
@@ -149,12 +148,9 @@ func (h *Handler) resendCode(w http.ResponseWriter, r *http.Request, site Site) 
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	out, err := h.o.Auth.Users().ResendConfirmationCode(r.Context(), &cip.ResendConfirmationCodeRequest{ClientId: ar.client.ClientId,
-		Username: username, SecretHash: secretHash(ar.client, username)})
-	var d *cip.CodeDeliveryDetailsType
+	d, err := h.o.Auth.Users().ResendConfirmationCodeTrusted(r.Context(), trustedClient(ar.client), username)
 	switch {
 	case err == nil:
-		d = out.CodeDeliveryDetails
 	case hidden(ar.client, err):
 		d = users.SimulatedDelivery(username)
 	default:
@@ -197,8 +193,7 @@ func (h *Handler) confirmUser(w http.ResponseWriter, r *http.Request, site Site)
 		h.renderError(w, http.StatusBadRequest, "invalid_request", "The link is incomplete: user_name and confirmation_code are required.")
 		return
 	}
-	_, err = h.o.Auth.Users().ConfirmSignUp(r.Context(), &cip.ConfirmSignUpRequest{ClientId: pc.Client.ClientId, Username: username,
-		ConfirmationCode: code, SecretHash: secretHash(&pc.Client, username)})
+	err = h.o.Auth.Users().ConfirmSignUpTrusted(r.Context(), trustedClient(&pc.Client), username, code)
 	p := h.newPage(w, r, site, nil, "Account confirmed")
 	p.ClientName = pc.Client.ClientName
 	if login := confirmedSignIn(&pc.Client, username); login != "" {
@@ -272,12 +267,9 @@ func (h *Handler) forgotPassword(w http.ResponseWriter, r *http.Request, site Si
 		h.render(w, http.StatusBadRequest, forgotTmpl, p)
 		return
 	}
-	out, err := h.o.Auth.Users().ForgotPassword(r.Context(), &cip.ForgotPasswordRequest{ClientId: ar.client.ClientId, Username: username,
-		SecretHash: secretHash(ar.client, username)})
-	var d *cip.CodeDeliveryDetailsType
+	d, err := h.o.Auth.Users().ForgotPasswordTrusted(r.Context(), trustedClient(ar.client), username)
 	switch {
 	case err == nil:
-		d = out.CodeDeliveryDetails
 	case hidden(ar.client, err):
 		d = users.SimulatedDelivery(username)
 	default:
@@ -334,8 +326,7 @@ func (h *Handler) confirmForgotPassword(w http.ResponseWriter, r *http.Request, 
 		fail(err)
 		return
 	}
-	_, err := u.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordRequest{ClientId: ar.client.ClientId, Username: username,
-		ConfirmationCode: strings.TrimSpace(r.PostFormValue("code")), Password: password, SecretHash: secretHash(ar.client, username)})
+	err := u.ConfirmForgotPasswordTrusted(ctx, trustedClient(ar.client), username, strings.TrimSpace(r.PostFormValue("code")), password)
 	if err != nil {
 		fail(err)
 		return

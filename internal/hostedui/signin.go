@@ -38,6 +38,7 @@ type pendingState struct {
 	Dest     string    `json:"to,omitempty"`
 	Choices  []string  `json:"ch,omitempty"` // SELECT_MFA_TYPE
 	Secret   string    `json:"ts,omitempty"` // MFA_SETUP: the new TOTP secret
+	Session  string    `json:"ss"`           // the challenge's Session, as the API carries it
 	Expires  time.Time `json:"e"`
 }
 
@@ -58,7 +59,7 @@ func (h *Handler) pending(r *http.Request, site Site, ar *authRequest) *pendingS
 	}
 	var ps pendingState
 	if !h.open(pendingAAD, c.Value, &ps) || ps.PoolID != site.PoolID || ps.ClientID != ar.client.ClientId ||
-		ps.Query != authQuery(ar.query).Encode() || h.o.Now().After(ps.Expires) {
+		ps.Query != authQuery(ar.query).Encode() || h.now().After(ps.Expires) {
 		return nil
 	}
 	return &ps
@@ -66,7 +67,7 @@ func (h *Handler) pending(r *http.Request, site Site, ar *authRequest) *pendingS
 
 func (h *Handler) setPending(w http.ResponseWriter, site Site, ar *authRequest, ps *pendingState) {
 	validity := pendingValidity(ar.client)
-	ps.PoolID, ps.ClientID, ps.Query, ps.Expires = site.PoolID, ar.client.ClientId, authQuery(ar.query).Encode(), h.o.Now().Add(validity)
+	ps.PoolID, ps.ClientID, ps.Query, ps.Expires = site.PoolID, ar.client.ClientId, authQuery(ar.query).Encode(), h.now().Add(validity)
 	http.SetCookie(w, &http.Cookie{Name: pendingCookie, Value: h.seal(pendingAAD, ps), Path: "/", MaxAge: int(validity / time.Second),
 		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
@@ -127,10 +128,9 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, site Site
 	u := h.o.Auth.Users()
 	switch {
 	case awserr.Is(err, awserr.UserNotConfirmed):
-		out, rerr := u.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeRequest{ClientId: ar.client.ClientId, Username: username,
-			SecretHash: secretHash(ar.client, username)})
+		d, rerr := u.ResendConfirmationCodeTrusted(ctx, trustedClient(ar.client), username)
 		if rerr == nil {
-			h.setNotice(w, site, "Your account is not confirmed yet. "+sentNotice(out.CodeDeliveryDetails, "a code", "to confirm your account"))
+			h.setNotice(w, site, "Your account is not confirmed yet. "+sentNotice(d, "a code", "to confirm your account"))
 			http.Redirect(w, r, pageURL("/confirm", ar.query, username), http.StatusFound)
 			return
 		}
@@ -141,9 +141,9 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, site Site
 		h.renderLogin(w, r, site, ar, http.StatusBadRequest, username, "Your account is not confirmed. An administrator must confirm it before you can sign in.")
 		return
 	case awserr.Is(err, "PasswordResetRequiredException"):
-		out, rerr := u.ForgotPassword(ctx, &cip.ForgotPasswordRequest{ClientId: ar.client.ClientId, Username: username, SecretHash: secretHash(ar.client, username)})
+		d, rerr := u.ForgotPasswordTrusted(ctx, trustedClient(ar.client), username)
 		if rerr == nil {
-			h.setNotice(w, site, "You must reset your password. "+sentNotice(out.CodeDeliveryDetails, "a password reset code", "to choose a new password"))
+			h.setNotice(w, site, "You must reset your password. "+sentNotice(d, "a password reset code", "to choose a new password"))
 			http.Redirect(w, r, pageURL("/confirmForgotPassword", ar.query, username), http.StatusFound)
 			return
 		}
@@ -165,13 +165,13 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, site Site
 func (h *Handler) advance(w http.ResponseWriter, r *http.Request, site Site, ar *authRequest, display string, step *authflow.PageStep) {
 	if step.Next == "" {
 		h.clearPending(w, site)
-		now := h.o.Now()
-		h.setSession(w, site, step.Account.Username, now)
-		h.finish(w, r, ar, step.Account.Username, now)
+		now := h.now()
+		h.setSession(w, site, step.Username, now)
+		h.finish(w, r, ar, step.Username, now)
 		return
 	}
-	ps := &pendingState{Username: step.Account.Username, Display: display, Step: step.Next, Required: step.RequiredAttributes,
-		Medium: step.Medium, Dest: step.Destination, Choices: step.Choices}
+	ps := &pendingState{Username: step.Username, Display: display, Step: step.Next, Required: step.RequiredAttributes,
+		Medium: step.Medium, Dest: step.Destination, Choices: step.Choices, Session: step.Session}
 	if step.Next == authflow.StepSetupMFA {
 		if !slices.Contains(step.CanSetup, authflow.StepTOTP) {
 			h.clearPending(w, site)
@@ -179,12 +179,12 @@ func (h *Handler) advance(w http.ResponseWriter, r *http.Request, site Site, ar 
 				"Your account must set up multi-factor authentication by SMS, which this page does not offer. Sign in through your app.")
 			return
 		}
-		secret, err := h.o.Auth.PageAssociateTOTP(r.Context(), ar.client.ClientId, step.Account.Username)
+		secret, session, err := h.o.Auth.PageAssociateTOTP(r.Context(), ar.client.ClientId, step.Session)
 		if err != nil {
 			h.stepFailed(w, r, site, ar, nil, err)
 			return
 		}
-		ps.Secret = secret
+		ps.Secret, ps.Session = secret, session
 	}
 	h.setPending(w, site, ar, ps)
 	http.Redirect(w, r, "/login?"+authQuery(ar.query).Encode(), http.StatusFound)
@@ -216,24 +216,38 @@ func (h *Handler) loginStep(w http.ResponseWriter, r *http.Request, site Site, a
 	case authflow.StepNewPassword:
 		password := r.PostFormValue("password")
 		attrs := map[string]string{}
+		answers := map[string]string{"NEW_PASSWORD": password}
 		for _, name := range ps.Required {
 			attrs[name] = strings.TrimSpace(r.PostFormValue(name))
+			if attrs[name] != "" {
+				answers["userAttributes."+name] = attrs[name]
+			}
 		}
 		if password != r.PostFormValue("confirm_password") {
 			h.renderStep(w, r, site, ar, ps, http.StatusBadRequest, "The passwords do not match.", attrs)
 			return
 		}
-		next, err = h.o.Auth.PageNewPassword(ctx, clientID, ps.Username, password, attrs)
+		next, err = h.o.Auth.PageRespond(ctx, clientID, ps.Step, answers, ps.Session)
 		if err != nil {
 			h.stepFailed(w, r, site, ar, ps, err, attrs)
 			return
 		}
 	case authflow.StepTOTP, authflow.StepSMS, authflow.StepEmail:
-		next, err = h.o.Auth.PageMFACode(ctx, clientID, ps.Username, ps.Step, r.PostFormValue("code"))
+		code := strings.TrimSpace(r.PostFormValue("code"))
+		if code == "" {
+			h.renderStep(w, r, site, ar, ps, http.StatusBadRequest, "Enter the code.", nil)
+			return
+		}
+		next, err = h.o.Auth.PageRespond(ctx, clientID, ps.Step, map[string]string{codeAnswer[ps.Step]: code}, ps.Session)
 	case authflow.StepSelectMFA:
-		next, err = h.o.Auth.PageSelectMFA(ctx, clientID, ps.Username, r.PostFormValue("mfa"))
+		choice := r.PostFormValue("mfa")
+		if !slices.Contains(ps.Choices, choice) {
+			h.renderStep(w, r, site, ar, ps, http.StatusBadRequest, "Choose one of the offered sign-in methods.", nil)
+			return
+		}
+		next, err = h.o.Auth.PageRespond(ctx, clientID, ps.Step, map[string]string{"ANSWER": choice}, ps.Session)
 	case authflow.StepSetupMFA:
-		next, err = h.o.Auth.PageVerifyTOTP(ctx, clientID, ps.Username, r.PostFormValue("code"))
+		next, err = h.o.Auth.PageVerifyTOTP(ctx, clientID, ps.Session, r.PostFormValue("code"))
 	default:
 		h.clearPending(w, site)
 		h.renderLogin(w, r, site, ar, http.StatusBadRequest, "", "This sign-in step is not supported. Please sign in again.")
@@ -268,6 +282,13 @@ func (h *Handler) stepFailed(w http.ResponseWriter, r *http.Request, site Site, 
 		v = values[0]
 	}
 	h.renderStep(w, r, site, ar, ps, http.StatusBadRequest, msg, v)
+}
+
+// codeAnswer is the challenge response that carries a step's code.
+var codeAnswer = map[string]string{
+	authflow.StepTOTP:  "SOFTWARE_TOKEN_MFA_CODE",
+	authflow.StepSMS:   "SMS_MFA_CODE",
+	authflow.StepEmail: "EMAIL_OTP_CODE",
 }
 
 var factorLabels = map[string]string{

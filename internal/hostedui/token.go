@@ -69,7 +69,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 	switch r.PostFormValue("grant_type") {
 	case "authorization_code":
 		var cs codeState
-		if !h.open("oauth code", r.PostFormValue("code"), &cs) || cs.ClientID != c.ClientId || h.o.Now().After(cs.Expires) {
+		if !h.open("oauth code", r.PostFormValue("code"), &cs) || cs.ClientID != c.ClientId || h.now().After(cs.Expires) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}

@@ -17,6 +17,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/sigv4"
 )
 
@@ -47,8 +48,7 @@ func TestPublishedVectors(t *testing.T) {
 		{"iam-list-users", "GET", "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08", "iam", "application/x-www-form-urlencoded; charset=utf-8", "", "content-type;host;x-amz-date",
 			"5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"},
 	}
-	v := sigv4.New([]sigv4.Key{{AccessKeyID: suiteKeyID, SecretAccessKey: suiteSecret}})
-	v.SetNow(func() time.Time { return suiteTime.Add(2 * time.Minute) })
+	v := sigv4.New([]sigv4.Key{{AccessKeyID: suiteKeyID, SecretAccessKey: suiteSecret}}, sigv4.Options{Clock: clock.Func(func() time.Time { return suiteTime.Add(2 * time.Minute) })})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			build := func(sig string) *http.Request {
@@ -106,8 +106,7 @@ func TestSDKSignedRequests(t *testing.T) {
 	v := sigv4.New([]sigv4.Key{
 		{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "first/secret+key"},
 		{AccessKeyID: "AKIAGOGNITOTEST00002", SecretAccessKey: "second"},
-	})
-	v.SetNow(func() time.Time { return now })
+	}, sigv4.Options{Clock: clock.Func(func() time.Time { return now })})
 	base := sdkRequest{
 		method: "POST", url: "http://127.0.0.1:9229/", body: `{"MaxResults":10}`,
 		headers: map[string]string{
@@ -154,8 +153,7 @@ func TestSDKSignedRequests(t *testing.T) {
 }
 
 func TestFailures(t *testing.T) {
-	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}})
-	v.SetNow(func() time.Time { return now })
+	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}}, sigv4.Options{Clock: clock.Func(func() time.Time { return now })})
 	signed := func(change func(*sdkRequest)) (*http.Request, []byte) {
 		s := sdkRequest{
 			method: "POST", url: "http://127.0.0.1:9229/", body: `{"UserPoolId":"us-east-1_abc"}`,
@@ -267,8 +265,7 @@ func TestFailures(t *testing.T) {
 
 // TestDateHeader: without X-Amz-Date the Date header is the signing time.
 func TestDateHeader(t *testing.T) {
-	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}})
-	v.SetNow(func() time.Time { return now })
+	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}}, sigv4.Options{Clock: clock.Func(func() time.Time { return now })})
 	r := httptest.NewRequest("POST", "http://localhost/", strings.NewReader("{}"))
 	r.Header.Set("Date", now.Format(http.TimeFormat))
 	sum := sha256.Sum256([]byte("{}"))
@@ -318,8 +315,7 @@ func wantError(t *testing.T, err error, typ, message string) *awserr.Error {
 // TestContentSHA256Header: a signed X-Amz-Content-Sha256 must hold the
 // body's hash; UNSIGNED-PAYLOAD leaves the body unsigned and is refused.
 func TestContentSHA256Header(t *testing.T) {
-	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}})
-	v.SetNow(func() time.Time { return now })
+	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}}, sigv4.Options{Clock: clock.Func(func() time.Time { return now })})
 	body := []byte(`{"MaxResults":10}`)
 	sum := sha256.Sum256(body)
 	for hash, ok := range map[string]bool{hex.EncodeToString(sum[:]): true, "UNSIGNED-PAYLOAD": false} {

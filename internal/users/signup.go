@@ -50,7 +50,7 @@ func (s *Service) clientUser(ctx context.Context, clientID, username, secretHash
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := c.checkSecretHash(username, secretHash); err != nil {
+	if err := c.checkCaller(ctx, username, secretHash); err != nil {
 		return nil, nil, err
 	}
 	return c, u, nil
@@ -63,7 +63,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+	if err := c.checkCaller(ctx, in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
 	p := c.pool
@@ -318,7 +318,7 @@ func (s *Service) migrateForgotten(ctx context.Context, in *cip.ForgotPasswordRe
 	if c.pool.lambdas().UserMigration == "" {
 		return nil, nil, nil
 	}
-	if err := c.checkSecretHash(in.Username, in.SecretHash); err != nil {
+	if err := c.checkCaller(ctx, in.Username, in.SecretHash); err != nil {
 		return nil, nil, err
 	}
 	u, err := s.migrate(ctx, c.pool, in.ClientId, in.Username, "", nil, in.ClientMetadata)

@@ -1,10 +1,11 @@
-package app
+package console
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -45,7 +46,7 @@ type outboxQuery struct {
 	format string // "json", "html" or "" (by the Accept header)
 }
 
-// outboxHandler serves GET /_gognito/outbox: the messages gognito delivered
+// Outbox serves GET /_gognito/outbox: the messages gognito delivered
 // (verification codes, temporary passwords...), newest first, as JSON
 // ({"Messages":[...]}) or, when the request prefers text/html or says
 // format=html, as an HTML page.
@@ -56,7 +57,7 @@ type outboxQuery struct {
 // html). Anything else is a 400 with a JSON error. With after, the newest
 // limit messages newer than it are listed: a poller that keeps up (fewer than
 // limit new messages between polls) sees every message.
-func outboxHandler(st store.Outbox) http.Handler {
+func Outbox(st store.Outbox) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Cache-Control", "no-store") // the messages hold live codes
@@ -295,5 +296,18 @@ func writeOutboxPage(w http.ResponseWriter, q outboxQuery, msgs []outboxMessage)
 		Pool: q.filter.PoolID, Username: q.filter.Username, Limit: q.filter.Limit, MaxLimit: outboxMaxLimit,
 		Filtered: q.filter.PoolID != "" || q.filter.Username != "" || q.filter.AfterID > 0,
 		Messages: msgs, RefreshURL: link("html"), JSONURL: link("json"),
+	})
+}
+
+// LoopbackOnly refuses requests from non-loopback peers unless public: the
+// outbox holds codes and temporary passwords.
+func LoopbackOnly(h http.Handler, public bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); !public && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, `{"message":"The outbox is served to loopback peers only (see --outbox-public)."}`, http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
 	})
 }

@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"context"
@@ -83,7 +83,7 @@ func outboxIDs(t *testing.T, h http.Handler, target string) []int64 {
 }
 
 func TestOutboxJSON(t *testing.T) {
-	h := outboxHandler(outboxStore(t))
+	h := Outbox(outboxStore(t))
 	rec := outboxGet(t, h, "/_gognito/outbox?pool="+outboxPoolB, "application/json")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
@@ -124,7 +124,7 @@ func TestOutboxJSON(t *testing.T) {
 }
 
 func TestOutboxFiltersLimitAfter(t *testing.T) {
-	h := outboxHandler(outboxStore(t))
+	h := Outbox(outboxStore(t))
 	for _, c := range []struct {
 		query string
 		want  []int64
@@ -163,7 +163,7 @@ func TestOutboxDefaultLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h := outboxHandler(st)
+	h := Outbox(st)
 	ids := outboxIDs(t, h, "/_gognito/outbox")
 	if len(ids) != 50 || ids[0] != 60 || ids[49] != 11 {
 		t.Errorf("default page: %d ids, %v", len(ids), ids)
@@ -174,7 +174,7 @@ func TestOutboxDefaultLimit(t *testing.T) {
 }
 
 func TestOutboxBadParameters(t *testing.T) {
-	h := outboxHandler(outboxStore(t))
+	h := Outbox(outboxStore(t))
 	for _, q := range []string{
 		"limit=0", "limit=501", "limit=-1", "limit=ten", "limit=1.5",
 		"after=-1", "after=x", "after=99999999999999999999",
@@ -196,7 +196,7 @@ func TestOutboxBadParameters(t *testing.T) {
 }
 
 func TestOutboxHTML(t *testing.T) {
-	h := outboxHandler(outboxStore(t))
+	h := Outbox(outboxStore(t))
 	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 	rec := outboxGet(t, h, "/_gognito/outbox", browser)
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
@@ -247,6 +247,31 @@ func TestOutboxHTML(t *testing.T) {
 		rec := outboxGet(t, h, "/_gognito/outbox", accept)
 		if got := strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html"); got != html {
 			t.Errorf("Accept %q: HTML %v, want %v", accept, got, html)
+		}
+	}
+}
+
+// TestLoopbackOnly: the outbox answers loopback peers, and others only
+// when it is public.
+func TestLoopbackOnly(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	for _, tc := range []struct {
+		remote string
+		public bool
+		want   int
+	}{
+		{"127.0.0.1:5000", false, http.StatusNoContent},
+		{"[::1]:5000", false, http.StatusNoContent},
+		{"192.0.2.7:5000", false, http.StatusForbidden},
+		{"garbage", false, http.StatusForbidden},
+		{"192.0.2.7:5000", true, http.StatusNoContent},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/_gognito/outbox", nil)
+		req.RemoteAddr = tc.remote
+		rec := httptest.NewRecorder()
+		LoopbackOnly(ok, tc.public).ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("%s public=%v: %d, want %d", tc.remote, tc.public, rec.Code, tc.want)
 		}
 	}
 }

@@ -20,7 +20,19 @@ const (
 	chSRPA             = "SRP_A"
 )
 
-func (s *Service) customStart(ctx context.Context, c *client, params map[string]string) (*outcome, error) {
+type customFlow struct{ s *Service }
+
+func (customFlow) Name() string           { return "CUSTOM_AUTH" }
+func (customFlow) Operations() Operations { return Public | Admin }
+func (customFlow) Enabled(c *client) bool {
+	return c.allows(false, "ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY")
+}
+func (f customFlow) Start(ctx context.Context, at *attempt) (*outcome, error) {
+	return f.s.customStart(ctx, at)
+}
+
+func (s *Service) customStart(ctx context.Context, at *attempt) (*outcome, error) {
+	c, params := at.c, at.params
 	lc := c.lambdas()
 	if lc.DefineAuthChallenge == "" || lc.CreateAuthChallenge == "" || lc.VerifyAuthChallengeResponse == "" {
 		return nil, awserr.New(awserr.InvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
@@ -44,15 +56,15 @@ func (s *Service) customStart(ctx context.Context, c *client, params map[string]
 		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
 			return nil, err
 		}
-		return s.customNext(ctx, c, &users.Account{Username: username}, true, history, srpA)
+		return s.customNext(ctx, at, &users.Account{Username: username}, true, history, srpA)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.beforeCredentials(ctx, c, a, params["SECRET_HASH"], username); err != nil {
+	if err := s.beforeCredentials(ctx, at, a, params["SECRET_HASH"], username); err != nil {
 		return nil, err
 	}
-	return s.customNext(ctx, c, a, false, history, srpA)
+	return s.customNext(ctx, at, a, false, history, srpA)
 }
 
 // challengeAttrs are the userAttributes of a challenge trigger: none for
@@ -65,7 +77,8 @@ func (c *client) challengeAttrs(a *users.Account, notFound bool) triggers.Attrs 
 }
 
 // customNext asks DefineAuthChallenge what follows the challenges so far.
-func (s *Service) customNext(ctx context.Context, c *client, a *users.Account, notFound bool, history []triggers.ChallengeResult, srpA string) (*outcome, error) {
+func (s *Service) customNext(ctx context.Context, at *attempt, a *users.Account, notFound bool, history []triggers.ChallengeResult, srpA string) (*outcome, error) {
+	c := at.c
 	lc := c.lambdas()
 	meta := metaOf(ctx).client
 	attrs := c.challengeAttrs(a, notFound)
@@ -79,7 +92,7 @@ func (s *Service) customNext(ctx context.Context, c *client, a *users.Account, n
 	case def.FailAuthentication, def.IssueTokens && notFound:
 		return nil, incorrect()
 	case def.IssueTokens:
-		return s.issue(ctx, c, a, s.now())
+		return s.issue(ctx, at, a, s.now())
 	case def.ChallengeName == chPasswordVerifier:
 		if srpA == "" || (a.Salt == "" && !notFound) {
 			return nil, triggers.InvalidResponse()
@@ -117,41 +130,4 @@ func (s *Service) customNext(ctx context.Context, c *client, a *users.Account, n
 	params["USERNAME"] = a.Username
 	return &outcome{ChallengeName: chCustom, Params: params, Session: s.sealSession(c, session{Username: a.Username, Challenge: chCustom,
 		Custom: history, Private: made.PrivateChallengeParameters, Metadata: made.ChallengeMetadata, NotFound: notFound})}, nil
-}
-
-// customRespond checks an answer to a CUSTOM_CHALLENGE with
-// VerifyAuthChallengeResponse, then asks DefineAuthChallenge what follows.
-func (s *Service) customRespond(ctx context.Context, c *client, resp map[string]string, rawSession string) (*outcome, error) {
-	ses, err := s.openSession(c, rawSession, chCustom)
-	if err != nil {
-		return nil, err
-	}
-	answer, ok := resp["ANSWER"]
-	if !ok {
-		return nil, missing("ANSWER")
-	}
-	a := &users.Account{Username: ses.Username}
-	if !ses.NotFound {
-		if a, err = s.users.Account(ctx, c.cfg.UserPoolId, ses.Username); err != nil {
-			return nil, errInvalidSession()
-		}
-	}
-	if err := c.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], a.Username); err != nil {
-		return nil, err
-	}
-	if !ses.NotFound {
-		if err := s.checkUsable(c, a); err != nil {
-			return nil, err
-		}
-	}
-	var verdict triggers.VerifyAuthChallengeResponseBody
-	ev := s.event("VerifyAuthChallengeResponse_Authentication", c, a.Username, triggers.VerifyAuthChallengeRequest{
-		UserAttributes: c.challengeAttrs(a, ses.NotFound), PrivateChallengeParameters: ses.Private, ChallengeAnswer: answer,
-		ClientMetadata: metaOf(ctx).client, UserNotFound: ses.NotFound}, triggers.VerifyAuthChallengeResponseBody{})
-	if err := s.triggers.Call(ctx, triggers.VerifyAuthChallengeResponse, c.lambdas().VerifyAuthChallengeResponse, ev, &verdict); err != nil {
-		return nil, err
-	}
-	history := append(ses.Custom, triggers.ChallengeResult{ChallengeName: chCustom, ChallengeResult: verdict.AnswerCorrect,
-		ChallengeMetadata: ses.Metadata})
-	return s.customNext(ctx, c, a, ses.NotFound, history, "")
 }

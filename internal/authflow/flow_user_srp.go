@@ -7,15 +7,26 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/triggers"
-	"github.com/gognito/gognito/internal/users"
 )
+
+// USER_SRP_AUTH: the Secure Remote Password protocol. The client sends
+// SRP_A; the answer is the PASSWORD_VERIFIER challenge
+// (challenge_password_verifier.go) with the server's half of the exchange
+// sealed into SECRET_BLOCK, so that any node can check the proof.
+type userSRPFlow struct{ s *Service }
+
+func (userSRPFlow) Name() string           { return "USER_SRP_AUTH" }
+func (userSRPFlow) Operations() Operations { return Public | Admin }
+func (userSRPFlow) Enabled(c *client) bool { return c.allows(true, "ALLOW_USER_SRP_AUTH") }
+func (f userSRPFlow) Start(ctx context.Context, at *attempt) (*outcome, error) {
+	return f.s.srpStart(ctx, at.c, at.params)
+}
 
 // secretBlock is what PASSWORD_VERIFIER's SECRET_BLOCK carries, sealed: the
 // server's half of the SRP exchange, so that any node can check the answer.
@@ -113,65 +124,6 @@ func (s *Service) srpChallenge(block secretBlock, srpA, salt, verifier string) (
 	return &outcome{ChallengeName: "PASSWORD_VERIFIER", Params: map[string]string{
 		"SALT": salt, "SECRET_BLOCK": sealed, "SRP_B": ses.BHex(), "USERNAME": block.Username, "USER_ID_FOR_SRP": block.Username,
 	}}, nil
-}
-
-func (s *Service) srpVerify(ctx context.Context, c *client, resp map[string]string) (*outcome, error) {
-	for _, p := range []string{"PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
-		if resp[p] == "" {
-			return nil, missing(p)
-		}
-	}
-	raw, err := base64.StdEncoding.DecodeString(resp["PASSWORD_CLAIM_SECRET_BLOCK"])
-	if err != nil {
-		return nil, incorrect()
-	}
-	plain, err := s.sealer.Open(raw, []byte(secretBlockAAD))
-	if err != nil {
-		return nil, incorrect()
-	}
-	var block secretBlock
-	if err := json.Unmarshal(plain, &block); err != nil || block.ClientID != c.cfg.ClientId {
-		return nil, incorrect()
-	}
-	if s.now().After(block.Expires) {
-		return nil, errInvalidSession()
-	}
-	ts, err := srp.ParseTimestamp(resp["TIMESTAMP"])
-	if errors.Is(err, srp.ErrTimestampFormat) {
-		return nil, awserr.New(awserr.InvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
-	} else if err != nil {
-		return nil, incorrect()
-	}
-	if d := s.now().Sub(ts); d > maxTimestampSkew || d < -maxTimestampSkew {
-		return nil, incorrect() // a replayed or badly clocked answer
-	}
-	if block.Fake {
-		return nil, incorrect()
-	}
-	a, err := s.users.Account(ctx, c.cfg.UserPoolId, block.Username)
-	if err != nil {
-		return nil, incorrect()
-	}
-	if err := c.checkSecretHash(resp["SECRET_HASH"], a.Username, resp["USERNAME"]); err != nil {
-		return nil, err
-	}
-	if err := s.checkUsable(c, a); err != nil {
-		return nil, err
-	}
-	a, err = s.verifyPassword(ctx, a, func(a *users.Account) bool {
-		ses, err := srp.UnmarshalServerSession(block.SRP, a.Salt, a.Verifier)
-		return err == nil && ses.Verify(srp.PoolName(c.cfg.UserPoolId), a.Username, resp["PASSWORD_CLAIM_SECRET_BLOCK"], resp["TIMESTAMP"], resp["PASSWORD_CLAIM_SIGNATURE"])
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkStatusAfterPassword(a); err != nil {
-		return nil, err
-	}
-	if block.CustomFlow {
-		return s.customNext(ctx, c, a, false, append(block.Custom, triggers.ChallengeResult{ChallengeName: chPasswordVerifier, ChallengeResult: true}), "")
-	}
-	return s.complete(ctx, c, a)
 }
 
 // fakeUserKey is a random key, the same on every node, for fakeVerifier.

@@ -1,22 +1,63 @@
-package app
+package oidc
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/gognito/gognito/internal/store"
 )
 
+// Pools is what the endpoints read of the pools: whether one exists.
+type Pools interface {
+	GetUserPool(ctx context.Context, id string) (store.UserPool, error)
+}
+
+// Options configure the endpoints.
+type Options struct {
+	Pools Pools
+	// JWKS is a pool's JSON Web Key Set, as served
+	// ((*tokens.Service).JWKS).
+	JWKS func(ctx context.Context, poolID string) ([]byte, error)
+	// Issuer is the iss of a pool's tokens.
+	Issuer func(poolID string) string
+	// DomainBase is the HTTPS base URL of the pool's domain (the custom
+	// domain when it has both), "" when it has none.
+	DomainBase func(ctx context.Context, poolID string) string
+	Log        *slog.Logger
+}
+
+// Handler serves the issuer endpoints.
+type Handler struct{ o Options }
+
+// New builds the handler.
+func New(o Options) *Handler {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.DomainBase == nil {
+		o.DomainBase = func(context.Context, string) string { return "" }
+	}
+	return &Handler{o: o}
+}
+
+// Register mounts the endpoints on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", h.serveJWKS)
+	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", h.serveDiscovery)
+}
+
 // serveJWKS answers GET /<poolId>/.well-known/jwks.json.
-func (a *App) serveJWKS(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	poolID := r.PathValue("pool")
-	if !a.poolExists(w, r, poolID) {
+	if !h.poolExists(w, r, poolID) {
 		return
 	}
-	b, err := a.tokens.JWKS(r.Context(), poolID)
+	b, err := h.o.JWKS(r.Context(), poolID)
 	if err != nil {
-		a.log.Error("jwks", "pool", poolID, "error", err)
+		h.o.Log.Error("jwks", "pool", poolID, "error", err)
 		http.Error(w, `{"message":"Internal server error."}`, http.StatusInternalServerError)
 		return
 	}
@@ -26,8 +67,9 @@ func (a *App) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-func (a *App) poolExists(w http.ResponseWriter, r *http.Request, poolID string) bool {
-	_, err := a.store.GetUserPool(r.Context(), poolID)
+// poolExists answers 404 for an unknown pool (false: answered).
+func (h *Handler) poolExists(w http.ResponseWriter, r *http.Request, poolID string) bool {
+	_, err := h.o.Pools.GetUserPool(r.Context(), poolID)
 	if errors.Is(err, store.ErrNotFound) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
@@ -35,6 +77,7 @@ func (a *App) poolExists(w http.ResponseWriter, r *http.Request, poolID string) 
 		return false
 	}
 	if err != nil {
+		h.o.Log.Error("issuer: reading the pool", "pool", poolID, "error", err)
 		http.Error(w, `{"message":"Internal server error."}`, http.StatusInternalServerError)
 		return false
 	}
@@ -44,12 +87,12 @@ func (a *App) poolExists(w http.ResponseWriter, r *http.Request, poolID string) 
 // serveDiscovery answers GET /<poolId>/.well-known/openid-configuration.
 // When the pool has a domain, the OAuth endpoints are the domain's (the
 // custom domain's when it has both, as Cognito advertises).
-func (a *App) serveDiscovery(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	poolID := r.PathValue("pool")
-	if !a.poolExists(w, r, poolID) {
+	if !h.poolExists(w, r, poolID) {
 		return
 	}
-	iss := a.Issuer(poolID)
+	iss := h.o.Issuer(poolID)
 	doc := map[string]any{
 		"issuer":                                iss,
 		"jwks_uri":                              iss + "/.well-known/jwks.json",
@@ -61,7 +104,7 @@ func (a *App) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		"claims_supported": []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "cognito:username", "cognito:groups",
 			"email", "email_verified", "phone_number", "phone_number_verified", "name", "given_name", "family_name"},
 	}
-	if base := a.domainBase(r, poolID); base != "" {
+	if base := h.o.DomainBase(r.Context(), poolID); base != "" {
 		doc["authorization_endpoint"] = base + "/oauth2/authorize"
 		doc["token_endpoint"] = base + "/oauth2/token"
 		doc["userinfo_endpoint"] = base + "/oauth2/userInfo"
@@ -71,24 +114,4 @@ func (a *App) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	json.NewEncoder(w).Encode(doc)
-}
-
-// domainBase is the HTTPS base URL of the pool's domain: the custom domain
-// when there is one, else the prefix domain; "" without a domain.
-func (a *App) domainBase(r *http.Request, poolID string) string {
-	ds, err := a.store.ListDomainsByPool(r.Context(), poolID)
-	if err != nil || len(ds) == 0 {
-		return ""
-	}
-	d := ds[0]
-	for _, x := range ds {
-		if x.Custom {
-			d = x
-		}
-	}
-	base := "https://" + a.domains.Host(d)
-	if port, ok := a.edgePort.Load().(string); ok && port != "" {
-		base += ":" + port
-	}
-	return base
 }

@@ -1,0 +1,70 @@
+package authflow
+
+import (
+	"context"
+
+	"github.com/gognito/gognito/internal/awserr"
+)
+
+// USER_PASSWORD_AUTH: the username and password in the clear (over TLS),
+// checked against the SRP verifier the pool keeps. The hosted pages sign
+// users in through this flow too (PageSignIn).
+type userPasswordFlow struct{ s *Service }
+
+func (userPasswordFlow) Name() string           { return "USER_PASSWORD_AUTH" }
+func (userPasswordFlow) Operations() Operations { return Public }
+func (userPasswordFlow) Enabled(c *client) bool {
+	return c.allows(false, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
+}
+func (f userPasswordFlow) Start(ctx context.Context, at *attempt) (*outcome, error) {
+	return f.s.passwordAuth(ctx, at)
+}
+
+// passwordAuth checks a username and password: USER_PASSWORD_AUTH and the
+// admin password flows.
+func (s *Service) passwordAuth(ctx context.Context, at *attempt) (*outcome, error) {
+	c, params := at.c, at.params
+	username, password := params["USERNAME"], params["PASSWORD"]
+	if username == "" {
+		return nil, missing("USERNAME")
+	}
+	if password == "" {
+		return nil, missing("PASSWORD")
+	}
+	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
+		return nil, c.checkSecretHash("", username)
+	}
+	a, err := s.findUser(ctx, c, username)
+	if (awserr.Is(err, awserr.UserNotFound) || awserr.Is(err, awserr.NotAuthorized)) && c.lambdas().UserMigration != "" {
+		// A user the pool does not have yet may come from the UserMigration trigger.
+		if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+			return nil, err
+		}
+		if m, merr := s.migrate(ctx, c, username, password); merr != nil {
+			return nil, merr
+		} else if m != nil {
+			a, err = m, nil
+		}
+	}
+	if err != nil && c.preventExistence() && awserr.Is(err, awserr.NotAuthorized) {
+		if c.checkSecretHash(params["SECRET_HASH"], username) == nil {
+			if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
+				return nil, perr
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.beforeCredentials(ctx, at, a, params["SECRET_HASH"], username); err != nil {
+		return nil, err
+	}
+	a, err = s.verifyPassword(ctx, a, c.passwordCheck(password))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkStatusAfterPassword(a); err != nil {
+		return nil, err
+	}
+	return s.complete(ctx, at, a)
+}
