@@ -26,8 +26,9 @@ var transports = map[string]string{
 	"internal/sigv4":    "signs and checks HTTP requests (AWS Signature Version 4)",
 	"internal/lambda":   "the outbound HTTP adapter to the Lambda Invoke API",
 	"internal/sdkhttp":  "test support: HTTP clients for the AWS SDKs",
-	"internal/sites":    "turns domains and certificates into the sites the edge serves (issue 14)",
-	"internal/console":  "the operator's console pages (issue 14)",
+	"internal/sites":    "routes requests on a user pool domain by Host to the hosted pages and the domain's page",
+	"internal/console":  "the operator's pages on the API listener (the outbox; the admin console to come)",
+	"internal/oidc":     "the issuer's endpoints on the API listener (JWKS, discovery)",
 }
 
 // knownViolations are imports that break the rule today and are being
