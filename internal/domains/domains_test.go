@@ -15,7 +15,6 @@ import (
 	"github.com/gognito/gognito/internal/certs"
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/domains"
-	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
@@ -27,7 +26,6 @@ type fixture struct {
 	st    store.Store
 	certs *certs.Service
 	doms  *domains.Service
-	edge  *edge.Edge
 }
 
 func newFixture(t *testing.T, o domains.Options) *fixture {
@@ -44,8 +42,6 @@ func newFixture(t *testing.T, o domains.Options) *fixture {
 	f := &fixture{st: st}
 	f.certs = certs.New(st, certs.Options{Sealer: sealer})
 	f.doms = domains.New(st, f.certs, o)
-	f.edge = edge.New(f.doms, nil)
-	f.doms.SetEdge(f.edge)
 	if err := st.CreateUserPool(ctx, store.UserPool{ID: "us-east-1_TESTPOOL1", Name: "p", CreatedAt: time.Now(), UpdatedAt: time.Now(), Doc: []byte(`{"Pool":{}}`)}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,37 +103,6 @@ func TestDNSCheckOffByDefault(t *testing.T) {
 	if _, err := f.doms.CreateUserPoolDomain(context.Background(), &cip.CreateUserPoolDomainRequest{Domain: "auth.example.test", UserPoolId: "us-east-1_TESTPOOL1",
 		CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arn}}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestReconcileRepairsAMissedRefresh: if the edge missed a change (another
-// node wrote it, a notification was lost), Reconcile nudges the edge and the
-// domain still becomes ACTIVE.
-func TestReconcileRepairsAMissedRefresh(t *testing.T) {
-	f := newFixture(t, domains.Options{})
-	ctx := context.Background()
-	now := time.Now()
-	d := store.Domain{Key: store.PrefixDomainKey("us-east-1", "written-elsewhere"), Name: "written-elsewhere", PoolID: "us-east-1_TESTPOOL1",
-		Region: "us-east-1", Status: domains.StatusCreating, CreatedAt: now, UpdatedAt: now,
-		Doc: []byte(`{"ManagedLoginVersion":1,"Generation":1,"PendingSince":"2020-01-01T00:00:00Z","Version":"20200101000000"}`)}
-	if err := f.st.CreateDomain(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := f.edge.Serving("written-elsewhere.auth.us-east-1.localhost"); ok {
-		t.Fatal("served before any refresh")
-	}
-	if err := f.doms.Reconcile(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := f.edge.Serving("written-elsewhere.auth.us-east-1.localhost"); !ok {
-		t.Fatal("reconcile did not make the edge serve the domain")
-	}
-	if err := f.doms.Reconcile(ctx); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := f.st.GetDomain(ctx, d.Key)
-	if got.Status != domains.StatusActive {
-		t.Fatalf("status %s after reconcile", got.Status)
 	}
 }
 
