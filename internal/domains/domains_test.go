@@ -273,9 +273,25 @@ func TestUpdateReadsOnceInCognitosOrder(t *testing.T) {
 	if got := counter.Counts(); got["GetDomain"]+got["UpdateDomain"] != 1 || len(got) != 1 || cc.n != 1 {
 		t.Fatalf("the update read %v and %d certificates", got, cc.n)
 	}
+	// Settled at once (no announcer: nothing to wait for), the write that
+	// makes the domain ACTIVE is the second and last domain read.
+	settling := domains.New(counter, cc, domains.Options{})
+	counter.Reset()
+	cc.n = 0
+	if _, err := settling.UpdateUserPoolDomain(ctx, &cip.UpdateUserPoolDomainRequest{Domain: "auth.example.test", UserPoolId: "us-east-1_TESTPOOL1",
+		CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arnA}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter.Counts(); got["UpdateDomain"] != 2 || len(got) != 1 || cc.n != 1 {
+		t.Fatalf("an update settled at once read %v and %d certificates", got, cc.n)
+	}
+	if d, _ := f.st.GetDomain(ctx, store.CustomDomainKey("auth.example.test")); d.Status != domains.StatusActive || d.CertificateARN != arnA {
+		t.Fatalf("after an update settled at once: %s %s", d.Status, d.CertificateARN)
+	}
+
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	last, m := rec.changes[len(rec.changes)-1], rec.certs[len(rec.certs)-1]
+	last, m := rec.changes[1], rec.certs[1]
 	if last.Host != "auth.example.test" || last.Status != domains.StatusUpdating || last.Generation != 2 || last.CertificateARN != arnB ||
 		m == nil || m.ARN != arnB || m.Certificate == nil {
 		t.Fatalf("announced %+v with %+v", last, m)
