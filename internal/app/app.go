@@ -21,6 +21,7 @@ import (
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
 	"github.com/gognito/gognito/internal/clock"
+	"github.com/gognito/gognito/internal/cluster"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/console"
 	"github.com/gognito/gognito/internal/domains"
@@ -30,6 +31,8 @@ import (
 	"github.com/gognito/gognito/internal/oidc"
 	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/serving"
+	"github.com/gognito/gognito/internal/sites"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/storeopen"
 	"github.com/gognito/gognito/internal/tokens"
@@ -67,7 +70,9 @@ type App struct {
 	hosted  *hostedui.Handler
 	ui      *uicustom.Service
 	edge    *edge.Edge
-	cluster *cluster
+	serving *serving.Service
+	sites   *sites.Router
+	cluster *cluster.Cluster
 	limiter *ratelimit.Limiter
 	// publicURL is where clients reach the API listener: --public-url, or
 	// the listener's address once it listens.
@@ -128,33 +133,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	}
 	a := &App{cfg: cfg, log: log, store: st, dataPath: path, clock: &clock.Settable{}}
 
-	var edgeRef atomic.Pointer[edge.Edge]
+	// Domains and certificates announce their changes to serving, which
+	// pushes ready sites to the edge and, through the cluster, to the other
+	// nodes.
+	a.cluster = cluster.New(st, log, a.clock)
+	a.edge = edge.New(log)
+	a.serving = serving.New(serving.Options{Edge: a.edge, Cluster: a.cluster, Clock: a.clock, Logger: log,
+		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval})
 	a.certs = certs.New(st, certs.Options{
-		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer,
+		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
 		IssuedValidity: cfg.IssuedCertValidity, RenewBefore: cfg.IssuedCertRenew,
-		OnChange: func(arn string) {
-			if e := edgeRef.Load(); e != nil {
-				if err := e.RefreshCertificate(context.Background(), arn); err != nil {
-					log.Warn("edge: refreshing a changed certificate", "arn", arn, "error", err)
-				}
-			}
-			if c := a.cluster; c != nil {
-				c.announce(changedCertificate, arn)
-			}
-		},
+		Announcer: a.serving,
 	})
 	a.domains = domains.New(st, a.certs, domains.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, BaseDomain: cfg.BaseDomain,
 		CloudFrontSuffix: cfg.CloudFrontSuffix, CustomDomainQuota: int(cfg.CustomDomainQuota),
-		PropagationDelay: cfg.DomainPropagationDelay, CheckParentDNS: cfg.CheckParentDNS, Logger: log,
+		CheckParentDNS: cfg.CheckParentDNS, Clock: a.clock, Logger: log, Announcer: a.serving,
 	})
-	a.edge = edge.New(a.domains, log)
-	edgeRef.Store(a.edge)
-	a.cluster = newCluster(st, a.edge, log)
-	a.domains.SetEdge(announcingEdge{Edge: a.edge, cluster: a.cluster})
-	if a.cluster.notifier != nil {
-		a.domains.SetPeers(a.cluster.peersServe)
-	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -228,7 +223,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
 	oidc.New(oidc.Options{Pools: st, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
-	a.handler = a.byHost(mux)
+	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
+		ImagePath: uicustom.ImagePath, Images: ui.PoolImageHandler, Clock: a.clock})
+	a.handler = a.sites.API(mux)
 	return a, nil
 }
 
@@ -236,69 +233,11 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, string, err
 	return storeopen.Open(ctx, cfg.DatabaseDSN())
 }
 
-// byHost sends requests for a prefix domain served on the plain listener to
-// the domain's pages, and everything else to next (the API).
-func (a *App) byHost(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		if strings.Contains(host, ".auth.") {
-			if site, ok := a.edge.Lookup(host); ok && site.CertificateARN == "" {
-				a.serveDomain(w, r, site, false)
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// edgeHandler serves requests that arrive on the HTTPS edge.
-func (a *App) edgeHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		site, ok := a.edge.Lookup(host)
-		if !ok {
-			http.Error(w, "This host is not a user pool domain served here.", http.StatusMisdirectedRequest)
-			return
-		}
-		if r.TLS != nil {
-			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
-		}
-		a.serveDomain(w, r, site, r.TLS != nil)
-	})
-}
-
-// serveDomain serves a request on a user pool domain: the OAuth endpoints
-// and hosted pages, else the domain's page.
-func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Site, secure bool) {
-	source, _, _ := net.SplitHostPort(r.RemoteAddr)
-	if !a.limiter.AllowDomain(site.Name, source, time.Now()) {
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, "Too many requests to this domain; try again shortly.", http.StatusTooManyRequests)
-		return
-	}
-	if strings.HasPrefix(r.URL.Path, uicustom.ImagePath) {
-		// The classic hosted UI's logos, on the origin of its pages.
-		a.ui.PoolImageHandler(site.PoolID).ServeHTTP(w, r)
-		return
-	}
-	hs := hostedui.Site{PoolID: site.PoolID, Secure: secure, ManagedLoginVersion: a.domains.ManagedLoginVersion(r.Context(), site.Name)}
-	if a.hosted.ServeSite(w, r, hs) {
-		return
-	}
-	a.sitePage(w, r, site)
-}
-
 // Handler is the API listener's handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
 // EdgeHandler is the HTTPS edge's handler.
-func (a *App) EdgeHandler() http.Handler { return a.edgeHandler() }
+func (a *App) EdgeHandler() http.Handler { return a.sites.Edge() }
 
 // Store is the app's store (for tests and tools).
 func (a *App) Store() store.Store { return a.store }
@@ -359,17 +298,17 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	if addr := ls.API.Addr().String(); !a.cfg.SignaturesRequired() && !a.cfg.AllowUnsignedRemote && !config.IsLoopback(addr) {
 		return config.UnsignedRemoteError(addr)
 	}
-	if err := a.edge.Sync(ctx); err != nil {
-		a.log.Warn("edge: initial sync", "error", err)
+	src := serving.Sources{Domains: a.domains, Certificates: a.certs}
+	if err := a.serving.Sync(ctx, src); err != nil {
+		a.log.Warn("serving: initial sync", "error", err)
 	}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	a.serving.Follow(bg, src) // before the cluster listens
 	var wg sync.WaitGroup
 	for _, job := range []func(context.Context){
-		func(c context.Context) { a.edge.Run(c, edgeSyncInterval) },
-		func(c context.Context) { a.domains.Run(c, reconcileInterval) },
+		func(c context.Context) { a.serving.Run(c, src) },
 		func(c context.Context) { a.certs.Run(c, renewalInterval) },
-		a.cluster.listen,
-		a.cluster.heartbeat,
+		a.cluster.Run,
 		a.janitor,
 	} {
 		wg.Add(1)
@@ -399,7 +338,7 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 			a.edgePort.Store(port)
 		}
 		edgeDone = make(chan error, 1)
-		go func() { edgeDone <- a.edge.Serve(edgeCtx, ls.TLS, a.edgeHandler(), a.cfg.ShutdownTimeout) }()
+		go func() { edgeDone <- a.edge.Serve(edgeCtx, ls.TLS, a.sites.Edge(), a.cfg.ShutdownTimeout) }()
 	}
 	a.ready.Store(true)
 	var serveErr error

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gognito/gognito/internal/cluster"
 	"github.com/gognito/gognito/internal/config"
 )
 
@@ -21,22 +22,22 @@ func TestSilentNodeRecordsExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	newCluster(a.store, a.edge, a.log).beat(ctx) // a node that beat once and went
+	cluster.New(a.store, a.log, a.clock).Beat(ctx) // a node that beat once and went
 	start := time.Now()
-	a.cluster.beat(ctx)
+	a.cluster.Beat(ctx)
 	left := func() map[string][]byte {
 		t.Helper()
-		vs, err := a.store.ListValues(ctx, nodeRecordPrefix)
+		vs, err := a.store.ListValues(ctx, cluster.RecordPrefix)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return vs
 	}
-	if n, err := a.PurgeExpired(ctx, start.Add(nodeRecordLifetime-time.Minute)); err != nil || n != 0 || len(left()) != 2 {
+	if n, err := a.PurgeExpired(ctx, start.Add(cluster.RecordLifetime-time.Minute)); err != nil || n != 0 || len(left()) != 2 {
 		t.Fatalf("within the hour: %d purged (%v), %d records left", n, err, len(left()))
 	}
 	// Silent for the hour (each beat sets a new expiry), both go.
-	if n, err := a.PurgeExpired(ctx, time.Now().Add(nodeRecordLifetime+clockSkew+time.Minute)); err != nil || n != 2 || len(left()) != 0 {
+	if n, err := a.PurgeExpired(ctx, time.Now().Add(cluster.RecordLifetime+clockSkew+time.Minute)); err != nil || n != 2 || len(left()) != 0 {
 		t.Fatalf("after an hour of silence: %d purged (%v), %d records left", n, err, len(left()))
 	}
 }

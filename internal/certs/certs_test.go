@@ -19,6 +19,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/certs/certtest"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/reqctx"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
@@ -27,15 +28,16 @@ import (
 )
 
 type fixture struct {
-	t       testing.TB
-	ctx     context.Context
-	st      store.Store
-	sealer  *secrets.Sealer
-	svc     *Service
-	ca      *certtest.CA
-	mu      sync.Mutex
-	now     time.Time
-	changed []string
+	t         testing.TB
+	ctx       context.Context
+	st        store.Store
+	sealer    *secrets.Sealer
+	svc       *Service
+	ca        *certtest.CA
+	mu        sync.Mutex
+	now       time.Time
+	changed   []string
+	announced []*Material // with each change, what was announced
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -62,13 +64,19 @@ func newFixture(t testing.TB) *fixture {
 // service builds another Service on the fixture's store, clock and sealer.
 func (f *fixture) service(o Options) *Service {
 	o.Region, o.AccountID, o.Sealer = "us-east-1", "123456789012", f.sealer
-	o.Now = f.clock
-	o.OnChange = func(arn string) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		f.changed = append(f.changed, arn)
-	}
+	o.Clock = clock.Func(f.clock)
+	o.Announcer = (*recorder)(f)
 	return New(f.st, o)
+}
+
+// recorder is the fixture as the certificates' Announcer.
+type recorder fixture
+
+func (r *recorder) CertificateChanged(_ context.Context, arn string, m *Material) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.changed = append(r.changed, arn)
+	r.announced = append(r.announced, m)
 }
 
 func (f *fixture) clock() time.Time {
@@ -293,7 +301,17 @@ func TestReimport(t *testing.T) {
 		t.Fatalf("after re-import %+v", after)
 	}
 	if got := f.changes(); !slices.Equal(got, []string{arn}) {
-		t.Fatalf("OnChange calls %v", got)
+		t.Fatalf("announced changes %v", got)
+	}
+	// The announcement carries the new material: nobody reads it back.
+	f.mu.Lock()
+	m := f.announced[0]
+	f.mu.Unlock()
+	if m == nil || m.ARN != arn || m.Version <= v1.Version || m.Certificate == nil || m.Certificate.PrivateKey == nil || !slices.Equal(m.Names, []string{"auth.example.test", "login.example.test"}) {
+		t.Fatalf("announced material %+v (before: version %d)", m, v1.Version)
+	}
+	if v, err := f.svc.CertificateVersion(f.ctx, arn); err != nil || v != m.Version {
+		t.Fatalf("CertificateVersion %d, %v; announced %d", v, err, m.Version)
 	}
 	tags, _ := f.svc.ListTagsForCertificate(f.ctx, &acm.ListTagsForCertificateRequest{CertificateArn: arn})
 	if len(tags.Tags) != 1 {
@@ -608,7 +626,7 @@ func TestDeleteAndInUse(t *testing.T) {
 	_, err := f.svc.DeleteCertificate(f.ctx, &acm.DeleteCertificateRequest{CertificateArn: arn})
 	wantErr(t, err, "ResourceInUseException", "Certificate is in use.")
 	if len(f.changes()) != 0 {
-		t.Fatal("OnChange called for a refused delete")
+		t.Fatal("a refused delete was announced")
 	}
 
 	if err := f.st.DeleteDomain(f.ctx, dom.Key); err != nil {
@@ -618,7 +636,13 @@ func TestDeleteAndInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := f.changes(); !slices.Equal(got, []string{arn}) {
-		t.Fatalf("OnChange %v", got)
+		t.Fatalf("announced changes %v", got)
+	}
+	f.mu.Lock()
+	deleted := f.announced[0]
+	f.mu.Unlock()
+	if deleted != nil {
+		t.Fatalf("a deleted certificate announced with material %+v", deleted)
 	}
 	_, err = f.svc.DescribeCertificate(f.ctx, &acm.DescribeCertificateRequest{CertificateArn: arn})
 	wantErr(t, err, "ResourceNotFoundException", arn)
@@ -705,7 +729,13 @@ func TestRenewDue(t *testing.T) {
 		t.Fatalf("renewed %v, %v", got, err)
 	}
 	if !slices.Equal(f.changes(), []string{arn}) {
-		t.Fatalf("OnChange %v", f.changes())
+		t.Fatalf("announced changes %v", f.changes())
+	}
+	f.mu.Lock()
+	renewedM := f.announced[0]
+	f.mu.Unlock()
+	if renewedM == nil || renewedM.Version <= m1.Version || renewedM.Certificate.Leaf.SerialNumber.Cmp(m1.Certificate.Leaf.SerialNumber) == 0 {
+		t.Fatalf("the renewal announced %+v, not the renewed material", renewedM)
 	}
 	after := f.describe(arn)
 	if after.CertificateArn != arn || !after.NotAfter.After(before.NotAfter.Time) || after.Serial == before.Serial || after.Status != "ISSUED" ||

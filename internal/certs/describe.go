@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,18 +58,10 @@ func (s *Service) DeleteCertificate(ctx context.Context, in *acm.DeleteCertifica
 	if _, _, err := s.lookup(ctx, in.CertificateArn); err != nil {
 		return nil, err
 	}
-	err := s.store.DeleteCertificate(ctx, in.CertificateArn)
-	switch {
-	case errors.Is(err, store.ErrInUse):
-		// ACM's message (Terraform and CDK users, 2022 and later; it used to
-		// name the ARN and the account).
-		return nil, awserr.New(errInUse, "Certificate is in use.")
-	case errors.Is(err, store.ErrNotFound):
-		return nil, notFound(in.CertificateArn)
-	case err != nil:
-		return nil, err
+	if err := s.store.DeleteCertificate(ctx, in.CertificateArn); err != nil {
+		return nil, certificateError(err, in.CertificateArn)
 	}
-	s.onChange(in.CertificateArn)
+	s.announce.CertificateChanged(ctx, in.CertificateArn, nil)
 	return &struct{}{}, nil
 }
 

@@ -15,8 +15,13 @@
 // renewed. Status is computed when a certificate is read: ISSUED until its
 // NotAfter, EXPIRED afterwards.
 //
+// A change of a certificate's material (re-import, renewal, delete) is
+// announced to the Announcer (the serving package) with the new material, so
+// the sites that use it swap it in without reading it back.
+//
 // The package takes and returns the generated acm wire types, reports
-// failures as *awserr.Error values with ACM's types and messages, and never
-// imports net/http; ids and times come from an injected random source and
-// clock.
+// failures as *awserr.Error values with ACM's types and messages (store
+// errors are mapped in one place, certificateError), and never imports
+// net/http; ids and times come from an injected random source and
+// clock.Clock.
 package certs

@@ -218,7 +218,7 @@ func (s *Service) ImportCertificate(ctx context.Context, in *acm.ImportCertifica
 	}
 
 	if arn := in.CertificateArn; arn != "" {
-		_, err := s.update(ctx, arn, func(rec *store.Certificate, d *certDoc) error {
+		rec, err := s.update(ctx, arn, func(rec *store.Certificate, d *certDoc) error {
 			if d.Detail.Type != acm.CertificateTypeImported { // changed since the check above
 				return validation("The certificate %s was issued by ACM: only an imported certificate can be re-imported.", arn)
 			}
@@ -232,7 +232,7 @@ func (s *Service) ImportCertificate(ctx context.Context, in *acm.ImportCertifica
 		if err != nil {
 			return nil, err
 		}
-		s.onChange(arn)
+		s.changed(ctx, rec)
 		return &acm.ImportCertificateResponse{CertificateArn: arn}, nil
 	}
 

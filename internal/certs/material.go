@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,12 +37,26 @@ func (s *Service) Material(ctx context.Context, arn string) (*Material, error) {
 		return nil, err
 	}
 	rec, err := s.store.GetCertificate(ctx, arn)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(arn)
-	}
 	if err != nil {
-		return nil, err
+		return nil, certificateError(err, arn)
 	}
+	return s.materialOf(rec)
+}
+
+// CertificateVersion is the version of a certificate's material (what
+// Material.Version would be), read without opening its key.
+func (s *Service) CertificateVersion(ctx context.Context, arn string) (int64, error) {
+	rec, err := s.store.GetCertificate(ctx, arn)
+	if err != nil {
+		return 0, certificateError(err, arn)
+	}
+	return rec.Version, nil
+}
+
+// materialOf makes a stored certificate ready to serve: its chain parsed and
+// its key opened.
+func (s *Service) materialOf(rec store.Certificate) (*Material, error) {
+	arn := rec.ARN
 	d, err := decodeDoc(rec)
 	if err != nil {
 		return nil, err
@@ -82,6 +95,15 @@ func (s *Service) Material(ctx context.Context, arn string) (*Material, error) {
 		Certificate: &tls.Certificate{Certificate: chain, PrivateKey: key, Leaf: leaf},
 		Version:     rec.Version,
 	}, nil
+}
+
+// changed announces a stored change of a certificate with its new material.
+func (s *Service) changed(ctx context.Context, rec store.Certificate) {
+	m, err := s.materialOf(rec)
+	if err != nil {
+		m = nil // the announcer reads it back, and keeps what it served if it cannot
+	}
+	s.announce.CertificateChanged(ctx, rec.ARN, m)
 }
 
 // Covers reports whether a certificate for names serves host: a name equal

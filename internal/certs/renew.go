@@ -14,7 +14,7 @@ var errNotDue = errors.New("certs: not due for renewal")
 // RenewDue renews, as ACM does, every certificate it issued whose NotAfter
 // is less than RenewBefore away: the local CA issues a new certificate, with
 // a new key, for the same names under the same ARN. It returns the ARNs it
-// renewed; OnChange is called for each. Another node renewing the same
+// renewed; each is announced with its new material. Another node renewing the same
 // certificate at the same time is harmless: the second finds it no longer
 // due.
 func (s *Service) RenewDue(ctx context.Context) ([]string, error) {
@@ -26,11 +26,11 @@ func (s *Service) RenewDue(ctx context.Context) ([]string, error) {
 	var renewed []string
 	var errs []error
 	for _, rec := range due {
-		err := s.renew(ctx, rec, now)
+		cur, err := s.renew(ctx, rec, now)
 		switch {
 		case err == nil:
 			renewed = append(renewed, rec.ARN)
-			s.onChange(rec.ARN)
+			s.changed(ctx, cur)
 		case errors.Is(err, errNotDue), errors.Is(err, store.ErrNotFound):
 		default:
 			errs = append(errs, err)
@@ -39,22 +39,22 @@ func (s *Service) RenewDue(ctx context.Context) ([]string, error) {
 	return renewed, errors.Join(errs...)
 }
 
-func (s *Service) renew(ctx context.Context, rec store.Certificate, now time.Time) error {
+func (s *Service) renew(ctx context.Context, rec store.Certificate, now time.Time) (store.Certificate, error) {
 	d, err := decodeDoc(rec)
 	if err != nil {
-		return err
+		return rec, err
 	}
 	// Issue outside the store's transaction: making an RSA key takes a while.
 	sealed, leaf, err := s.issueInto(ctx, rec.ARN, d, d.Detail.SubjectAlternativeNames, now)
 	if err != nil {
-		return err
+		return rec, err
 	}
 	d.Detail.RenewalSummary = &acm.RenewalSummary{
 		RenewalStatus:           acm.RenewalStatusSuccess,
 		DomainValidationOptions: d.Detail.DomainValidationOptions,
 		UpdatedAt:               wireTime(now),
 	}
-	_, err = s.store.UpdateCertificate(ctx, rec.ARN, func(cur *store.Certificate) error {
+	return s.store.UpdateCertificate(ctx, rec.ARN, func(cur *store.Certificate) error {
 		if cur.Version != rec.Version { // changed since it was read: renewed elsewhere, or tagged
 			if !cur.NotAfter.Before(now.Add(s.renewBefore)) {
 				return errNotDue
@@ -72,7 +72,6 @@ func (s *Service) renew(ctx context.Context, rec store.Certificate, now time.Tim
 		cur.SealedKey = sealed
 		return nil
 	})
-	return err
 }
 
 // Run renews what is due every interval until ctx ends. Failures are left

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/reqctx"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
@@ -24,7 +25,7 @@ import (
 type Options struct {
 	Region    string // default Region when the request carries none
 	AccountID string
-	Now       func() time.Time
+	Clock     clock.Clock // certificate expiry and renewal follow it
 	Rand      io.Reader
 	Sealer    *secrets.Sealer
 	// IssuedValidity is how long certificates that RequestCertificate issues
@@ -33,11 +34,22 @@ type Options struct {
 	// RenewBefore is how long before NotAfter an issued certificate is
 	// renewed (default 60 days, as ACM's).
 	RenewBefore time.Duration
-	// OnChange, when set, is called with a certificate's ARN after its
-	// material changed (re-import, renewal, delete), so the TLS edge can
-	// reload it.
-	OnChange func(arn string)
+	// Announcer, when set, hears of every certificate whose material
+	// changed (re-import, renewal, delete), so that what serves it follows.
+	Announcer Announcer
 }
+
+// Announcer hears of certificate changes (the serving package).
+type Announcer interface {
+	// CertificateChanged is called once the change is stored, with the new
+	// material (nil when the certificate was deleted): nobody needs to read
+	// it back.
+	CertificateChanged(ctx context.Context, arn string, m *Material)
+}
+
+type noAnnouncer struct{}
+
+func (noAnnouncer) CertificateChanged(context.Context, string, *Material) {}
 
 // Service implements the ACM operations, the local CA and the material the
 // TLS edge serves.
@@ -45,12 +57,12 @@ type Service struct {
 	store       store.Store
 	region      string
 	accountID   string
-	now         func() time.Time
+	clk         clock.Clock
 	rand        io.Reader
 	sealer      *secrets.Sealer
 	validity    time.Duration
 	renewBefore time.Duration
-	onChange    func(arn string)
+	announce    Announcer
 
 	caMu sync.Mutex
 	ca   *LocalCA
@@ -63,17 +75,14 @@ func New(st store.Store, o Options) *Service {
 		panic("certs: Options.Sealer is required")
 	}
 	s := &Service{
-		store: st, region: o.Region, accountID: o.AccountID, now: o.Now, rand: o.Rand,
-		sealer: o.Sealer, validity: o.IssuedValidity, renewBefore: o.RenewBefore, onChange: o.OnChange,
+		store: st, region: o.Region, accountID: o.AccountID, clk: clock.Or(o.Clock), rand: o.Rand,
+		sealer: o.Sealer, validity: o.IssuedValidity, renewBefore: o.RenewBefore, announce: o.Announcer,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
 	}
 	if s.accountID == "" {
 		s.accountID = "000000000000"
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if s.rand == nil {
 		s.rand = rand.Reader
@@ -84,8 +93,8 @@ func New(st store.Store, o Options) *Service {
 	if s.renewBefore <= 0 {
 		s.renewBefore = 60 * 24 * time.Hour
 	}
-	if s.onChange == nil {
-		s.onChange = func(string) {}
+	if s.announce == nil {
+		s.announce = noAnnouncer{}
 	}
 	return s
 }
@@ -106,7 +115,9 @@ const (
 	errInvalidArgs = "InvalidArgsException"
 )
 
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+func (s *Service) clock() time.Time { return s.now().Truncate(time.Millisecond) }
+
+func (s *Service) now() time.Time { return s.clk.Now().UTC() }
 
 func (s *Service) requestRegion(ctx context.Context) string { return reqctx.Region(ctx, s.region) }
 
@@ -138,6 +149,24 @@ func (s *Service) certARN(region, id string) string {
 // DescribeCertificate in another Region).
 func notFound(arn string) error {
 	return awserr.Newf(awserr.ResourceNotFound, "Could not find certificate %s.", arn)
+}
+
+// certificateError is the one place a store error about a certificate
+// becomes the error ACM answers: an unknown certificate is a
+// ResourceNotFoundException, one that a domain uses a
+// ResourceInUseException; anything else is the store's own failure.
+func certificateError(err error, arn string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return notFound(arn)
+	case errors.Is(err, store.ErrInUse):
+		// ACM's message (Terraform and CDK users, 2022 and later; it used
+		// to name the ARN and the account).
+		return awserr.New(errInUse, "Certificate is in use.")
+	}
+	return err
 }
 
 // certDoc is what the store keeps of a certificate (store.Certificate.Doc).
@@ -182,11 +211,8 @@ func (s *Service) lookup(ctx context.Context, arn string) (store.Certificate, *c
 		return store.Certificate{}, nil, notFound(arn)
 	}
 	rec, err := s.store.GetCertificate(ctx, arn)
-	if errors.Is(err, store.ErrNotFound) {
-		return rec, nil, notFound(arn)
-	}
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, certificateError(err, arn)
 	}
 	d, err := decodeDoc(rec)
 	return rec, d, err
@@ -209,10 +235,7 @@ func (s *Service) update(ctx context.Context, arn string, fn func(rec *store.Cer
 		rec.Doc = encode(d)
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return rec, notFound(arn)
-	}
-	return rec, err
+	return rec, certificateError(err, arn)
 }
 
 // status is a certificate's status at t: ISSUED, or EXPIRED after NotAfter.

@@ -1,14 +1,21 @@
 // Package domains owns Cognito's user pool domains: the rules of
 // Create/Describe/Update/DeleteUserPoolDomain (prefix and custom domains,
-// their uniqueness, quotas and certificate checks), the status a domain
-// reports, and what the TLS edge must serve for each domain (it is the
-// edge's Source).
+// their uniqueness, quotas and certificate checks), the stored document of a
+// domain (store.Domain.Doc: managed login version, generation, pending
+// change) and the status a domain reports.
 //
 // A domain's status means something: a created or updated domain stays
-// CREATING or UPDATING until the edge serves the version of the domain's
-// certificate the store holds (and an optional propagation delay has passed),
-// then becomes ACTIVE; a deleted domain stays DELETING until the edge has
-// dropped it, then disappears. Reconcile moves domains along; the operations
-// run it for the domain they touch, so with no delay a change is ACTIVE by
-// the time the call returns.
+// CREATING or UPDATING until what it serves (the version of its certificate
+// the store holds) is served everywhere, then becomes ACTIVE; a deleted
+// domain stays DELETING until no node serves it, then disappears. The
+// package announces every stored change to its Announcer (the serving
+// package) with what it just computed: the domain as stored (Domain) and the
+// certificate it checked or issued, so nothing is read back. The announcer
+// judges when a change is served (Settled); this package writes the
+// outcome (Settle), being the only one that writes its documents. The
+// serving package re-reads domains through Load, EachServed and Pending.
+//
+// Store errors become Cognito's errors in one place (domainError). The
+// package takes the time from a clock.Clock and never imports net/http or
+// a transport.
 package domains

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/certs"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/reqctx"
 	"github.com/gognito/gognito/internal/store"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -35,13 +36,8 @@ const CertificateRegion = "us-east-1"
 // Certificates is what the domains need of the certificate service.
 type Certificates interface {
 	Material(ctx context.Context, arn string) (*certs.Material, error)
+	CertificateVersion(ctx context.Context, arn string) (int64, error)
 	IssueServerCertificate(ctx context.Context, names []string, validity time.Duration) (*tls.Certificate, error)
-}
-
-// Edge is what the domains need of the TLS edge.
-type Edge interface {
-	Refresh(ctx context.Context, name string) error
-	Serving(name string) (version string, ok bool)
 }
 
 // Options configure the service.
@@ -50,27 +46,28 @@ type Options struct {
 	AccountID         string
 	BaseDomain        string // prefix domains are <prefix>.auth.<region>.<BaseDomain>
 	CloudFrontSuffix  string
-	CustomDomainQuota int           // custom domains per Region
-	PropagationDelay  time.Duration // a change is ACTIVE no sooner than this
-	CheckParentDNS    bool          // require an A record on a custom domain's parent
+	CustomDomainQuota int  // custom domains per Region
+	CheckParentDNS    bool // require an A record on a custom domain's parent
 	LookupA           func(ctx context.Context, host string) ([]net.IP, error)
-	Now               func() time.Time
+	Clock             clock.Clock
 	Logger            *slog.Logger
+	// Announcer hears of every change and says when it is served; without
+	// one, every change is settled at once.
+	Announcer Announcer
 }
 
 // Service implements the user pool domain operations.
 type Service struct {
-	store store.Store
-	certs Certificates
-	edge  Edge
-	peers Peers
-	o     Options
+	store    store.Store
+	certs    Certificates
+	announce Announcer
+	o        Options
 
 	mu        sync.Mutex
 	wildcards map[string]*tls.Certificate // Region -> certificate for *.auth.<region>.<base>; guarded by mu
 }
 
-// New builds the service; call SetEdge before serving.
+// New builds the service.
 func New(st store.Store, c Certificates, o Options) *Service {
 	if o.Region == "" {
 		o.Region = "us-east-1"
@@ -87,9 +84,7 @@ func New(st store.Store, c Certificates, o Options) *Service {
 	if o.CustomDomainQuota == 0 {
 		o.CustomDomainQuota = 4
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -98,32 +93,17 @@ func New(st store.Store, c Certificates, o Options) *Service {
 			return net.DefaultResolver.LookupIP(ctx, "ip4", host)
 		}
 	}
-	return &Service{store: st, certs: c, o: o, wildcards: map[string]*tls.Certificate{}}
-}
-
-// SetEdge connects the edge that serves the domains.
-func (s *Service) SetEdge(e Edge) { s.edge = e }
-
-// Peers reports whether every other live node serves host at version want
-// (want "": serves no version of host).
-type Peers func(ctx context.Context, host, want string) (bool, error)
-
-// SetPeers makes a change ACTIVE (or a deletion final) only once the other
-// live nodes serve it too. Without peers this node is the only one.
-func (s *Service) SetPeers(p Peers) { s.peers = p }
-
-// peersServe is s.peers, true without peers.
-func (s *Service) peersServe(ctx context.Context, host, want string) (bool, error) {
-	if s.peers == nil {
-		return true, nil
+	var a Announcer = alone{}
+	if o.Announcer != nil {
+		a = o.Announcer
 	}
-	return s.peers(ctx, host, want)
+	return &Service{store: st, certs: c, announce: a, o: o, wildcards: map[string]*tls.Certificate{}}
 }
 
 // doc is what the store keeps of a domain (store.Domain.Doc).
 type doc struct {
 	ManagedLoginVersion int32     `json:"ManagedLoginVersion"`
-	Generation          int64     `json:"Generation"` // bumped when what the edge serves must change
+	Generation          int64     `json:"Generation"` // bumped when what is served must change
 	PendingSince        time.Time `json:"PendingSince"`
 	Version             string    `json:"Version"` // Cognito's YYYYMMDDhhmmss stamp
 }
@@ -172,7 +152,7 @@ func (s *Service) keyForHost(host string) string {
 	return store.CustomDomainKey(host)
 }
 
-func (s *Service) now() time.Time { return s.o.Now().UTC() }
+func (s *Service) now() time.Time { return s.o.Clock.Now().UTC() }
 
 var (
 	prefixRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
@@ -232,24 +212,40 @@ func viewerCertificateError() error {
 }
 
 // checkCertificate requires an ISSUED, unexpired certificate in us-east-1
-// that covers the domain.
-func (s *Service) checkCertificate(ctx context.Context, arn, domain string) error {
+// that covers the domain, and returns it ready to serve.
+func (s *Service) checkCertificate(ctx context.Context, arn, domain string) (*certs.Material, error) {
 	region, _, _, err := certs.ParseARN(arn)
 	if err != nil || region != CertificateRegion {
-		return viewerCertificateError()
+		return nil, viewerCertificateError()
 	}
 	m, err := s.certs.Material(ctx, arn)
 	if err != nil {
 		if _, ok := awserr.As(err); ok || errors.Is(err, store.ErrNotFound) {
-			return viewerCertificateError()
+			return nil, viewerCertificateError()
 		}
-		return err
+		return nil, err
 	}
 	now := s.now()
 	if m.Region != CertificateRegion || m.Status != "ISSUED" || now.After(m.NotAfter) || now.Before(m.NotBefore) || !certs.Covers(m.Names, domain) {
-		return viewerCertificateError()
+		return nil, viewerCertificateError()
 	}
-	return nil
+	return m, nil
+}
+
+// domainError is the one place a store error about a domain becomes the
+// error Cognito answers: a domain that is not there (or is not the
+// request's) is "no such domain", a custom domain over the Region's quota
+// a LimitExceededException; anything else is the store's own failure.
+func (s *Service) domainError(err error, region string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return invalid(msgNoSuchDomain)
+	case errors.Is(err, store.ErrQuotaExceeded):
+		return awserr.Newf(awserr.LimitExceeded, "The account has reached its limit of %d custom domains in %s.", s.o.CustomDomainQuota, region)
+	}
+	return err
 }
 
 func (s *Service) loadPool(ctx context.Context, id string) (store.UserPool, error) {
@@ -317,9 +313,10 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		return nil, err
 	}
 	arn := ""
+	var cert *certs.Material
 	if custom {
 		arn = in.CustomDomainConfig.CertificateArn
-		if err := s.checkCertificate(ctx, arn, name); err != nil {
+		if cert, err = s.checkCertificate(ctx, arn, name); err != nil {
 			return nil, err
 		}
 	}
@@ -338,8 +335,6 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		}
 	}
 	switch err := create(ctx, rec); {
-	case errors.Is(err, store.ErrQuotaExceeded):
-		return nil, awserr.Newf(awserr.LimitExceeded, "The account has reached its limit of %d custom domains in %s.", s.o.CustomDomainQuota, region)
 	case errors.Is(err, store.ErrAlreadyExists):
 		// Lost a race: either the name was taken or the pool got a domain.
 		if ds, _ := s.store.ListDomainsByPool(ctx, in.UserPoolId); hasKind(ds, custom) {
@@ -352,9 +347,9 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		}
 		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", in.UserPoolId)
 	case err != nil:
-		return nil, err
+		return nil, s.domainError(err, region)
 	}
-	s.propagate(ctx, rec)
+	s.changed(ctx, rec, cert)
 	out := &cip.CreateUserPoolDomainResponse{ManagedLoginVersion: &mlv}
 	if custom {
 		out.CloudFrontDomain = certs.CloudFrontDomain(name, s.o.CloudFrontSuffix)
@@ -371,27 +366,36 @@ func hasKind(ds []store.Domain, custom bool) bool {
 	return false
 }
 
-// propagate tells the edge about a change and moves the domain's status on
-// if the edge already serves it.
-func (s *Service) propagate(ctx context.Context, d store.Domain) {
-	if s.edge != nil {
-		if err := s.edge.Refresh(ctx, s.Host(d)); err != nil {
-			s.o.Logger.Warn("domains: edge refresh failed", "domain", d.Name, "error", err)
-		}
+// requestKey is the key of the domain a Describe/Update/Delete names: a
+// name with dots is a custom domain (custom is true, name its normalised
+// form), anything else a prefix in the given Region.
+func requestKey(name, region string) (key, normalised string, custom bool) {
+	if strings.Contains(name, ".") {
+		name = strings.ToLower(strings.TrimSuffix(name, "."))
+		return store.CustomDomainKey(name), name, true
 	}
-	if err := s.reconcileOne(ctx, d.Key); err != nil {
-		s.o.Logger.Warn("domains: reconcile failed", "domain", d.Name, "error", err)
-	}
+	return store.PrefixDomainKey(region, name), name, false
 }
 
-// findForRequest finds the domain a Describe/Update/Delete names: a name
-// with dots is a custom domain, anything else a prefix in the given Region.
+// findForRequest finds the domain a Describe/Update/Delete names.
 func (s *Service) findForRequest(ctx context.Context, name, region string) (store.Domain, error) {
-	key := store.PrefixDomainKey(region, name)
-	if strings.Contains(name, ".") {
-		key = store.CustomDomainKey(strings.ToLower(strings.TrimSuffix(name, ".")))
-	}
+	key, _, _ := requestKey(name, region)
 	return s.store.GetDomain(ctx, key)
+}
+
+// noSuchDomain reads the domain an Update/Delete names, on an error path:
+// "no such domain" when it is not there, is another pool's or is being
+// deleted, else err. It keeps Cognito's order of checks when a check that
+// needs no record was made before the domain was read.
+func (s *Service) noSuchDomain(ctx context.Context, key, poolID string, err error) error {
+	d, gerr := s.store.GetDomain(ctx, key)
+	if errors.Is(gerr, store.ErrNotFound) || (gerr == nil && (d.PoolID != poolID || d.Status == StatusDeleting)) {
+		return invalid(msgNoSuchDomain)
+	}
+	if gerr != nil {
+		return gerr
+	}
+	return err
 }
 
 // DescribeUserPoolDomain describes a domain; an unknown domain is an empty
@@ -405,10 +409,13 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *cip.DescribeUs
 		return nil, err
 	}
 	if d.Status != StatusActive {
-		if err := s.reconcileOne(ctx, d.Key); err != nil {
+		settled, err := s.settlePending(ctx, d)
+		if err != nil {
 			return nil, err
 		}
-		d, err = s.store.GetDomain(ctx, d.Key)
+		if settled {
+			d, err = s.store.GetDomain(ctx, d.Key)
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			return &cip.DescribeUserPoolDomainResponse{DomainDescription: &cip.DomainDescriptionType{}}, nil
 		}
@@ -436,39 +443,18 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *cip.DescribeUs
 
 // UpdateUserPoolDomain replaces a custom domain's certificate or changes a
 // domain's managed login version. The name and the pool never change.
+//
+// The domain is read once, by the update itself: the checks that need only
+// the request run first, and when one fails the domain is read to tell
+// "no such domain" (which Cognito checks first) from that failure.
 func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPoolDomainRequest) (*cip.UpdateUserPoolDomainResponse, error) {
-	d, err := s.findForRequest(ctx, in.Domain, regionOfPool(in.UserPoolId))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (d.PoolID != in.UserPoolId || d.Status == StatusDeleting)) {
-		return nil, invalid(msgNoSuchDomain)
-	}
+	key, name, custom := requestKey(in.Domain, regionOfPool(in.UserPoolId))
+	cert, err := s.checkUpdate(ctx, in, name, custom)
 	if err != nil {
-		return nil, err
-	}
-	if d.Custom && in.CustomDomainConfig == nil {
-		return nil, invalid(msgToPrefix)
-	}
-	if !d.Custom && in.CustomDomainConfig != nil {
-		return nil, invalid(msgNotCustom)
-	}
-	if in.ManagedLoginVersion != nil && *in.ManagedLoginVersion != 1 && *in.ManagedLoginVersion != 2 {
-		return nil, invalid("ManagedLoginVersion must be 1 or 2.")
-	}
-	if in.ManagedLoginVersion != nil && *in.ManagedLoginVersion == 2 {
-		pool, err := s.loadPool(ctx, in.UserPoolId)
-		if err != nil {
-			return nil, err
-		}
-		if tierOf(pool) == "LITE" {
-			return nil, awserr.New(awserr.FeatureUnavailableInTier, "Managed login requires the ESSENTIALS or PLUS feature plan.")
-		}
-	}
-	if d.Custom {
-		if err := s.checkCertificate(ctx, in.CustomDomainConfig.CertificateArn, d.Name); err != nil {
-			return nil, err
-		}
+		return nil, s.noSuchDomain(ctx, key, in.UserPoolId, err)
 	}
 	var mlv int32
-	updated, err := s.store.UpdateDomain(ctx, d.Key, func(cur *store.Domain) error {
+	updated, err := s.store.UpdateDomain(ctx, key, func(cur *store.Domain) error {
 		if cur.PoolID != in.UserPoolId || cur.Status == StatusDeleting {
 			return invalid(msgNoSuchDomain)
 		}
@@ -492,21 +478,46 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 		mlv = x.ManagedLoginVersion
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		if d.Custom {
-			return nil, viewerCertificateError()
-		}
-		return nil, invalid(msgNoSuchDomain)
+	if errors.Is(err, store.ErrNotFound) && custom {
+		// The domain, or the certificate since it was checked, is gone.
+		return nil, s.noSuchDomain(ctx, key, in.UserPoolId, viewerCertificateError())
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.domainError(err, regionOfPool(in.UserPoolId))
 	}
-	s.propagate(ctx, updated)
+	s.changed(ctx, updated, cert)
 	out := &cip.UpdateUserPoolDomainResponse{ManagedLoginVersion: &mlv}
-	if d.Custom {
-		out.CloudFrontDomain = certs.CloudFrontDomain(d.Name, s.o.CloudFrontSuffix)
+	if custom {
+		out.CloudFrontDomain = certs.CloudFrontDomain(name, s.o.CloudFrontSuffix)
 	}
 	return out, nil
+}
+
+// checkUpdate makes the checks of an update that need no domain record, in
+// Cognito's order, and returns the new certificate of a custom domain.
+func (s *Service) checkUpdate(ctx context.Context, in *cip.UpdateUserPoolDomainRequest, name string, custom bool) (*certs.Material, error) {
+	if custom && in.CustomDomainConfig == nil {
+		return nil, invalid(msgToPrefix)
+	}
+	if !custom && in.CustomDomainConfig != nil {
+		return nil, invalid(msgNotCustom)
+	}
+	if in.ManagedLoginVersion != nil && *in.ManagedLoginVersion != 1 && *in.ManagedLoginVersion != 2 {
+		return nil, invalid("ManagedLoginVersion must be 1 or 2.")
+	}
+	if in.ManagedLoginVersion != nil && *in.ManagedLoginVersion == 2 {
+		pool, err := s.loadPool(ctx, in.UserPoolId)
+		if err != nil {
+			return nil, err
+		}
+		if tierOf(pool) == "LITE" {
+			return nil, awserr.New(awserr.FeatureUnavailableInTier, "Managed login requires the ESSENTIALS or PLUS feature plan.")
+		}
+	}
+	if !custom {
+		return nil, nil
+	}
+	return s.checkCertificate(ctx, in.CustomDomainConfig.CertificateArn, name)
 }
 
 // DeleteUserPoolDomain deletes a domain: it is DELETING until the edge has
@@ -532,13 +543,10 @@ func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *cip.DeleteUserPo
 		cur.Status, cur.UpdatedAt, cur.Doc = StatusDeleting, now, encode(x)
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, invalid(msgNoSuchDomain)
-	}
 	if err != nil {
-		return nil, err
+		return nil, s.domainError(err, d.Region)
 	}
-	s.propagate(ctx, updated)
+	s.changed(ctx, updated, nil)
 	return &struct{}{}, nil
 }
 
@@ -579,18 +587,4 @@ func randomRequestID() string {
 	var b [16]byte
 	_, _ = io.ReadFull(randReader, b[:])
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// ManagedLoginVersion is the managed login version of the domain served at
-// a host name (1 when unknown).
-func (s *Service) ManagedLoginVersion(ctx context.Context, host string) int32 {
-	d, err := s.store.GetDomain(ctx, s.keyForHost(host))
-	if err != nil {
-		return 1
-	}
-	x, err := decode(d)
-	if err != nil || x.ManagedLoginVersion == 0 {
-		return 1
-	}
-	return x.ManagedLoginVersion
 }

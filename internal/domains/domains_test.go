@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,10 +16,10 @@ import (
 	"github.com/gognito/gognito/internal/certs"
 	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/domains"
-	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/store/storecount"
 	"github.com/gognito/gognito/internal/wire/acm"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -27,7 +28,6 @@ type fixture struct {
 	st    store.Store
 	certs *certs.Service
 	doms  *domains.Service
-	edge  *edge.Edge
 }
 
 func newFixture(t *testing.T, o domains.Options) *fixture {
@@ -44,8 +44,6 @@ func newFixture(t *testing.T, o domains.Options) *fixture {
 	f := &fixture{st: st}
 	f.certs = certs.New(st, certs.Options{Sealer: sealer})
 	f.doms = domains.New(st, f.certs, o)
-	f.edge = edge.New(f.doms, nil)
-	f.doms.SetEdge(f.edge)
 	if err := st.CreateUserPool(ctx, store.UserPool{ID: "us-east-1_TESTPOOL1", Name: "p", CreatedAt: time.Now(), UpdatedAt: time.Now(), Doc: []byte(`{"Pool":{}}`)}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,37 +105,6 @@ func TestDNSCheckOffByDefault(t *testing.T) {
 	if _, err := f.doms.CreateUserPoolDomain(context.Background(), &cip.CreateUserPoolDomainRequest{Domain: "auth.example.test", UserPoolId: "us-east-1_TESTPOOL1",
 		CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arn}}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestReconcileRepairsAMissedRefresh: if the edge missed a change (another
-// node wrote it, a notification was lost), Reconcile nudges the edge and the
-// domain still becomes ACTIVE.
-func TestReconcileRepairsAMissedRefresh(t *testing.T) {
-	f := newFixture(t, domains.Options{})
-	ctx := context.Background()
-	now := time.Now()
-	d := store.Domain{Key: store.PrefixDomainKey("us-east-1", "written-elsewhere"), Name: "written-elsewhere", PoolID: "us-east-1_TESTPOOL1",
-		Region: "us-east-1", Status: domains.StatusCreating, CreatedAt: now, UpdatedAt: now,
-		Doc: []byte(`{"ManagedLoginVersion":1,"Generation":1,"PendingSince":"2020-01-01T00:00:00Z","Version":"20200101000000"}`)}
-	if err := f.st.CreateDomain(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := f.edge.Serving("written-elsewhere.auth.us-east-1.localhost"); ok {
-		t.Fatal("served before any refresh")
-	}
-	if err := f.doms.Reconcile(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := f.edge.Serving("written-elsewhere.auth.us-east-1.localhost"); !ok {
-		t.Fatal("reconcile did not make the edge serve the domain")
-	}
-	if err := f.doms.Reconcile(ctx); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := f.st.GetDomain(ctx, d.Key)
-	if got.Status != domains.StatusActive {
-		t.Fatalf("status %s after reconcile", got.Status)
 	}
 }
 
@@ -230,5 +197,103 @@ func TestCustomDomainQuotaRace(t *testing.T) {
 	// Prefix domains do not count against it.
 	if _, err := f.doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: "race-prefix", UserPoolId: "us-east-1_RACEPOOL0"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// countingCerts counts the certificates read.
+type countingCerts struct {
+	domains.Certificates
+	n int
+}
+
+func (c *countingCerts) Material(ctx context.Context, arn string) (*certs.Material, error) {
+	c.n++
+	return c.Certificates.Material(ctx, arn)
+}
+
+func (c *countingCerts) CertificateVersion(ctx context.Context, arn string) (int64, error) {
+	c.n++
+	return c.Certificates.CertificateVersion(ctx, arn)
+}
+
+// recorder is an Announcer that records what it hears and settles nothing.
+type recorder struct {
+	mu      sync.Mutex
+	changes []domains.Domain
+	certs   []*certs.Material
+}
+
+func (r *recorder) DomainChanged(_ context.Context, d domains.Domain, m *certs.Material) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.changes = append(r.changes, d)
+	r.certs = append(r.certs, m)
+	return false
+}
+
+func (r *recorder) Settled(context.Context, domains.Domain, int64) bool { return false }
+
+// TestUpdateReadsOnceInCognitosOrder: UpdateUserPoolDomain reads the domain
+// once and its new certificate once, announces the certificate it checked,
+// and still reports "no such domain" before any other failure.
+func TestUpdateReadsOnceInCognitosOrder(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, domains.Options{})
+	counter := storecount.New(f.st)
+	rec := &recorder{}
+	cc := &countingCerts{Certificates: f.certs}
+	doms := domains.New(counter, cc, domains.Options{Announcer: rec})
+	arnA := f.importCert(t, "auth.example.test")
+	arnB := f.importCert(t, "auth.example.test")
+	other := f.importCert(t, "other.example.test")
+	if _, err := doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: "auth.example.test", UserPoolId: "us-east-1_TESTPOOL1",
+		CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arnA}}); err != nil {
+		t.Fatal(err)
+	}
+	update := func(domain, pool, arn string) error {
+		in := &cip.UpdateUserPoolDomainRequest{Domain: domain, UserPoolId: pool}
+		if arn != "" {
+			in.CustomDomainConfig = &cip.CustomDomainConfigType{CertificateArn: arn}
+		}
+		_, err := doms.UpdateUserPoolDomain(ctx, in)
+		return err
+	}
+	wantInvalid(t, update("nothere.example.test", "us-east-1_TESTPOOL1", other), "No such domain or user pool exists.")
+	wantInvalid(t, update("auth.example.test", "us-east-1_OTHERPOOL", other), "No such domain or user pool exists.")
+	wantInvalid(t, update("auth.example.test", "us-east-1_TESTPOOL1", ""), "Cannot convert custom domain to prefix domain.")
+	if e, ok := awserr.As(update("auth.example.test", "us-east-1_TESTPOOL1", other)); !ok || !strings.Contains(e.Message(), "InvalidViewerCertificate") {
+		t.Fatalf("a certificate that does not cover the domain: %v", e)
+	}
+
+	counter.Reset()
+	cc.n = 0
+	if err := update("AUTH.example.test.", "us-east-1_TESTPOOL1", arnB); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter.Counts(); got["GetDomain"]+got["UpdateDomain"] != 1 || len(got) != 1 || cc.n != 1 {
+		t.Fatalf("the update read %v and %d certificates", got, cc.n)
+	}
+	// Settled at once (no announcer: nothing to wait for), the write that
+	// makes the domain ACTIVE is the second and last domain read.
+	settling := domains.New(counter, cc, domains.Options{})
+	counter.Reset()
+	cc.n = 0
+	if _, err := settling.UpdateUserPoolDomain(ctx, &cip.UpdateUserPoolDomainRequest{Domain: "auth.example.test", UserPoolId: "us-east-1_TESTPOOL1",
+		CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arnA}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter.Counts(); got["UpdateDomain"] != 2 || len(got) != 1 || cc.n != 1 {
+		t.Fatalf("an update settled at once read %v and %d certificates", got, cc.n)
+	}
+	if d, _ := f.st.GetDomain(ctx, store.CustomDomainKey("auth.example.test")); d.Status != domains.StatusActive || d.CertificateARN != arnA {
+		t.Fatalf("after an update settled at once: %s %s", d.Status, d.CertificateARN)
+	}
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	last, m := rec.changes[1], rec.certs[1]
+	if last.Host != "auth.example.test" || last.Status != domains.StatusUpdating || last.Generation != 2 || last.CertificateARN != arnB ||
+		m == nil || m.ARN != arnB || m.Certificate == nil {
+		t.Fatalf("announced %+v with %+v", last, m)
 	}
 }

@@ -17,15 +17,13 @@ func BenchmarkLookup(b *testing.B) {
 	cert := ca.leaf(b, "shared.example.test")
 	for _, n := range []int{1, 10_000} {
 		b.Run(fmt.Sprintf("domains=%d", n), func(b *testing.B) {
-			src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
+			sites := make([]Site, 0, n)
 			for i := range n {
 				name := fmt.Sprintf("auth%d.example.test", i)
-				src.sites[name] = Site{Name: name, Version: "1", CertificateARN: fmt.Sprintf("arn:%d", i), Certificate: cert}
+				sites = append(sites, Site{Name: name, Version: "1", CertificateARN: fmt.Sprintf("arn:%d", i), Certificate: cert})
 			}
-			e := New(src, nil)
-			if err := e.Sync(context.Background()); err != nil {
-				b.Fatal(err)
-			}
+			e := New(nil)
+			e.Replace(sites)
 			h := hello(fmt.Sprintf("auth%d.example.test", n/2))
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -44,16 +42,14 @@ func BenchmarkHandshake(b *testing.B) {
 	ca := newTestCA(b)
 	for _, n := range []int{1, 10_000} {
 		b.Run(fmt.Sprintf("domains=%d", n), func(b *testing.B) {
-			src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
 			cert := ca.leaf(b, "*.example.test")
+			sites := make([]Site, 0, n)
 			for i := range n {
 				name := fmt.Sprintf("auth%d.example.test", i)
-				src.sites[name] = Site{Name: name, Version: "1", Certificate: cert}
+				sites = append(sites, Site{Name: name, Version: "1", Certificate: cert})
 			}
-			e := New(src, nil)
-			if err := e.Sync(context.Background()); err != nil {
-				b.Fatal(err)
-			}
+			e := New(nil)
+			e.Replace(sites)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				b.Fatal(err)

@@ -4,10 +4,10 @@
 // refuses names it does not serve with a TLS alert instead of showing another
 // domain's certificate.
 //
-// The index changes one site at a time under a write lock: Refresh reloads a
-// name from the Source, RefreshCertificate reloads every name that uses a
-// certificate ARN, and Sync re-reads everything as a safety net. A load that
-// fails keeps the last good certificate, and the listener is never restarted,
-// so connections already open carry on and new handshakes see the new
-// certificate at once.
+// The index changes under a write lock as the serving package pushes ready
+// sites (serving.Site): Put swaps one in, Drop removes a name, Replace
+// applies a full re-read. A site without a usable certificate (its load
+// failed) is refused and the last good certificate kept, and the listener is
+// never restarted, so connections already open carry on and new handshakes
+// see the new certificate at once. The edge never reads the store.
 package edge

@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -9,55 +8,33 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
+
+	"github.com/gognito/gognito/internal/serving"
 )
 
-// ErrNotServed is what a Source answers for a name the edge must not serve.
-var ErrNotServed = errors.New("edge: name not served")
-
-// Site is one host name the edge serves.
-type Site struct {
-	Name           string // host name, lower case
-	PoolID         string
-	CertificateARN string // "" when the certificate is the local CA's
-	// Version identifies what is served, so that others can tell whether the
-	// edge serves the current certificate of a domain.
-	Version     string
-	Certificate *tls.Certificate
-}
-
-// Source supplies the sites.
-type Source interface {
-	// Sites lists every site to serve.
-	Sites(ctx context.Context) ([]Site, error)
-	// Site returns the site for a host name, or ErrNotServed.
-	Site(ctx context.Context, name string) (Site, error)
-}
+// Site is one host name the edge serves (built by the serving package).
+type Site = serving.Site
 
 // Edge is the SNI certificate index and the HTTPS listener that uses it.
 type Edge struct {
-	src Source
 	log *slog.Logger
 
 	mu    sync.RWMutex
-	sites map[string]*Site           // guarded by mu
-	byARN map[string]map[string]bool // certificate ARN -> names; guarded by mu
-
-	// loadMu serialises loads (read from the source, then swap), so a slow
-	// load can never overwrite a newer one with what it read earlier.
-	loadMu sync.Mutex
+	sites map[string]*Site // guarded by mu
 
 	handshakes atomic.Int64
 	refused    atomic.Int64
 	loadErrors atomic.Int64
 }
 
-// New builds an empty edge; call Sync to fill it.
-func New(src Source, log *slog.Logger) *Edge {
+var _ serving.Edge = (*Edge)(nil)
+
+// New builds an empty edge; the serving package fills it.
+func New(log *slog.Logger) *Edge {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Edge{src: src, log: log, sites: map[string]*Site{}, byARN: map[string]map[string]bool{}}
+	return &Edge{log: log, sites: map[string]*Site{}}
 }
 
 func normalize(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) }
@@ -128,33 +105,6 @@ func (e *Edge) Stats() (handshakes, refused, loadErrors int64) {
 	return e.handshakes.Load(), e.refused.Load(), e.loadErrors.Load()
 }
 
-// unsyncedPut replaces the site for its name; the caller holds mu.
-func (e *Edge) unsyncedPut(s *Site) {
-	e.unsyncedDrop(s.Name)
-	e.sites[s.Name] = s
-	if s.CertificateARN != "" {
-		if e.byARN[s.CertificateARN] == nil {
-			e.byARN[s.CertificateARN] = map[string]bool{}
-		}
-		e.byARN[s.CertificateARN][s.Name] = true
-	}
-}
-
-// unsyncedDrop removes a name; the caller holds mu.
-func (e *Edge) unsyncedDrop(name string) {
-	old, ok := e.sites[name]
-	if !ok {
-		return
-	}
-	delete(e.sites, name)
-	if old.CertificateARN != "" {
-		delete(e.byARN[old.CertificateARN], name)
-		if len(e.byARN[old.CertificateARN]) == 0 {
-			delete(e.byARN, old.CertificateARN)
-		}
-	}
-}
-
 func valid(s *Site) error {
 	if s.Certificate == nil || len(s.Certificate.Certificate) == 0 || s.Certificate.PrivateKey == nil {
 		return errors.New("site has no usable certificate")
@@ -165,61 +115,32 @@ func valid(s *Site) error {
 	return nil
 }
 
-// Refresh reloads one name from the source: a served site is swapped in, a
-// name the source no longer serves is dropped, and a failed load keeps what
-// was served before.
-func (e *Edge) Refresh(ctx context.Context, name string) error {
-	e.loadMu.Lock()
-	defer e.loadMu.Unlock()
-	name = normalize(name)
-	s, err := e.src.Site(ctx, name)
-	if errors.Is(err, ErrNotServed) {
-		e.mu.Lock()
-		e.unsyncedDrop(name)
-		e.mu.Unlock()
-		return nil
-	}
-	if err == nil {
-		s.Name = normalize(s.Name)
-		err = valid(&s)
-	}
-	if err != nil {
+// Put swaps a site in for its name. A site without a usable certificate is
+// refused and the last good certificate kept.
+func (e *Edge) Put(site Site) error {
+	site.Name = normalize(site.Name)
+	if err := valid(&site); err != nil {
 		e.loadErrors.Add(1)
-		e.log.Warn("edge: keeping the last good certificate", "name", name, "error", err)
-		return fmt.Errorf("edge: load %s: %w", name, err)
+		e.log.Warn("edge: keeping the last good certificate", "name", site.Name, "error", err)
+		return fmt.Errorf("edge: %s: %w", site.Name, err)
 	}
 	e.mu.Lock()
-	e.unsyncedPut(&s)
+	e.sites[site.Name] = &site
 	e.mu.Unlock()
 	return nil
 }
 
-// RefreshCertificate reloads every name that uses a certificate.
-func (e *Edge) RefreshCertificate(ctx context.Context, arn string) error {
-	e.mu.RLock()
-	var names []string
-	for n := range e.byARN[arn] {
-		names = append(names, n)
-	}
-	e.mu.RUnlock()
-	var errs []error
-	for _, n := range names {
-		errs = append(errs, e.Refresh(ctx, n))
-	}
-	return errors.Join(errs...)
+// Drop stops serving a name.
+func (e *Edge) Drop(name string) {
+	e.mu.Lock()
+	delete(e.sites, normalize(name))
+	e.mu.Unlock()
 }
 
-// Sync re-reads every site: new and changed sites are swapped in, sites the
-// source no longer lists are dropped. If the source cannot be read, nothing
-// changes.
-func (e *Edge) Sync(ctx context.Context) error {
-	e.loadMu.Lock()
-	defer e.loadMu.Unlock()
-	sites, err := e.src.Sites(ctx)
-	if err != nil {
-		e.loadErrors.Add(1)
-		return fmt.Errorf("edge: sync: %w", err)
-	}
+// Replace serves exactly the sites given: new and changed sites are swapped
+// in, names not listed dropped, and a listed site without a usable
+// certificate keeps its last good one.
+func (e *Edge) Replace(sites []Site) {
 	want := make(map[string]bool, len(sites))
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -227,7 +148,7 @@ func (e *Edge) Sync(ctx context.Context) error {
 		s := sites[i]
 		s.Name = normalize(s.Name)
 		want[s.Name] = true
-		if cur, ok := e.sites[s.Name]; ok && cur.Version == s.Version && cur.CertificateARN == s.CertificateARN {
+		if cur, ok := e.sites[s.Name]; ok && cur.Version == s.Version && cur.CertificateARN == s.CertificateARN && cur.ManagedLoginVersion == s.ManagedLoginVersion {
 			continue
 		}
 		if err := valid(&s); err != nil {
@@ -235,29 +156,11 @@ func (e *Edge) Sync(ctx context.Context) error {
 			e.log.Warn("edge: keeping the last good certificate", "name", s.Name, "error", err)
 			continue
 		}
-		e.unsyncedPut(&s)
+		e.sites[s.Name] = &s
 	}
 	for n := range e.sites {
 		if !want[n] {
-			e.unsyncedDrop(n)
-		}
-	}
-	return nil
-}
-
-// Run re-syncs every interval until ctx ends: the safety net behind the
-// explicit refreshes.
-func (e *Edge) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := e.Sync(ctx); err != nil && ctx.Err() == nil {
-				e.log.Warn("edge: periodic sync failed", "error", err)
-			}
+			delete(e.sites, n)
 		}
 	}
 }

@@ -8,12 +8,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"fmt"
 	"math/big"
 	"net"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -56,54 +54,16 @@ func (ca *testCA) leaf(tb testing.TB, names ...string) *tls.Certificate {
 	return &tls.Certificate{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key, Leaf: leaf}
 }
 
-// memSource is an in-memory Source for unit tests of the index.
-type memSource struct {
-	mu    sync.Mutex
-	sites map[string]Site
-	fail  map[string]bool
-}
-
-func (m *memSource) Site(_ context.Context, name string) (Site, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail[name] {
-		return Site{}, errors.New("store unavailable")
-	}
-	s, ok := m.sites[name]
-	if !ok {
-		return Site{}, ErrNotServed
-	}
-	return s, nil
-}
-
-func (m *memSource) Sites(context.Context) ([]Site, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []Site
-	for _, s := range m.sites {
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-func (m *memSource) set(s Site) {
-	m.mu.Lock()
-	m.sites[s.Name] = s
-	m.mu.Unlock()
-}
-
 func hello(name string) *tls.ClientHelloInfo { return &tls.ClientHelloInfo{ServerName: name} }
 
-func TestLookupAndRefresh(t *testing.T) {
+func TestLookupAndPut(t *testing.T) {
 	ca := newTestCA(t)
-	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
-	e := New(src, nil)
+	e := New(nil)
 	a := ca.leaf(t, "auth.example.test")
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: a})
-	src.set(Site{Name: "*.auth.us-east-1.localhost", Version: "w", Certificate: ca.leaf(t, "*.auth.us-east-1.localhost")})
-	if err := e.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	e.Replace([]Site{
+		{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: a},
+		{Name: "*.auth.us-east-1.localhost", Version: "w", Certificate: ca.leaf(t, "*.auth.us-east-1.localhost")},
+	})
 	if c, err := e.GetCertificate(hello("AUTH.example.test.")); err != nil || c != a {
 		t.Fatalf("exact lookup: %v %v", c, err)
 	}
@@ -116,10 +76,9 @@ func TestLookupAndRefresh(t *testing.T) {
 		}
 	}
 
-	// A new certificate under the same ARN is swapped in by RefreshCertificate.
+	// A new certificate under the same ARN is swapped in by Put.
 	b := ca.leaf(t, "auth.example.test")
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: b})
-	if err := e.RefreshCertificate(context.Background(), "arn:a"); err != nil {
+	if err := e.Put(Site{Name: "Auth.Example.Test.", CertificateARN: "arn:a", Version: "2", Certificate: b, ManagedLoginVersion: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := e.GetCertificate(hello("auth.example.test")); c != b {
@@ -128,71 +87,57 @@ func TestLookupAndRefresh(t *testing.T) {
 	if v, ok := e.Serving("auth.example.test"); !ok || v != "2" {
 		t.Fatalf("serving %q %v", v, ok)
 	}
+	if s, ok := e.Lookup("auth.example.test"); !ok || s.ManagedLoginVersion != 2 {
+		t.Fatalf("lookup %+v %v", s, ok)
+	}
 
-	// A failed load keeps the last good certificate.
-	src.mu.Lock()
-	src.fail["auth.example.test"] = true
-	src.mu.Unlock()
-	if err := e.Refresh(context.Background(), "auth.example.test"); err == nil {
-		t.Fatal("failed load reported no error")
-	}
-	if c, _ := e.GetCertificate(hello("auth.example.test")); c != b {
-		t.Fatal("failed load dropped the last good certificate")
-	}
-	src.mu.Lock()
-	src.fail["auth.example.test"] = false
-	src.mu.Unlock()
-	// A site without a usable certificate is not swapped in either.
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "3"})
-	if err := e.Refresh(context.Background(), "auth.example.test"); err == nil {
+	// A site without a usable certificate (its load failed) is not swapped
+	// in: the last good certificate stays.
+	if err := e.Put(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "3"}); err == nil {
 		t.Fatal("unusable site accepted")
 	}
 	if c, _ := e.GetCertificate(hello("auth.example.test")); c != b {
 		t.Fatal("unusable site replaced the last good certificate")
 	}
-
-	// A name the source stops serving is dropped.
-	src.mu.Lock()
-	delete(src.sites, "auth.example.test")
-	src.mu.Unlock()
-	if err := e.Refresh(context.Background(), "auth.example.test"); err != nil {
-		t.Fatal(err)
+	if v, _ := e.Serving("auth.example.test"); v != "2" {
+		t.Fatalf("serving %q after a refused site", v)
 	}
+	if _, _, loadErrors := e.Stats(); loadErrors != 1 {
+		t.Fatalf("%d load errors counted, want 1", loadErrors)
+	}
+
+	// A dropped name is no longer served.
+	e.Drop("auth.example.test.")
 	if _, err := e.GetCertificate(hello("auth.example.test")); err == nil {
 		t.Fatal("dropped name still served")
 	}
 	if _, ok := e.Serving("auth.example.test"); ok {
 		t.Fatal("dropped name still reported as served")
 	}
-	if err := e.RefreshCertificate(context.Background(), "arn:a"); err != nil {
-		t.Fatal(err)
-	}
 }
 
-func TestSyncDropsAndKeeps(t *testing.T) {
+func TestReplaceDropsAndKeeps(t *testing.T) {
 	ca := newTestCA(t)
-	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
-	e := New(src, nil)
+	e := New(nil)
+	var sites []Site
 	for i := range 3 {
 		n := fmt.Sprintf("d%d.example.test", i)
-		src.set(Site{Name: n, Version: "1", Certificate: ca.leaf(t, n)})
+		sites = append(sites, Site{Name: n, Version: "1", Certificate: ca.leaf(t, n)})
 	}
-	if err := e.Sync(context.Background()); err != nil || e.Len() != 3 {
-		t.Fatalf("sync: %d %v", e.Len(), err)
+	e.Replace(sites)
+	if e.Len() != 3 {
+		t.Fatalf("replace: %d", e.Len())
 	}
 	good, _ := e.GetCertificate(hello("d1.example.test"))
-	src.mu.Lock()
-	delete(src.sites, "d0.example.test")
-	src.sites["d1.example.test"] = Site{Name: "d1.example.test", Version: "2"} // cannot load
-	src.mu.Unlock()
-	if err := e.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	e.Replace([]Site{{Name: "d1.example.test", Version: "2"} /* cannot load */, sites[2]})
 	if e.Len() != 2 {
-		t.Fatalf("after sync %d sites", e.Len())
+		t.Fatalf("after replace %d sites", e.Len())
 	}
 	if c, _ := e.GetCertificate(hello("d1.example.test")); c != good {
-		t.Fatal("sync replaced a good certificate with an unusable one")
+		t.Fatal("replace swapped a good certificate for an unusable one")
+	}
+	if _, err := e.GetCertificate(hello("d0.example.test")); err == nil {
+		t.Fatal("a name no longer listed is still served")
 	}
 }
 
@@ -200,10 +145,8 @@ func TestSyncDropsAndKeeps(t *testing.T) {
 // names refused with an alert, and swaps without restarting.
 func TestServeTLS(t *testing.T) {
 	ca := newTestCA(t)
-	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
-	e := New(src, nil)
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: ca.leaf(t, "auth.example.test")})
-	if err := e.Sync(context.Background()); err != nil {
+	e := New(nil)
+	if err := e.Put(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: ca.leaf(t, "auth.example.test")}); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -260,8 +203,7 @@ func TestServeTLS(t *testing.T) {
 		t.Fatalf("first request: %q", got)
 	}
 	next := ca.leaf(t, "auth.example.test")
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: next})
-	if err := e.Refresh(context.Background(), "auth.example.test"); err != nil {
+	if err := e.Put(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: next}); err != nil {
 		t.Fatal(err)
 	}
 	if got := get(); got != "HTTP/2.0 auth.example.test" {
@@ -282,10 +224,8 @@ func TestServeTLS(t *testing.T) {
 // session's.
 func TestResumedSessionsFollowRotation(t *testing.T) {
 	ca := newTestCA(t)
-	src := &memSource{sites: map[string]Site{}, fail: map[string]bool{}}
-	e := New(src, nil)
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: ca.leaf(t, "auth.example.test")})
-	e.Sync(context.Background())
+	e := New(nil)
+	e.Put(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "1", Certificate: ca.leaf(t, "auth.example.test")})
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -306,8 +246,7 @@ func TestResumedSessionsFollowRotation(t *testing.T) {
 		t.Fatal("the second connection did not resume: the test proves nothing")
 	}
 	next := ca.leaf(t, "auth.example.test")
-	src.set(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: next})
-	e.Refresh(context.Background(), "auth.example.test")
+	e.Put(Site{Name: "auth.example.test", CertificateARN: "arn:a", Version: "2", Certificate: next})
 	st := dial()
 	if st.DidResume || !st.PeerCertificates[0].Equal(next.Leaf) {
 		t.Fatalf("after the rotation: resumed %v, new certificate %v", st.DidResume, st.PeerCertificates[0].Equal(next.Leaf))
