@@ -14,13 +14,26 @@ type Store struct {
 	store.Store
 	mu     sync.Mutex
 	counts map[string]int
+	only   func(context.Context) bool
 }
 
 // New wraps st.
 func New(st store.Store) *Store { return &Store{Store: st, counts: map[string]int{}} }
 
-func (c *Store) count(method string) {
+// Only counts just the calls whose context satisfies pred (nil: every
+// call), e.g. the calls a request makes, without the background work's.
+func (c *Store) Only(pred func(context.Context) bool) {
 	c.mu.Lock()
+	c.only = pred
+	c.mu.Unlock()
+}
+
+func (c *Store) count(ctx context.Context, method string) {
+	c.mu.Lock()
+	if c.only != nil && !c.only(ctx) {
+		c.mu.Unlock()
+		return
+	}
 	c.counts[method]++
 	c.mu.Unlock()
 }
@@ -53,36 +66,36 @@ var _ store.Store = (*Store)(nil)
 // The updaters read the record they change: they count as reads.
 
 func (c *Store) UpdateUserPool(ctx context.Context, id string, fn func(*store.UserPool) error) (store.UserPool, error) {
-	c.count("UpdateUserPool")
+	c.count(ctx, "UpdateUserPool")
 	return c.Store.UpdateUserPool(ctx, id, fn)
 }
 
 func (c *Store) UpdateAppClient(ctx context.Context, clientID string, fn func(*store.AppClient) error) (store.AppClient, error) {
-	c.count("UpdateAppClient")
+	c.count(ctx, "UpdateAppClient")
 	return c.Store.UpdateAppClient(ctx, clientID, fn)
 }
 
 func (c *Store) UpdateResourceServer(ctx context.Context, poolID, identifier string, fn func(*store.ResourceServer) error) (store.ResourceServer, error) {
-	c.count("UpdateResourceServer")
+	c.count(ctx, "UpdateResourceServer")
 	return c.Store.UpdateResourceServer(ctx, poolID, identifier, fn)
 }
 
 func (c *Store) UpdateCertificate(ctx context.Context, arn string, fn func(*store.Certificate) error) (store.Certificate, error) {
-	c.count("UpdateCertificate")
+	c.count(ctx, "UpdateCertificate")
 	return c.Store.UpdateCertificate(ctx, arn, fn)
 }
 
 func (c *Store) UpdateDomain(ctx context.Context, key string, fn func(*store.Domain) error) (store.Domain, error) {
-	c.count("UpdateDomain")
+	c.count(ctx, "UpdateDomain")
 	return c.Store.UpdateDomain(ctx, key, fn)
 }
 
 func (c *Store) UpdateUser(ctx context.Context, poolID, key string, fn func(*store.User) error) (store.User, error) {
-	c.count("UpdateUser")
+	c.count(ctx, "UpdateUser")
 	return c.Store.UpdateUser(ctx, poolID, key, fn)
 }
 
 func (c *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*store.Group) error) (store.Group, error) {
-	c.count("UpdateGroup")
+	c.count(ctx, "UpdateGroup")
 	return c.Store.UpdateGroup(ctx, poolID, name, fn)
 }
