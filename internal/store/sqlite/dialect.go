@@ -26,7 +26,12 @@ var dialect = &sqlstore.Dialect{
 	ForeignKey: func(err error) (bool, string) {
 		return isForeignKey(err), ""
 	},
-	IndexedBy: func(index string) string { return " INDEXED BY " + index },
+	IndexedBy: func(index string) string {
+		if h, ok := indexHints[index]; ok {
+			return h
+		}
+		return " INDEXED BY " + index
+	},
 	In: func(col string, values []string) (string, []any) {
 		args := make([]any, len(values))
 		for i, v := range values {
@@ -39,6 +44,13 @@ var dialect = &sqlstore.Dialect{
 	HasPrefix: func(col, prefix string) (string, []any) {
 		return "substr(" + col + ", 1, ?) = ?", []any{utf8.RuneCountInString(prefix), prefix}
 	},
+}
+
+// indexHints are the hints of the indexes the shared queries name, made
+// once.
+var indexHints = map[string]string{
+	"user_index_by_user":  " INDEXED BY user_index_by_user",
+	"user_unique_by_user": " INDEXED BY user_unique_by_user",
 }
 
 func isUnique(err error) bool {

@@ -35,9 +35,6 @@ func New(d *Dialect, read, write Executor, inTx TxRunner) *Store {
 	return s
 }
 
-// Dialect is the store's dialect.
-func (s *Store) Dialect() *Dialect { return s.d }
-
 // scanner is a row to scan.
 type scanner = sqlrows.Scanner
 

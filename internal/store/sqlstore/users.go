@@ -53,21 +53,25 @@ func (s *Store) loadUserIndexes(ctx context.Context, q Executor, users []store.U
 	in, inArgs := s.d.In("user_key", keys)
 	args := make([]any, 0, 2*len(inArgs)+2)
 	args = append(append(append(append(args, users[0].PoolID), inArgs...), users[0].PoolID), inArgs...)
+	// One set of destinations for every row: through the Scanner interface
+	// they would otherwise escape, row after row.
+	var k, attr, v string
+	dest := []any{&k, &attr, &v}
 	// The by-user indexes: the planner would otherwise pick the
-	// (pool_id, attr, value) key and read every row of the pool.
-	return q.Query(ctx, `SELECT 0, user_key, attr, value FROM user_index`+s.d.IndexedBy("user_index_by_user")+` WHERE pool_id = ? AND `+in+
-		` UNION ALL SELECT 1, user_key, attr, value FROM user_unique`+s.d.IndexedBy("user_unique_by_user")+` WHERE pool_id = ? AND `+in, args,
+	// (pool_id, attr, value) key and read every row of the pool. The table
+	// a row comes from is the first letter of its attr (a column of its own
+	// would cost the SQLite driver allocations on every row).
+	return q.Query(ctx, `SELECT user_key, 'i' || attr, value FROM user_index`+s.d.IndexedBy("user_index_by_user")+` WHERE pool_id = ? AND `+in+
+		` UNION ALL SELECT user_key, 'u' || attr, value FROM user_unique`+s.d.IndexedBy("user_unique_by_user")+` WHERE pool_id = ? AND `+in, args,
 		func(r scanner) error {
-			var unique int64
-			var k, attr, v string
-			if err := r.Scan(&unique, &k, &attr, &v); err != nil {
+			if err := r.Scan(dest...); err != nil {
 				return err
 			}
-			if i, ok := pos[k]; ok {
-				if unique != 0 {
-					users[i].Unique[attr] = v
+			if i, ok := pos[k]; ok && attr != "" {
+				if attr[0] == 'u' {
+					users[i].Unique[attr[1:]] = v
 				} else {
-					users[i].Index[attr] = v
+					users[i].Index[attr[1:]] = v
 				}
 			}
 			return nil
