@@ -40,7 +40,9 @@ type Dialect struct {
 	// (" FOR UPDATE"); "" where a write transaction excludes every other
 	// writer already (SQLite's BEGIN IMMEDIATE).
 	ForUpdate string
-	// True is the SQL literal a boolean column equals when true.
+	// True is the SQL literal a boolean column equals when true. Boolean
+	// arguments are Go bools and boolean columns scan into bools on every
+	// driver (SQLite's stores them as 0 and 1).
 	True string
 	// NoLimit is the LIMIT argument of a page without a limit.
 	NoLimit any

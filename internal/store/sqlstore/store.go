@@ -81,7 +81,7 @@ func list[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T
 	return out, nil
 }
 
-// count runs a COUNT(*) query on the readers.
+// count runs a COUNT(*) query.
 func (s *Store) count(ctx context.Context, q Executor, query string, args ...any) (int, error) {
 	var n int64
 	if err := q.QueryRow(ctx, query, args...).Scan(&n); err != nil {
