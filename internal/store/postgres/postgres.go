@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlrows"
+	"github.com/gognito/gognito/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -27,8 +27,10 @@ var migrations embed.FS
 // (an arbitrary constant: "gognito" in ASCII).
 const migrationLock int64 = 0x676f676e69746f
 
-// Store is the PostgreSQL backend.
+// Store is the PostgreSQL backend: the queries of sqlstore, run on a pgx
+// connection pool.
 type Store struct {
+	*sqlstore.Store
 	pool *pgxpool.Pool
 }
 
@@ -46,6 +48,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	s := &Store{pool: pool}
+	s.Store = sqlstore.New(dialect, executor{pool}, executor{pool}, s.runTx)
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -198,90 +201,5 @@ func queryStrings(ctx context.Context, tx pgx.Tx, q string) ([]string, error) {
 // its call returned.
 func (s *Store) Close() error {
 	s.pool.Close()
-	return nil
-}
-
-// pgCode returns the SQLSTATE and constraint of a PostgreSQL error.
-func pgCode(err error) (code, constraint string) {
-	var e *pgconn.PgError
-	if errors.As(err, &e) {
-		return e.Code, e.ConstraintName
-	}
-	return "", ""
-}
-
-func isUnique(err error) bool     { c, _ := pgCode(err); return c == "23505" }
-func isForeignKey(err error) bool { c, _ := pgCode(err); return c == "23503" }
-
-func ms(t time.Time) int64     { return t.UnixMilli() }
-func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
-
-// inTx runs fn in a transaction, committed when fn returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback(ctx)
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
-	}
-	return nil
-}
-
-// limitOf is a LIMIT argument: NULL (no limit) when the page has none.
-func limitOf(p store.Page) any {
-	if p.Limit <= 0 {
-		return nil
-	}
-	return int64(p.Limit)
-}
-
-// querier is a pool or a transaction.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-type scanner = sqlrows.Scanner
-
-// collect scans every row of a query.
-func collect[T any](ctx context.Context, q querier, scan func(scanner) (T, error), sql string, args ...any) ([]T, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-func count(ctx context.Context, q querier, sql string, args ...any) (int, error) {
-	var n int64
-	if err := q.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("postgres: count: %w", err)
-	}
-	return int(n), nil
-}
-
-// deleted maps a DELETE's outcome: ErrNotFound when no row went.
-func deleted(tag pgconn.CommandTag, err error, what string) error {
-	if err != nil {
-		return fmt.Errorf("postgres: delete %s: %w", what, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
 	return nil
 }

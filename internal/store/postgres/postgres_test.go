@@ -16,7 +16,7 @@ import (
 	"github.com/gognito/gognito/internal/store/storetest"
 )
 
-func open(t *testing.T, dsn string) *postgres.Store {
+func open(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), dsn)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlrows"
+	"github.com/gognito/gognito/internal/store/sqlstore"
 	sqlitedrv "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -25,8 +26,10 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Store is the SQLite backend.
+// Store is the SQLite backend: the queries of sqlstore, run on the
+// readers' prepared statements, the single writer, and its group commit.
 type Store struct {
+	*sqlstore.Store
 	w       *sql.DB  // the single writer connection
 	r       *readers // readers, with prepared statements
 	path    string
@@ -73,6 +76,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8) // database/sql keeps 2 by default: the others were reopened (pragmas and all) on every burst
 	s := &Store{w: w, r: newReaders(r), path: path}
+	s.Store = sqlstore.New(dialect, executor{s.r}, executor{s.w}, s.runTx)
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -103,7 +107,9 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{r: newReaders(r), path: path}, nil
+	s := &Store{r: newReaders(r), path: path}
+	s.Store = sqlstore.New(dialect, executor{s.r}, nil, s.runTx)
+	return s, nil
 }
 
 // Path is the database file.
@@ -262,33 +268,4 @@ func (s *Store) Close() error {
 		errs = append(errs, s.r.Close())
 	}
 	return errors.Join(errs...)
-}
-
-func isUnique(err error) bool {
-	var e *sqlitedrv.Error
-	if errors.As(err, &e) {
-		c := e.Code()
-		return c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || c == sqlite3.SQLITE_CONSTRAINT_UNIQUE
-	}
-	return false
-}
-
-func isForeignKey(err error) bool {
-	var e *sqlitedrv.Error
-	if errors.As(err, &e) {
-		// ON DELETE RESTRICT reports SQLITE_CONSTRAINT_TRIGGER.
-		c := e.Code()
-		return c == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY || (c == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(e.Error(), "FOREIGN KEY"))
-	}
-	return false
-}
-
-func ms(t time.Time) int64     { return t.UnixMilli() }
-func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
-
-func limitOf(p store.Page) int {
-	if p.Limit <= 0 {
-		return -1
-	}
-	return p.Limit
 }

@@ -106,23 +106,43 @@ func Nullable(s string) any {
 	return s
 }
 
-// Rows is a result set: *sql.Rows or pgx.Rows.
-type Rows interface {
-	Scanner
-	Next() bool
-	Err() error
+// ScanUser reads one user row selected with UserCols (without its Index
+// and Unique, which are rows of their own).
+func ScanUser(r Scanner) (store.User, error) {
+	var u store.User
+	var c, up int64
+	if err := r.Scan(&u.PoolID, &u.Key, &u.Username, &u.Sub, &u.Status, &u.Enabled, &c, &up, &u.Version, &u.Doc); err != nil {
+		return u, err
+	}
+	u.CreatedAt, u.UpdatedAt = fromMS(c), fromMS(up)
+	return u, nil
 }
 
-// Values reads key, value rows into a map.
-func Values(rows Rows) (map[string][]byte, error) {
-	out := map[string][]byte{}
-	for rows.Next() {
-		var k string
-		var v []byte
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
+// ScanDomain reads one user pool domain row selected with DomainCols.
+func ScanDomain(r Scanner) (store.Domain, error) {
+	var d store.Domain
+	var arn *string
+	var cr, up int64
+	if err := r.Scan(&d.Key, &d.Name, &d.PoolID, &d.Region, &d.Custom, &arn, &d.Status, &cr, &up, &d.Version, &d.Doc); err != nil {
+		return d, err
 	}
-	return out, rows.Err()
+	if arn != nil {
+		d.CertificateARN = *arn
+	}
+	d.CreatedAt, d.UpdatedAt = fromMS(cr), fromMS(up)
+	return d, nil
+}
+
+// MessageCols are the columns of an outbox row, in the order ScanMessage reads them.
+const MessageCols = `id, pool_id, username, kind, medium, destination, subject, body, created_at`
+
+// ScanMessage reads one outbox row selected with MessageCols.
+func ScanMessage(r Scanner) (store.Message, error) {
+	var m store.Message
+	var c int64
+	if err := r.Scan(&m.ID, &m.PoolID, &m.Username, &m.Kind, &m.Medium, &m.Destination, &m.Subject, &m.Body, &c); err != nil {
+		return m, err
+	}
+	m.CreatedAt = fromMS(c)
+	return m, nil
 }
