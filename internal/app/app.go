@@ -20,6 +20,7 @@ import (
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
@@ -50,6 +51,7 @@ const (
 type App struct {
 	cfg     config.Config
 	log     *slog.Logger
+	clock   *clock.Settable // every service's clock; SetNow moves it
 	store   store.Store
 	handler http.Handler
 	cognito *api.Service
@@ -121,7 +123,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		st.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: st, dataPath: path}
+	a := &App{cfg: cfg, log: log, store: st, dataPath: path, clock: &clock.Settable{}}
+
+	// The pools and app clients, and their loader: a change made here is
+	// announced to the other nodes, which drop what they keep of it.
+	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
+		Announce: func(key string) {
+			if c := a.cluster; c != nil {
+				c.announce(changedUserPool, key)
+			}
+		}})
 
 	var edgeRef atomic.Pointer[edge.Edge]
 	a.certs = certs.New(st, certs.Options{
@@ -141,11 +152,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.domains = domains.New(st, a.certs, domains.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, BaseDomain: cfg.BaseDomain,
 		CloudFrontSuffix: cfg.CloudFrontSuffix, CustomDomainQuota: int(cfg.CustomDomainQuota),
-		PropagationDelay: cfg.DomainPropagationDelay, CheckParentDNS: cfg.CheckParentDNS, Logger: log,
+		PropagationDelay: cfg.DomainPropagationDelay, CheckParentDNS: cfg.CheckParentDNS, Logger: log, Pools: pools,
 	})
 	a.edge = edge.New(a.domains, log)
 	edgeRef.Store(a.edge)
 	a.cluster = newCluster(st, a.edge, log)
+	a.cluster.userPools = pools.Invalidate
 	a.domains.SetEdge(announcingEdge{Edge: a.edge, cluster: a.cluster})
 	if a.cluster.notifier != nil {
 		a.domains.SetPeers(a.cluster.peersServe)
@@ -156,22 +168,21 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	registerEdgeMetrics(reg, a.edge)
 	metrics := api.NewMetrics(reg)
 
-	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer})
-	sender, err := newSender(cfg, st, log)
+	sender, err := newSender(cfg, st, a.clock, log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	hooks := triggers.New(lambda.New(lambda.Options{Endpoint: cfg.LambdaEndpoint, AccessKeyID: cfg.LambdaAccessKeyID,
 		SecretAccessKey: cfg.LambdaSecretAccessKey.Reveal(), ByName: cfg.LambdaInvokeByName}), cfg.LambdaTimeout, log)
-	a.users = users.New(st, users.Options{Sender: sender, Sealer: sealer, Triggers: hooks})
+	a.users = users.New(st, users.Options{Pools: pools, Clock: a.clock, Sender: sender, Sealer: sealer, Triggers: hooks})
 	a.publicURL.Store(strings.TrimSuffix(cfg.PublicURL, "/"))
 	if cfg.PublicURL == "" {
 		a.publicURL.Store("http://" + cfg.Listen)
 	}
-	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
+	a.tokens = tokens.New(tokens.Options{Store: st, Pools: pools, Clock: a.clock, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
 	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks})
-	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
+	ui := uicustom.New(st, uicustom.Options{Pools: pools, Clock: a.clock, BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor})
@@ -220,7 +231,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /_gognito/outbox", loopbackOnly(outboxHandler(st), cfg.OutboxPublic))
-	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
+	mux.Handle("GET "+uicustom.ImagePath, hostedui.ImageHandler(ui))
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.serveJWKS)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.serveDiscovery)
 	mux.Handle("/", front)
@@ -293,7 +304,7 @@ func (a *App) serveDomain(w http.ResponseWriter, r *http.Request, site *edge.Sit
 	}
 	if strings.HasPrefix(r.URL.Path, uicustom.ImagePath) {
 		// The classic hosted UI's logos, on the origin of its pages.
-		a.ui.PoolImageHandler(site.PoolID).ServeHTTP(w, r)
+		hostedui.PoolImageHandler(a.ui, site.PoolID).ServeHTTP(w, r)
 		return
 	}
 	hs := hostedui.Site{PoolID: site.PoolID, Secure: secure, ManagedLoginVersion: a.domains.ManagedLoginVersion(r.Context(), site.Name)}
@@ -321,10 +332,10 @@ func (a *App) Certificates() *certs.Service { return a.certs }
 // Issuer is the iss of a pool's tokens: the public URL and the pool id.
 func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) + "/" + poolID }
 
-// SetNow moves the clock of sign-in sessions and token checks (tests only).
+// SetNow moves the clock of every service (tests only).
 func (a *App) SetNow(now func() time.Time) {
+	a.clock.Set(now)
 	a.auth.SetNow(now)
-	a.tokens.SetNow(now)
 	a.hosted.SetNow(now)
 }
 

@@ -24,6 +24,8 @@ type cluster struct {
 	notifier store.Notifier
 	edge     *edge.Edge
 	log      *slog.Logger
+	// userPools drops what the pool loader keeps of a key ("" everything).
+	userPools func(key string)
 }
 
 func newCluster(st store.Store, e *edge.Edge, log *slog.Logger) *cluster {
@@ -37,6 +39,7 @@ func newCluster(st store.Store, e *edge.Edge, log *slog.Logger) *cluster {
 const (
 	changedCertificate = "certificate"
 	changedDomain      = "domain"
+	changedUserPool    = "userpool" // a pool or app client, by loader key
 )
 
 // announce tells the other nodes that what they serve for name changed.
@@ -57,6 +60,9 @@ func (c *cluster) listen(ctx context.Context) {
 	}
 	c.notifier.Listen(ctx, func(msg string) {
 		if msg == "" { // announcements may have been missed
+			if c.userPools != nil {
+				c.userPools("")
+			}
 			if err := c.edge.Sync(ctx); err != nil && ctx.Err() == nil {
 				c.log.Warn("cluster: edge re-sync", "error", err)
 			}
@@ -65,6 +71,12 @@ func (c *cluster) listen(ctx context.Context) {
 		node, rest, _ := strings.Cut(msg, " ")
 		kind, name, _ := strings.Cut(rest, " ")
 		if node == c.node {
+			return
+		}
+		if kind == changedUserPool {
+			if c.userPools != nil {
+				c.userPools(name)
+			}
 			return
 		}
 		var err error

@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
@@ -10,8 +11,8 @@ import (
 
 // newSender builds the delivery layer: the outbox always, SMTP for email
 // when configured.
-func newSender(cfg config.Config, st store.Store, log *slog.Logger) (*messaging.Dispatcher, error) {
-	outbox := messaging.NewOutbox(st, nil)
+func newSender(cfg config.Config, st store.Store, clk clock.Clock, log *slog.Logger) (*messaging.Dispatcher, error) {
+	outbox := messaging.NewOutbox(st, clk)
 	smtp, err := smtpSender(cfg)
 	if err != nil {
 		return nil, err

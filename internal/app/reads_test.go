@@ -26,7 +26,7 @@ import (
 const (
 	maxDomainReadsPerUpdateDomain = 4 // GetDomain + UpdateDomain + listings of domains
 	maxCertReadsPerUpdateDomain   = 2 // GetCertificate + UpdateCertificate
-	maxReadsPerPasswordSignIn     = 6
+	maxReadsPerPasswordSignIn     = 3 // GetUser=2 ListGroupsForUser=1: the pool and the client come from the loader
 )
 
 func countsText(m map[string]int) string {

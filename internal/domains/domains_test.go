@@ -19,6 +19,7 @@ import (
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/wire/acm"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -43,6 +44,7 @@ func newFixture(t *testing.T, o domains.Options) *fixture {
 	sealer, _ := secrets.NewSealer(key)
 	f := &fixture{st: st}
 	f.certs = certs.New(st, certs.Options{Sealer: sealer})
+	o.Pools = userpool.New(st, userpool.Options{})
 	f.doms = domains.New(st, f.certs, o)
 	f.edge = edge.New(f.doms, nil)
 	f.doms.SetEdge(f.edge)
@@ -184,7 +186,7 @@ func TestCustomDomainQuotaRace(t *testing.T) {
 	ctx := context.Background()
 	arn := f.importCert(t, "*.example.test")
 	g := &gatedStore{Store: f.st, all: make(chan struct{}), racers: racers}
-	doms := domains.New(g, f.certs, domains.Options{CustomDomainQuota: 2})
+	doms := domains.New(g, f.certs, domains.Options{CustomDomainQuota: 2, Pools: userpool.New(f.st, userpool.Options{})})
 	create := func(pool, name string) error {
 		_, err := doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: name, UserPoolId: pool,
 			CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arn}})

@@ -16,11 +16,12 @@ import (
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-type clock struct{ t time.Time }
+// fakeClock is the clock of the services under test (a clock.Clock).
+type fakeClock struct{ t time.Time }
 
-func (c *clock) now() time.Time { return c.t }
+func (c *fakeClock) Now() time.Time { return c.t }
 
-func setup(t *testing.T) (*users.Service, store.Store, *clock, string, string) {
+func setup(t *testing.T) (*users.Service, store.Store, *fakeClock, string, string) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -28,8 +29,8 @@ func setup(t *testing.T) (*users.Service, store.Store, *clock, string, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := &clock{t: time.Now()}
-	pools := userpool.New(st, userpool.Options{})
+	clk := &fakeClock{t: time.Now()}
+	pools := userpool.New(st, userpool.Options{Clock: clk})
 	p, err := pools.CreateUserPool(ctx, &cip.CreateUserPoolRequest{PoolName: "p", AutoVerifiedAttributes: []string{"email"}})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +39,7 @@ func setup(t *testing.T) (*users.Service, store.Store, *clock, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := users.New(st, users.Options{Now: clk.now, Sender: messaging.NewOutbox(st, clk.now)})
+	svc := users.New(st, users.Options{Pools: pools, Clock: clk, Sender: messaging.NewOutbox(st, clk)})
 	return svc, st, clk, p.UserPool.Id, c.UserPoolClient.ClientId
 }
 
