@@ -62,7 +62,7 @@ func sameMembers(t *testing.T, w, d reflect.Type) {
 func TestStoredFormsRoundTrip(t *testing.T) {
 	st := &poolState{
 		Pool: cip.UserPoolType{Id: "eu-west-1_X", Name: "p", Policies: &cip.UserPoolPolicyType{PasswordPolicy: &cip.PasswordPolicyType{MinimumLength: ptr(int32(9))}},
-			LambdaConfig: &cip.LambdaConfigType{PreSignUp: "arn:a", CustomEmailSender: &cip.CustomEmailLambdaVersionConfigType{LambdaArn: "arn:e", LambdaVersion: "V1_0"}},
+			LambdaConfig:     &cip.LambdaConfigType{PreSignUp: "arn:a", CustomEmailSender: &cip.CustomEmailLambdaVersionConfigType{LambdaArn: "arn:e", LambdaVersion: "V1_0"}},
 			SchemaAttributes: []cip.SchemaAttributeType{{Name: "custom:x", NumberAttributeConstraints: &cip.NumberAttributeConstraintsType{MinValue: "1"}}},
 			UserPoolTags:     map[string]string{"k": "v"}, CreationDate: wireTime(testTime), LastModifiedDate: wireTime(testTime)},
 		SoftwareTokenMfa: &cip.SoftwareTokenMfaConfigType{Enabled: ptr(false)},
