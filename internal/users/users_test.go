@@ -11,6 +11,7 @@ import (
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/store/storecount"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -125,5 +126,46 @@ func TestResendLimit(t *testing.T) {
 	clk.t = clk.t.Add(61 * time.Minute)
 	if _, err := svc.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeRequest{ClientId: client, Username: "rae"}); err != nil {
 		t.Fatalf("an hour later: %v", err)
+	}
+}
+
+// An operation reads its pool from the loader (no store read once loaded)
+// and its user once.
+func TestReadsPerOperation(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	counted := storecount.New(st)
+	pools := userpool.New(counted, userpool.Options{})
+	svc := users.New(counted, users.Options{Pools: pools})
+	p, err := pools.CreateUserPool(ctx, &cip.CreateUserPoolRequest{PoolName: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := p.UserPool.Id
+	if _, err := svc.AdminCreateUser(ctx, &cip.AdminCreateUserRequest{UserPoolId: id, Username: "ann", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, op := range map[string]func() error{
+		"AdminGetUser": func() error {
+			_, err := svc.AdminGetUser(ctx, &cip.AdminGetUserRequest{UserPoolId: id, Username: "ann"})
+			return err
+		},
+		"AdminDisableUser": func() error {
+			_, err := svc.AdminDisableUser(ctx, &cip.AdminDisableUserRequest{UserPoolId: id, Username: "ann"})
+			return err
+		},
+	} {
+		counted.Reset()
+		if err := op(); err != nil {
+			t.Fatal(err)
+		}
+		got := counted.Counts()
+		if got["GetUserPool"] != 0 || got["GetUser"] > 1 {
+			t.Errorf("%s read %v", name, got)
+		}
 	}
 }
