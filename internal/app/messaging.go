@@ -13,7 +13,7 @@ import (
 // when configured.
 func newSender(cfg config.Config, st store.Store, clk clock.Clock, log *slog.Logger) (*messaging.Dispatcher, error) {
 	outbox := messaging.NewOutbox(st, clk)
-	smtp, err := smtpSender(cfg)
+	smtp, err := smtpSender(cfg, clk)
 	if err != nil {
 		return nil, err
 	}
