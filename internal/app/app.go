@@ -133,10 +133,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	}
 	a := &App{cfg: cfg, log: log, store: st, dataPath: path, clock: &clock.Settable{}}
 
+	a.cluster = cluster.New(st, log, a.clock)
+
+	// The pools and app clients, and their loader: a change made here is
+	// announced to the other nodes, which drop what they keep of it.
+	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
+		Announce: func(key string) { a.cluster.Announce(userpool.ChangeTopic, key) }})
+	a.cluster.Subscribe(userpool.ChangeTopic, pools.Invalidate)
+
 	// Domains and certificates announce their changes to serving, which
 	// pushes ready sites to the edge and, through the cluster, to the other
 	// nodes.
-	a.cluster = cluster.New(st, log, a.clock)
 	a.edge = edge.New(log)
 	a.serving = serving.New(serving.Options{Edge: a.edge, Cluster: a.cluster, Clock: a.clock, Logger: log,
 		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval})
@@ -148,7 +155,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.domains = domains.New(st, a.certs, domains.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, BaseDomain: cfg.BaseDomain,
 		CloudFrontSuffix: cfg.CloudFrontSuffix, CustomDomainQuota: int(cfg.CustomDomainQuota),
-		CheckParentDNS: cfg.CheckParentDNS, Clock: a.clock, Logger: log, Announcer: a.serving,
+		CheckParentDNS: cfg.CheckParentDNS, Clock: a.clock, Logger: log, Announcer: a.serving, Pools: pools,
 	})
 
 	reg := prometheus.NewRegistry()
@@ -156,22 +163,21 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	registerEdgeMetrics(reg, a.edge)
 	metrics := api.NewMetrics(reg)
 
-	pools := userpool.New(st, userpool.Options{Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer})
-	sender, err := newSender(cfg, st, log)
+	sender, err := newSender(cfg, st, a.clock, log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	hooks := triggers.New(lambda.New(lambda.Options{Endpoint: cfg.LambdaEndpoint, AccessKeyID: cfg.LambdaAccessKeyID,
 		SecretAccessKey: cfg.LambdaSecretAccessKey.Reveal(), ByName: cfg.LambdaInvokeByName}), cfg.LambdaTimeout, log)
-	a.users = users.New(st, users.Options{Sender: sender, Sealer: sealer, Triggers: hooks})
+	a.users = users.New(st, users.Options{Pools: pools, Clock: a.clock, Sender: sender, Sealer: sealer, Triggers: hooks})
 	a.publicURL.Store(strings.TrimSuffix(cfg.PublicURL, "/"))
 	if cfg.PublicURL == "" {
 		a.publicURL.Store("http://" + cfg.Listen)
 	}
-	a.tokens = tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
+	a.tokens = tokens.New(tokens.Options{Store: st, Pools: pools, Clock: a.clock, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
 	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks, Clock: a.clock})
-	ui := uicustom.New(st, uicustom.Options{BaseURL: func() string { return a.publicURL.Load().(string) }})
+	ui := uicustom.New(st, uicustom.Options{Pools: pools, Clock: a.clock, BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
@@ -220,11 +226,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	})
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
-	mux.Handle("GET "+uicustom.ImagePath, ui.ImageHandler())
-	oidc.New(oidc.Options{Pools: st, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
+	mux.Handle("GET "+uicustom.ImagePath, hostedui.ImageHandler(ui))
+	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
-		ImagePath: uicustom.ImagePath, Images: ui.PoolImageHandler, Clock: a.clock})
+		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock})
 	a.handler = a.sites.API(mux)
 	return a, nil
 }
@@ -275,7 +281,6 @@ func (a *App) domainBase(ctx context.Context, poolID string) string {
 // back to the system clock.
 func (a *App) SetNow(now func() time.Time) {
 	a.clock.Set(now)
-	a.tokens.SetNow(now) // until tokens takes the shared clock
 }
 
 // Tokens is the token service (for tests and tools).

@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
@@ -10,9 +11,9 @@ import (
 
 // newSender builds the delivery layer: the outbox always, SMTP for email
 // when configured.
-func newSender(cfg config.Config, st store.Store, log *slog.Logger) (*messaging.Dispatcher, error) {
-	outbox := messaging.NewOutbox(st, nil)
-	smtp, err := smtpSender(cfg)
+func newSender(cfg config.Config, st store.Store, clk clock.Clock, log *slog.Logger) (*messaging.Dispatcher, error) {
+	outbox := messaging.NewOutbox(st, clk)
+	smtp, err := smtpSender(cfg, clk)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ import (
 const (
 	maxDomainReadsPerUpdateDomain = 2 // UpdateDomain, and the write that makes it ACTIVE
 	maxCertReadsPerUpdateDomain   = 1 // the check of the new certificate, whose material is then served
-	maxReadsPerPasswordSignIn     = 6
+	maxReadsPerPasswordSignIn     = 3 // GetUser=2 ListGroupsForUser=1: the pool and the client come from the loader
 )
 
 func countsText(m map[string]int) string {

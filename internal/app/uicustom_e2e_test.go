@@ -209,6 +209,18 @@ func TestUICustomization(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !bytes.Equal(body, png1) {
 		t.Fatalf("GET %s: %d %s (%d bytes)", wantLogo, resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 	}
+	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("ETag") != `"`+aws.ToString(all.CSSVersion)+`"` ||
+		resp.Header.Get("Content-Security-Policy") != "default-src 'none'" {
+		t.Fatalf("logo headers: %v", resp.Header)
+	}
+	if head, err := http.Head(wantLogo); err != nil || head.StatusCode != 200 || head.ContentLength != int64(len(png1)) {
+		t.Fatalf("HEAD %s: %v %v", wantLogo, head, err)
+	}
+	for _, p := range []string{"/_gognito/ui/" + pool + "/ALL", "/_gognito/ui/" + pool + "/ALL/logo.png/x", "/_gognito/ui/" + pool + "/ALL/icon.png"} {
+		if resp, _ := fetchLogo(t, ts.URL+p); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d", p, resp.StatusCode)
+		}
+	}
 	// Leaving ClientId out is the pool's default too.
 	if g := get(""); aws.ToString(g.ClientId) != "ALL" || aws.ToString(g.CSSVersion) != aws.ToString(all.CSSVersion) {
 		t.Fatalf("get without ClientId: %+v", g)

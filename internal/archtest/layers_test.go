@@ -31,14 +31,6 @@ var transports = map[string]string{
 	"internal/oidc":     "the issuer's endpoints on the API listener (JWKS, discovery)",
 }
 
-// knownViolations are imports that break the rule today and are being
-// removed: removed by the serving / pools work of issue 14 (domains stops
-// importing the edge; uicustom stops serving HTTP itself). TEMPORARY: the
-// test fails once one of them is gone, so that it is deleted from here.
-var knownViolations = map[string]bool{
-	"internal/uicustom -> net/http": true,
-}
-
 type listed struct {
 	ImportPath string
 	Imports    []string
@@ -139,14 +131,7 @@ func TestDomainPackagesDoNotImportTransports(t *testing.T) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if !knownViolations[k] {
-			t.Errorf("%s: a domain package imports %s; only %s and the transports may (internal/archtest)", k, found[k], compositionRoot)
-		}
-	}
-	for k := range knownViolations {
-		if _, ok := found[k]; !ok {
-			t.Errorf("known violation %q no longer occurs: delete it from knownViolations", k)
-		}
+		t.Errorf("%s: a domain package imports %s; only %s and the transports may (internal/archtest)", k, found[k], compositionRoot)
 	}
 }
 

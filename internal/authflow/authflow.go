@@ -6,8 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -71,34 +69,13 @@ type client struct {
 }
 
 func (s *Service) loadClient(ctx context.Context, clientID string) (*client, error) {
-	rec, err := s.st.GetAppClient(ctx, clientID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", clientID)
-	}
+	// The loader's views (package userpool), in the wire form the flows
+	// still read; shared, so read-only.
+	c, p, err := s.users.AppClient(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	c := &client{}
-	if err := json.Unmarshal(rec.Doc, &c.cfg); err != nil {
-		return nil, err
-	}
-	if c.cfg.ClientSecret, err = s.sealer.OpenString(c.cfg.ClientSecret, secrets.ClientSecretOwner(clientID)); err != nil {
-		return nil, fmt.Errorf("authflow: client %s secret: %w", clientID, err)
-	}
-	prec, err := s.st.GetUserPool(ctx, rec.PoolID)
-	if err != nil {
-		return nil, err
-	}
-	var d struct {
-		Pool             cip.UserPoolType                `json:"Pool"`
-		SoftwareTokenMfa *cip.SoftwareTokenMfaConfigType `json:"SoftwareTokenMfa"`
-	}
-	if err := json.Unmarshal(prec.Doc, &d); err != nil {
-		return nil, err
-	}
-	c.pool = d.Pool
-	c.totp = d.SoftwareTokenMfa != nil && d.SoftwareTokenMfa.Enabled != nil && *d.SoftwareTokenMfa.Enabled
-	return c, nil
+	return &client{cfg: c.Wire(), pool: p.Wire(), totp: p.TOTPEnabled()}, nil
 }
 
 func (c *client) preventExistence() bool { return c.cfg.PreventUserExistenceErrors == "ENABLED" }

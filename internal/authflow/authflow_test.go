@@ -70,9 +70,9 @@ func newFixture(t *testing.T, flows []string) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{clock: &clock.Settable{}}
-	f.pools = userpool.New(st, userpool.Options{Sealer: sealer})
-	f.users = users.New(st, users.Options{Sender: &outbox{}, Sealer: sealer})
-	tok := tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: func(id string) string { return "http://gognito.test/" + id },
+	f.pools = userpool.New(st, userpool.Options{Sealer: sealer, Clock: f.clock})
+	f.users = users.New(st, users.Options{Pools: f.pools, Clock: f.clock, Sender: &outbox{}, Sealer: sealer})
+	tok := tokens.New(tokens.Options{Store: st, Pools: f.pools, Clock: f.clock, Sealer: sealer, Issuer: func(id string) string { return "http://gognito.test/" + id },
 		SignedOutAfter: f.users.SignedOutAfter})
 	f.auth = authflow.New(authflow.Options{Store: st, Users: f.users, Tokens: tok, Sealer: sealer, Clock: f.clock})
 	pool, err := f.pools.CreateUserPool(ctx, &cip.CreateUserPoolRequest{PoolName: "unit"})

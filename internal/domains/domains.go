@@ -49,6 +49,7 @@ type Options struct {
 	CustomDomainQuota int  // custom domains per Region
 	CheckParentDNS    bool // require an A record on a custom domain's parent
 	LookupA           func(ctx context.Context, host string) ([]net.IP, error)
+	Pools             Pools // the pools' feature plans
 	Clock             clock.Clock
 	Logger            *slog.Logger
 	// Announcer hears of every change and says when it is served; without
@@ -248,21 +249,20 @@ func (s *Service) domainError(err error, region string) error {
 	return err
 }
 
-func (s *Service) loadPool(ctx context.Context, id string) (store.UserPool, error) {
-	p, err := s.store.GetUserPool(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", id)
-	}
-	return p, err
+// Pools tells a pool's feature plan (package userpool's loader); a pool
+// that does not exist is ResourceNotFoundException "User pool X does not
+// exist.".
+type Pools interface {
+	PoolTier(ctx context.Context, poolID string) (string, error)
 }
 
-func tierOf(p store.UserPool) string {
-	var d struct {
-		Pool struct{ UserPoolTier string }
-	}
-	_ = json.Unmarshal(p.Doc, &d)
-	return d.Pool.UserPoolTier
+// loadPool checks that the pool exists and returns what the domain rules
+// need of it: its feature plan (tierOf reads it).
+func (s *Service) loadPool(ctx context.Context, id string) (string, error) {
+	return s.o.Pools.PoolTier(ctx, id)
 }
+
+func tierOf(tier string) string { return tier }
 
 func versionStamp(t time.Time) string { return t.UTC().Format("20060102150405") }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/store/storecount"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/wire/acm"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -43,6 +44,7 @@ func newFixture(t *testing.T, o domains.Options) *fixture {
 	sealer, _ := secrets.NewSealer(key)
 	f := &fixture{st: st}
 	f.certs = certs.New(st, certs.Options{Sealer: sealer})
+	o.Pools = userpool.New(st, userpool.Options{})
 	f.doms = domains.New(st, f.certs, o)
 	if err := st.CreateUserPool(ctx, store.UserPool{ID: "us-east-1_TESTPOOL1", Name: "p", CreatedAt: time.Now(), UpdatedAt: time.Now(), Doc: []byte(`{"Pool":{}}`)}); err != nil {
 		t.Fatal(err)
@@ -151,7 +153,7 @@ func TestCustomDomainQuotaRace(t *testing.T) {
 	ctx := context.Background()
 	arn := f.importCert(t, "*.example.test")
 	g := &gatedStore{Store: f.st, all: make(chan struct{}), racers: racers}
-	doms := domains.New(g, f.certs, domains.Options{CustomDomainQuota: 2})
+	doms := domains.New(g, f.certs, domains.Options{CustomDomainQuota: 2, Pools: userpool.New(f.st, userpool.Options{})})
 	create := func(pool, name string) error {
 		_, err := doms.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainRequest{Domain: name, UserPoolId: pool,
 			CustomDomainConfig: &cip.CustomDomainConfigType{CertificateArn: arn}})
@@ -242,7 +244,7 @@ func TestUpdateReadsOnceInCognitosOrder(t *testing.T) {
 	counter := storecount.New(f.st)
 	rec := &recorder{}
 	cc := &countingCerts{Certificates: f.certs}
-	doms := domains.New(counter, cc, domains.Options{Announcer: rec})
+	doms := domains.New(counter, cc, domains.Options{Announcer: rec, Pools: userpool.New(f.st, userpool.Options{})})
 	arnA := f.importCert(t, "auth.example.test")
 	arnB := f.importCert(t, "auth.example.test")
 	other := f.importCert(t, "other.example.test")
@@ -275,7 +277,7 @@ func TestUpdateReadsOnceInCognitosOrder(t *testing.T) {
 	}
 	// Settled at once (no announcer: nothing to wait for), the write that
 	// makes the domain ACTIVE is the second and last domain read.
-	settling := domains.New(counter, cc, domains.Options{})
+	settling := domains.New(counter, cc, domains.Options{Pools: userpool.New(f.st, userpool.Options{})})
 	counter.Reset()
 	cc.n = 0
 	if _, err := settling.UpdateUserPoolDomain(ctx, &cip.UpdateUserPoolDomainRequest{Domain: "auth.example.test", UserPoolId: "us-east-1_TESTPOOL1",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/store"
 )
 
@@ -12,18 +13,16 @@ import (
 // read them (GET /_gognito/outbox). It is always on, whatever else delivers
 // a message.
 type Outbox struct {
-	st  store.Outbox
-	now func() time.Time
+	st    store.Outbox
+	clock clock.Clock
 }
 
 var _ Sender = (*Outbox)(nil)
 
-// NewOutbox writes messages to st, stamped with now (time.Now when nil).
-func NewOutbox(st store.Outbox, now func() time.Time) *Outbox {
-	if now == nil {
-		now = time.Now
-	}
-	return &Outbox{st: st, now: now}
+// NewOutbox writes messages to st, stamped with the time of c (the
+// system's when nil).
+func NewOutbox(st store.Outbox, c clock.Clock) *Outbox {
+	return &Outbox{st: st, clock: clock.Or(c)}
 }
 
 // Send adds m to the outbox.
@@ -45,7 +44,7 @@ func (o *Outbox) Add(ctx context.Context, m Message) (int64, error) {
 		Destination: m.Destination,
 		Subject:     m.Subject,
 		Body:        m.Body,
-		CreatedAt:   o.now().UTC().Truncate(time.Millisecond),
+		CreatedAt:   o.clock.Now().UTC().Truncate(time.Millisecond),
 	})
 	if err != nil {
 		return 0, fmt.Errorf("messaging: outbox: %w", err)

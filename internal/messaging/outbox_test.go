@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
 )
@@ -14,7 +15,7 @@ func TestOutboxWritesToStore(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	now := time.Date(2025, 3, 4, 5, 6, 7, 891_234_567, time.FixedZone("X", 3600))
-	ob := messaging.NewOutbox(st, func() time.Time { return now })
+	ob := messaging.NewOutbox(st, clock.Func(func() time.Time { return now }))
 	m := messaging.Message{
 		PoolID: "us-east-1_AbCdEf123", Username: "ann", Kind: messaging.KindSignUp, Medium: messaging.MediumEmail,
 		Destination: "ann@example.com", Subject: "Your verification code",

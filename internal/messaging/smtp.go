@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gognito/gognito/internal/clock"
 )
 
 // STARTTLS modes of an SMTP relay.
@@ -61,6 +63,9 @@ type SMTPConfig struct {
 	// Timeout bounds a whole delivery: dial, STARTTLS, AUTH and the
 	// transaction (default 10s). A context deadline that comes first wins.
 	Timeout time.Duration
+	// Clock dates the messages (the system's when nil); the network
+	// deadlines always follow the machine's clock.
+	Clock clock.Clock
 }
 
 const redacted = "[REDACTED]"
@@ -102,7 +107,7 @@ type SMTP struct {
 	tls       *tls.Config
 	timeout   time.Duration
 	helloName string
-	now       func() time.Time
+	clock     clock.Clock
 }
 
 var _ Sender = (*SMTP)(nil)
@@ -171,7 +176,7 @@ func NewSMTP(c SMTPConfig) (*SMTP, error) {
 	return &SMTP{
 		host: host, port: port, dialAddr: net.JoinHostPort(host, strconv.Itoa(port)),
 		username: c.Username, password: c.Password, from: from, mode: mode, tls: tc,
-		timeout: timeout, helloName: helloName(), now: time.Now,
+		timeout: timeout, helloName: helloName(), clock: clock.Or(c.Clock),
 	}, nil
 }
 
@@ -325,7 +330,7 @@ func (s *SMTP) compose(m Message, to *mail.Address) ([]byte, error) {
 	header("From", s.from.String())
 	header("To", to.String())
 	header("Subject", encodeHeaderText(m.Subject, len("Subject: ")))
-	header("Date", s.now().Format(time.RFC1123Z))
+	header("Date", s.clock.Now().Format(time.RFC1123Z))
 	header("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=UTF-8")

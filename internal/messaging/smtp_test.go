@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/messaging/smtptest"
 )
@@ -372,5 +373,20 @@ func TestSMTPSubjects(t *testing.T) {
 		if got := msgs[i].Subject(); got != c.want {
 			t.Errorf("subject %q arrived as %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// The Date of a message is the clock's (the services' test clock), while
+// the delivery's deadlines stay on the machine's.
+func TestSMTPDateFollowsTheClock(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.Options{})
+	at := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	s := newSMTP(t, messaging.SMTPConfig{Host: srv.Host(), Port: srv.Port(), StartTLS: messaging.StartTLSOff, Clock: clock.Func(func() time.Time { return at })})
+	if err := s.Send(context.Background(), email("zoe@example.com", "Your code", "123456")); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.WaitForMessages(t, 1, 5*time.Second)[0]
+	if d, err := mail.ParseDate(r.Header("Date")); err != nil || !d.Equal(at) {
+		t.Fatalf("Date %q (%v), want %v", r.Header("Date"), err, at)
 	}
 }

@@ -3,16 +3,16 @@ package oidc
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 
-	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/awserr"
 )
 
-// Pools is what the endpoints read of the pools: whether one exists.
+// Pools is what the endpoints read of the pools: whether one exists
+// (ResourceNotFoundException when it does not; userpool's loader).
 type Pools interface {
-	GetUserPool(ctx context.Context, id string) (store.UserPool, error)
+	CheckPool(ctx context.Context, id string) error
 }
 
 // Options configure the endpoints.
@@ -69,8 +69,8 @@ func (h *Handler) serveJWKS(w http.ResponseWriter, r *http.Request) {
 
 // poolExists answers 404 for an unknown pool (false: answered).
 func (h *Handler) poolExists(w http.ResponseWriter, r *http.Request, poolID string) bool {
-	_, err := h.o.Pools.GetUserPool(r.Context(), poolID)
-	if errors.Is(err, store.ErrNotFound) {
+	err := h.o.Pools.CheckPool(r.Context(), poolID)
+	if awserr.Is(err, awserr.ResourceNotFound) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
 		json.NewEncoder(w).Encode(map[string]string{"message": "User pool " + poolID + " does not exist."})

@@ -8,19 +8,19 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/awserr"
 )
 
 type pools map[string]bool
 
-func (p pools) GetUserPool(_ context.Context, id string) (store.UserPool, error) {
+func (p pools) CheckPool(_ context.Context, id string) error {
 	if id == "broken_1" {
-		return store.UserPool{}, errors.New("disk on fire")
+		return errors.New("disk on fire")
 	}
 	if !p[id] {
-		return store.UserPool{}, store.ErrNotFound
+		return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", id)
 	}
-	return store.UserPool{ID: id}, nil
+	return nil
 }
 
 func serve(t *testing.T, h *Handler, path string) *httptest.ResponseRecorder {

@@ -15,6 +15,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 )
@@ -22,16 +23,24 @@ import (
 // ScopeAdmin is the scope of tokens the API issues.
 const ScopeAdmin = "aws.cognito.signin.user.admin"
 
+// Pools tells whether a pool exists (package userpool's loader): a token
+// of a deleted pool is refused.
+type Pools interface {
+	CheckPool(ctx context.Context, poolID string) error
+}
+
 // Options configure the service.
 type Options struct {
-	Store  store.Store
+	// Store keeps the signing keys and the revocations.
+	Store  store.Values
+	Pools  Pools
 	Sealer *secrets.Sealer
 	// Issuer is the iss of a pool's tokens.
 	Issuer func(poolID string) string
 	// SignedOutAfter tells when the user last signed out everywhere
 	// (GlobalSignOut): tokens issued before are refused.
 	SignedOutAfter func(ctx context.Context, poolID, username string) (time.Time, error)
-	Now            func() time.Time
+	Clock          clock.Clock
 	Rand           io.Reader
 }
 
@@ -43,17 +52,12 @@ type Service struct {
 
 // New builds the service.
 func New(o Options) *Service {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
 	return &Service{o: o, keys: &keyring{store: o.Store, sealer: o.Sealer, pools: map[string]*poolKeys{}}}
 }
-
-// SetNow replaces the clock (tests move time to expire tokens).
-func (s *Service) SetNow(now func() time.Time) { s.o.Now = now }
 
 // Subject is what the tokens say about an authenticated user.
 type Subject struct {
@@ -161,7 +165,7 @@ func (s *Service) uuid() string {
 
 // Issue signs ID and access tokens, and makes a refresh token when asked.
 func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefresh bool) (*Issued, error) {
-	now := s.o.Now().UTC()
+	now := s.o.Clock.Now().UTC()
 	keys, err := s.keys.keys(ctx, sub.PoolID, now)
 	if err != nil {
 		return nil, err
@@ -280,7 +284,7 @@ func (s *Service) ParseRefresh(ctx context.Context, token string) (*RefreshClaim
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, invalidRefresh()
 	}
-	if s.o.Now().After(c.Expires) {
+	if s.o.Clock.Now().After(c.Expires) {
 		return nil, awserr.New(awserr.NotAuthorized, "Refresh Token has expired")
 	}
 	if revoked, err := s.Revoked(ctx, c.OriginJTI); err != nil {
@@ -380,20 +384,20 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 	if s.o.Issuer(poolID) != peek.Iss {
 		return nil, errInvalidAccess()
 	}
-	if _, err := s.o.Store.GetUserPool(ctx, poolID); err != nil {
+	if err := s.o.Pools.CheckPool(ctx, poolID); err != nil {
 		return nil, errInvalidAccess()
 	}
-	keys, err := s.keys.keys(ctx, poolID, s.o.Now())
+	keys, err := s.keys.keys(ctx, poolID, s.o.Clock.Now())
 	if err != nil {
 		return nil, err
 	}
 	k := keys.all[obj.Signatures[0].Header.KeyID]
 	if k == nil {
 		// Rotated through another node? Re-read, at most every rereadAfter.
-		if !s.keys.forgetStale(poolID, s.o.Now()) {
+		if !s.keys.forgetStale(poolID, s.o.Clock.Now()) {
 			return nil, errInvalidAccess()
 		}
-		if keys, err = s.keys.keys(ctx, poolID, s.o.Now()); err != nil {
+		if keys, err = s.keys.keys(ctx, poolID, s.o.Clock.Now()); err != nil {
 			return nil, err
 		}
 		if k = keys.all[obj.Signatures[0].Header.KeyID]; k == nil {
@@ -408,7 +412,7 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 	if err := json.Unmarshal(payload, &c); err != nil || c.TokenUse != "access" || k.Use != UseAccess {
 		return nil, errInvalidAccess()
 	}
-	now := s.o.Now()
+	now := s.o.Clock.Now()
 	if now.Unix() >= c.Exp {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has expired")
 	}
@@ -444,7 +448,7 @@ const (
 // RevokeRefresh is better when the refresh token is at hand: its marker
 // can be purged sooner.
 func (s *Service) Revoke(ctx context.Context, originJTI string) error {
-	now := s.o.Now()
+	now := s.o.Clock.Now()
 	return s.revoke(ctx, originJTI, now.Add(maxRefreshValidity+maxAccessValidity))
 }
 
@@ -455,7 +459,7 @@ func (s *Service) RevokeRefresh(ctx context.Context, rc *RefreshClaims) error {
 }
 
 func (s *Service) revoke(ctx context.Context, originJTI string, until time.Time) error {
-	return s.o.Store.SetValueUntil(ctx, revokedKey(originJTI), []byte(s.o.Now().UTC().Format(time.RFC3339)), until)
+	return s.o.Store.SetValueUntil(ctx, revokedKey(originJTI), []byte(s.o.Clock.Now().UTC().Format(time.RFC3339)), until)
 }
 
 // Revoked reports whether an authentication's tokens were revoked.
@@ -473,7 +477,7 @@ func (s *Service) Revoked(ctx context.Context, originJTI string) (bool, error) {
 // JWKS is a pool's JSON Web Key Set: the public keys of every key that may
 // still have signed a valid token.
 func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
-	keys, err := s.keys.keys(ctx, poolID, s.o.Now())
+	keys, err := s.keys.keys(ctx, poolID, s.o.Clock.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -491,12 +495,12 @@ func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 // Rotate gives a pool new signing keys; tokens signed by the old ones stay
 // valid until they expire (the JWKS keeps listing the old keys).
 func (s *Service) Rotate(ctx context.Context, poolID string) error {
-	return s.keys.rotate(ctx, poolID, s.o.Now())
+	return s.keys.rotate(ctx, poolID, s.o.Clock.Now())
 }
 
 // PublicKey returns the public key of a kid of a pool (for tests and tools).
 func (s *Service) PublicKey(ctx context.Context, poolID, kid string) (*rsa.PublicKey, error) {
-	keys, err := s.keys.keys(ctx, poolID, s.o.Now())
+	keys, err := s.keys.keys(ctx, poolID, s.o.Clock.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -12,13 +12,26 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
 	"github.com/gognito/gognito/internal/tokens"
 )
 
+// storePools is the pool check of the tests: the pool's record exists.
+type storePools struct{ st store.Store }
+
+func (p storePools) CheckPool(ctx context.Context, poolID string) error {
+	_, err := p.st.GetUserPool(ctx, poolID)
+	return err
+}
+
 func newService(t *testing.T) (*tokens.Service, store.Store) {
+	return newServiceWithClock(t, nil)
+}
+
+func newServiceWithClock(t *testing.T, clk clock.Clock) (*tokens.Service, store.Store) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
@@ -29,7 +42,7 @@ func newService(t *testing.T) (*tokens.Service, store.Store) {
 	rand.Read(key)
 	sealer, _ := secrets.NewSealer(key)
 	st.CreateUserPool(context.Background(), store.UserPool{ID: "us-east-1_TOKENS001", Name: "p", Doc: []byte(`{}`)})
-	return tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: func(p string) string { return "http://issuer.test/" + p }}), st
+	return tokens.New(tokens.Options{Store: st, Pools: storePools{st}, Sealer: sealer, Clock: clk, Issuer: func(p string) string { return "http://issuer.test/" + p }}), st
 }
 
 func kid(t *testing.T, token string) string {
@@ -84,7 +97,8 @@ func TestKeysAreCognitoLikeAndRotate(t *testing.T) {
 }
 
 func TestRefreshTokens(t *testing.T) {
-	s, _ := newService(t)
+	clk := &clock.Settable{}
+	s, _ := newServiceWithClock(t, clk)
 	ctx := context.Background()
 	sub := tokens.Subject{PoolID: "us-east-1_TOKENS001", ClientID: "client", Username: "u", Sub: "sub-1"}
 	out, _ := s.Issue(ctx, sub, tokens.Validity{Access: time.Hour, ID: time.Hour, Refresh: time.Hour}, true)
@@ -97,11 +111,11 @@ func TestRefreshTokens(t *testing.T) {
 	if _, err := s.ParseRefresh(ctx, string(tampered)); !awserr.Is(err, awserr.NotAuthorized) {
 		t.Fatalf("tampered refresh token: %v", err)
 	}
-	s.SetNow(func() time.Time { return time.Now().Add(2 * time.Hour) })
+	clk.Set(func() time.Time { return time.Now().Add(2 * time.Hour) })
 	if _, err := s.ParseRefresh(ctx, out.RefreshToken); err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("expired refresh token: %v", err)
 	}
-	s.SetNow(time.Now)
+	clk.Set(nil)
 	if err := s.Revoke(ctx, out.OriginJTI); err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +139,8 @@ func TestRotationThroughAnotherNode(t *testing.T) {
 	rand.Read(key)
 	sealer, _ := secrets.NewSealer(key) // one secret key for both nodes
 	issuer := func(p string) string { return "http://issuer.test/" + p }
-	a := tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: issuer})
-	b := tokens.New(tokens.Options{Store: st, Sealer: sealer, Issuer: issuer, Now: func() time.Time { return now }})
+	a := tokens.New(tokens.Options{Store: st, Pools: storePools{st}, Sealer: sealer, Issuer: issuer})
+	b := tokens.New(tokens.Options{Store: st, Pools: storePools{st}, Sealer: sealer, Issuer: issuer, Clock: clock.Func(func() time.Time { return now })})
 	sub := tokens.Subject{PoolID: "us-east-1_TOKENS001", ClientID: "client", Username: "u", Sub: "sub-1"}
 	v := tokens.Validity{Access: time.Hour, ID: time.Hour, Refresh: 24 * time.Hour}
 	first, err := a.Issue(ctx, sub, v, false)

@@ -1,7 +1,8 @@
 // Package uicustom implements the hosted UI (classic) branding of Cognito:
 // SetUICustomization and GetUICustomization, the checks Cognito applies to
-// the CSS and the logo, the logo images served on the API listener, and the
-// sanitised CSS the hosted pages embed (CSSFor).
+// the CSS and the logo, the logo images (Logo; package hostedui serves
+// them), and the sanitised CSS the hosted pages embed (CSSFor). It never
+// imports net/http.
 //
 // Settings are kept per pool and per app client ("ALL" is the pool's
 // default) in the store's key-value space, under ui/<poolId>/<clientId|ALL>.

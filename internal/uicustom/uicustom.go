@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"image/jpeg"
 	"image/png"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
@@ -34,27 +34,41 @@ const ImagePath = "/_gognito/ui/"
 // versionLayout is the form of CSSVersion, as Cognito's: a UTC time stamp.
 const versionLayout = "20060102150405"
 
+// Store is what the service needs of the store: the settings live in its
+// key-value space, and a pool must have a domain to be customised.
+type Store interface {
+	GetValue(ctx context.Context, key string) ([]byte, error)
+	SetValue(ctx context.Context, key string, v []byte) error
+	ListDomainsByPool(ctx context.Context, poolID string) ([]store.Domain, error)
+}
+
+// Pools finds pools and app clients (package userpool's loader); a missing
+// one is Cognito's ResourceNotFoundException.
+type Pools interface {
+	CheckPool(ctx context.Context, poolID string) error
+	ClientPool(ctx context.Context, clientID string) (string, error)
+}
+
 // Options configure the service.
 type Options struct {
+	Pools Pools
 	// BaseURL is where clients reach the API listener, without a trailing
 	// slash (ImageUrl is built on it when a request is answered).
 	BaseURL func() string
-	Now     func() time.Time
+	Clock   clock.Clock
 }
 
 // Service implements SetUICustomization and GetUICustomization, and gives
 // the hosted pages their customisation.
 type Service struct {
-	st store.Store
+	st Store
 	o  Options
 	mu sync.Mutex // serialises the read-modify-write of a setting
 }
 
 // New builds the service.
-func New(st store.Store, o Options) *Service {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+func New(st Store, o Options) *Service {
+	o.Clock = clock.Or(o.Clock)
 	if o.BaseURL == nil {
 		o.BaseURL = func() string { return "" }
 	}
@@ -100,19 +114,15 @@ func (s *Service) save(ctx context.Context, poolID, clientID string, r record) e
 }
 
 func (s *Service) checkPool(ctx context.Context, poolID string) error {
-	_, err := s.st.GetUserPool(ctx, poolID)
-	if errors.Is(err, store.ErrNotFound) {
-		return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", poolID)
-	}
-	return err
+	return s.o.Pools.CheckPool(ctx, poolID)
 }
 
 func (s *Service) checkClient(ctx context.Context, poolID, clientID string) error {
 	if clientID == All {
 		return nil
 	}
-	c, err := s.st.GetAppClient(ctx, clientID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && c.PoolID != poolID) {
+	owner, err := s.o.Pools.ClientPool(ctx, clientID)
+	if awserr.Is(err, awserr.ResourceNotFound) || (err == nil && owner != poolID) {
 		return awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", clientID)
 	}
 	return err
@@ -221,7 +231,7 @@ func (s *Service) SetUICustomization(ctx context.Context, in *cip.SetUICustomiza
 	if err != nil {
 		return nil, err
 	}
-	now := s.o.Now().UTC().Truncate(time.Millisecond)
+	now := s.o.Clock.Now().UTC().Truncate(time.Millisecond)
 	rec := record{Version: nextVersion(prev.Version, now)}
 	if strings.TrimSpace(in.CSS) != "" || ext != "" {
 		rec.Set, rec.CSS, rec.Modified, rec.Created = true, in.CSS, now, now
@@ -301,48 +311,28 @@ func (s *Service) CSSFor(ctx context.Context, poolID, clientID string) (css stri
 	return css, logoURL, nil
 }
 
-// ImageHandler serves every pool's logos at
-// ImagePath<poolId>/<clientId|ALL>/logo.<ext> (GET and HEAD). Register it on
-// the API listener for ImagePath.
-func (s *Service) ImageHandler() http.Handler { return s.PoolImageHandler("") }
+// Logo is a logo image, as the hosted UI serves it.
+type Logo struct {
+	Body        []byte
+	ContentType string
+	Version     string    // changes with every change of the settings
+	Modified    time.Time // when the settings were last changed
+}
 
-// PoolImageHandler is ImageHandler for the logos of one pool only (any
-// pool's when poolID is ""): a user pool domain serves its pool's.
-func (s *Service) PoolImageHandler(poolID string) http.Handler {
-	only := poolID
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		rest, ok := strings.CutPrefix(r.URL.Path, ImagePath)
-		parts := strings.Split(rest, "/")
-		if !ok || len(parts) != 3 || parts[0] == "" || parts[1] == "" || !strings.HasPrefix(parts[2], "logo.") {
-			http.NotFound(w, r)
-			return
-		}
-		poolID, clientID, ext := parts[0], parts[1], strings.TrimPrefix(parts[2], "logo.")
-		if only != "" && poolID != only {
-			http.NotFound(w, r)
-			return
-		}
-		rec, err := s.load(r.Context(), poolID, clientID)
-		if err != nil {
-			http.Error(w, "logo unavailable", http.StatusInternalServerError)
-			return
-		}
-		if !rec.Set || len(rec.Image) == 0 || rec.ImageExt != ext {
-			http.NotFound(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", contentType(rec.ImageExt))
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cache-Control", "no-cache")
-		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-		h.Set("Content-Security-Policy", "default-src 'none'")
-		h.Set("ETag", `"`+rec.Version+`"`)
-		http.ServeContent(w, r, "", rec.Modified, bytes.NewReader(rec.Image))
-	})
+// ErrNoLogo reports a logo that is not set.
+var ErrNoLogo = errors.New("uicustom: no such logo")
+
+// Logo is the logo a pool's default (clientID ALL) or a client's own
+// settings hold, if its file extension is ext (png or jpg); else ErrNoLogo.
+// The settings of a client whose own have no logo do not fall back to the
+// pool's here: each logo has its own address (see CSSFor).
+func (s *Service) Logo(ctx context.Context, poolID, clientID, ext string) (*Logo, error) {
+	rec, err := s.load(ctx, poolID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if !rec.Set || len(rec.Image) == 0 || rec.ImageExt != ext {
+		return nil, ErrNoLogo
+	}
+	return &Logo{Body: rec.Image, ContentType: contentType(rec.ImageExt), Version: rec.Version, Modified: rec.Modified}, nil
 }

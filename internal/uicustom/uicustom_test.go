@@ -3,23 +3,22 @@ package uicustom
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/store"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-// fakeStore has the few records the service reads; any other method panics.
+// fakeStore has the few records the service reads, and is its Pools.
 type fakeStore struct {
-	store.Store
 	values  map[string][]byte
 	clients map[string]string // client -> pool
 	domains map[string]int    // pool -> count
@@ -30,19 +29,19 @@ func newFake() *fakeStore {
 		domains: map[string]int{"us-east-1_P": 1}}
 }
 
-func (f *fakeStore) GetUserPool(_ context.Context, id string) (store.UserPool, error) {
+func (f *fakeStore) CheckPool(_ context.Context, id string) error {
 	if id != "us-east-1_P" && id != "us-east-1_Q" {
-		return store.UserPool{}, store.ErrNotFound
+		return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", id)
 	}
-	return store.UserPool{ID: id}, nil
+	return nil
 }
 
-func (f *fakeStore) GetAppClient(_ context.Context, id string) (store.AppClient, error) {
+func (f *fakeStore) ClientPool(_ context.Context, id string) (string, error) {
 	p, ok := f.clients[id]
 	if !ok {
-		return store.AppClient{}, store.ErrNotFound
+		return "", awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", id)
 	}
-	return store.AppClient{ID: id, PoolID: p}, nil
+	return p, nil
 }
 
 func (f *fakeStore) ListDomainsByPool(_ context.Context, pool string) ([]store.Domain, error) {
@@ -75,7 +74,8 @@ func pngOf(t *testing.T) []byte {
 func TestServiceRules(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	s := New(newFake(), Options{BaseURL: func() string { return "http://gognito.test:9229/" }, Now: func() time.Time { return now }})
+	f := newFake()
+	s := New(f, Options{Pools: f, BaseURL: func() string { return "http://gognito.test:9229/" }, Clock: clock.Func(func() time.Time { return now })})
 	set := func(client, css string, img []byte) (*cip.UICustomizationType, error) {
 		out, err := s.SetUICustomization(ctx, &cip.SetUICustomizationRequest{UserPoolId: "us-east-1_P", ClientId: client, CSS: css, ImageFile: img})
 		if err != nil {
@@ -131,28 +131,15 @@ func TestServiceRules(t *testing.T) {
 		t.Fatalf("nothing set: %q %q %v", css, logo, err)
 	}
 
-	// The image handler.
-	h := s.ImageHandler()
-	get := func(method, path string) *httptest.ResponseRecorder {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
-		return rec
+	// The logos (the hosted UI serves them; package hostedui).
+	img, err := s.Logo(ctx, "us-east-1_P", All, "png")
+	if err != nil || img.ContentType != "image/png" || !bytes.Equal(img.Body, pngOf(t)) || img.Version == "" || img.Modified.IsZero() {
+		t.Fatalf("logo: %+v %v", img, err)
 	}
-	r := get(http.MethodGet, "/_gognito/ui/us-east-1_P/ALL/logo.png")
-	if r.Code != 200 || r.Header().Get("Content-Type") != "image/png" || !bytes.Equal(r.Body.Bytes(), pngOf(t)) || r.Header().Get("X-Content-Type-Options") != "nosniff" {
-		t.Fatalf("logo: %d %v", r.Code, r.Header())
-	}
-	if r := get(http.MethodHead, "/_gognito/ui/us-east-1_P/ALL/logo.png"); r.Code != 200 || r.Body.Len() != 0 {
-		t.Fatalf("HEAD: %d", r.Code)
-	}
-	for _, p := range []string{"/_gognito/ui/us-east-1_P/ALL/logo.jpg", "/_gognito/ui/us-east-1_P/c1/logo.png", "/_gognito/ui/us-east-1_P/ALL",
-		"/_gognito/ui/us-east-1_P/ALL/logo.png/x", "/_gognito/ui/us-east-1_Z/ALL/logo.png"} {
-		if r := get(http.MethodGet, p); r.Code != 404 {
-			t.Errorf("%s: %d", p, r.Code)
+	for _, k := range [][3]string{{"us-east-1_P", All, "jpg"}, {"us-east-1_P", "c1", "png"}, {"us-east-1_Z", All, "png"}} {
+		if _, err := s.Logo(ctx, k[0], k[1], k[2]); !errors.Is(err, ErrNoLogo) {
+			t.Errorf("%v: %v", k, err)
 		}
-	}
-	if r := get(http.MethodPost, "/_gognito/ui/us-east-1_P/ALL/logo.png"); r.Code != 405 {
-		t.Errorf("POST: %d", r.Code)
 	}
 }
 

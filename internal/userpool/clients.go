@@ -3,8 +3,6 @@ package userpool
 import (
 	"context"
 	"errors"
-	"fmt"
-	"github.com/gognito/gognito/internal/secrets"
 	"net/url"
 	"slices"
 	"strings"
@@ -22,10 +20,6 @@ var DefaultExplicitAuthFlows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_
 
 // StandardScopes are the OAuth scopes every pool knows.
 var StandardScopes = []string{"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
-
-func clientNotFound(id string) error {
-	return awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", id)
-}
 
 // clientSettings are the settings CreateUserPoolClient and
 // UpdateUserPoolClient share; an update replaces all of them.
@@ -92,7 +86,7 @@ func TokenValidity(c *cip.UserPoolClientType) (access, id, refresh time.Duration
 	return access, id, refresh
 }
 
-func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolDoc, c *cip.UserPoolClientType) error {
+func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState, c *cip.UserPoolClientType) error {
 	c.RefreshTokenValidity = cs.RefreshTokenValidity
 	if c.RefreshTokenValidity == nil || *c.RefreshTokenValidity == 0 {
 		c.RefreshTokenValidity = ptr(int32(30))
@@ -272,7 +266,7 @@ func (s *Service) checkScope(ctx context.Context, poolID, scope string, clientCr
 
 // CreateUserPoolClient creates an app client with Cognito's defaults.
 func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPoolClientRequest) (*cip.CreateUserPoolClientResponse, error) {
-	_, pool, err := s.loadPool(ctx, in.UserPoolId)
+	pool, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +277,7 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPo
 	if n >= MaxAppClientsPerPool {
 		return nil, awserr.Newf(awserr.LimitExceeded, "The user pool has reached its limit of %d app clients.", MaxAppClientsPerPool)
 	}
-	now := s.clock()
+	now := s.now()
 	c := cip.UserPoolClientType{
 		UserPoolId:       in.UserPoolId,
 		ClientName:       in.ClientName,
@@ -302,65 +296,44 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPo
 		return nil, err
 	}
 	rec := store.AppClient{ID: c.ClientId, PoolID: c.UserPoolId, Name: c.ClientName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: s.encodeClient(&c)}
-	if err := s.store.CreateAppClient(ctx, rec); errors.Is(err, store.ErrNotFound) {
-		return nil, poolNotFound(in.UserPoolId)
-	} else if err != nil {
-		return nil, err
+	if err := s.store.CreateAppClient(ctx, rec); err != nil {
+		return nil, poolError(err, in.UserPoolId)
 	}
+	s.changed(clientKey(c.ClientId))
 	return &cip.CreateUserPoolClientResponse{UserPoolClient: &c}, nil
 }
 
-// Client returns an app client by id, checking it belongs to the pool.
-func (s *Service) Client(ctx context.Context, poolID, clientID string) (*cip.UserPoolClientType, error) {
-	rec, err := s.store.GetAppClient(ctx, clientID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.PoolID != poolID) {
-		if _, _, perr := s.loadPool(ctx, poolID); perr != nil {
+// poolClient is an app client of a pool: Cognito's error names the pool
+// when the pool does not exist, the client when the pool does not have it.
+func (s *Service) poolClient(ctx context.Context, poolID, clientID string) (*Client, error) {
+	c, err := s.Client(ctx, clientID)
+	if awserr.Is(err, awserr.ResourceNotFound) || (err == nil && c.UserPoolId != poolID) {
+		if _, perr := s.Pool(ctx, poolID); perr != nil {
 			return nil, perr
 		}
 		return nil, clientNotFound(clientID)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s.decodeClient(rec)
+	return c, err
 }
 
-// encodeClient is a client's stored form: its secret sealed.
+// encodeClient is a client's stored document: its secret sealed.
 func (s *Service) encodeClient(c *cip.UserPoolClientType) []byte {
-	stored := *c
-	if s.sealer != nil {
-		stored.ClientSecret = s.sealer.SealString(c.ClientSecret, secrets.ClientSecretOwner(c.ClientId))
-	}
-	return encode(&stored)
-}
-
-func (s *Service) decodeClient(rec store.AppClient) (*cip.UserPoolClientType, error) {
-	var c cip.UserPoolClientType
-	if err := jsonUnmarshal(rec.Doc, &c); err != nil {
-		return nil, err
-	}
-	if s.sealer != nil {
-		secret, err := s.sealer.OpenString(c.ClientSecret, secrets.ClientSecretOwner(c.ClientId))
-		if err != nil {
-			return nil, fmt.Errorf("userpool: app client %s secret: %w", c.ClientId, err)
-		}
-		c.ClientSecret = secret
-	}
-	return &c, nil
+	return encodeClientDoc(sealClient(s.sealer, clientFromWire(c)))
 }
 
 // DescribeUserPoolClient returns an app client, its secret included.
 func (s *Service) DescribeUserPoolClient(ctx context.Context, in *cip.DescribeUserPoolClientRequest) (*cip.DescribeUserPoolClientResponse, error) {
-	c, err := s.Client(ctx, in.UserPoolId, in.ClientId)
+	c, err := s.poolClient(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
-	return &cip.DescribeUserPoolClientResponse{UserPoolClient: c}, nil
+	w := c.Wire()
+	return &cip.DescribeUserPoolClientResponse{UserPoolClient: &w}, nil
 }
 
 // ListUserPoolClients pages through a pool's clients.
 func (s *Service) ListUserPoolClients(ctx context.Context, in *cip.ListUserPoolClientsRequest) (*cip.ListUserPoolClientsResponse, error) {
-	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	if _, err := s.Pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
 	after, err := pagetoken.Decode("clients", in.NextToken)
@@ -383,22 +356,25 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *cip.ListUserPoolC
 // UpdateUserPoolClient replaces a client's settings; as in Cognito, settings
 // left out return to their defaults. The id, secret and creation date stay.
 func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPoolClientRequest) (*cip.UpdateUserPoolClientResponse, error) {
-	_, pool, err := s.loadPool(ctx, in.UserPoolId)
+	pool, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Client(ctx, in.UserPoolId, in.ClientId); err != nil {
+	if _, err := s.poolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}
 	var out *cip.UserPoolClientType
 	_, err = s.store.UpdateAppClient(ctx, in.ClientId, func(rec *store.AppClient) error {
-		old, err := s.decodeClient(*rec)
+		old, err := decodeClientDoc(rec.ID, rec.Doc)
 		if err != nil {
+			return err
+		}
+		if err := openClient(s.sealer, old); err != nil {
 			return err
 		}
 		c := cip.UserPoolClientType{
 			UserPoolId: old.UserPoolId, ClientName: old.ClientName, ClientId: old.ClientId,
-			ClientSecret: old.ClientSecret, CreationDate: old.CreationDate,
+			ClientSecret: old.ClientSecret, CreationDate: wireTime(old.CreationDate),
 		}
 		if in.ClientName != "" {
 			c.ClientName = in.ClientName
@@ -407,30 +383,28 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPo
 		if err := cs.apply(ctx, s, pool, &c); err != nil {
 			return err
 		}
-		now := s.clock()
+		now := s.now()
 		c.LastModifiedDate = wireTime(now)
 		rec.Name, rec.UpdatedAt, rec.Doc = c.ClientName, now, s.encodeClient(&c)
 		out = &c
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, clientNotFound(in.ClientId)
-	}
 	if err != nil {
-		return nil, err
+		return nil, clientError(err, in.ClientId)
 	}
+	s.changed(clientKey(in.ClientId))
 	return &cip.UpdateUserPoolClientResponse{UserPoolClient: out}, nil
 }
 
 // DeleteUserPoolClient deletes an app client.
 func (s *Service) DeleteUserPoolClient(ctx context.Context, in *cip.DeleteUserPoolClientRequest) (*struct{}, error) {
-	if _, err := s.Client(ctx, in.UserPoolId, in.ClientId); err != nil {
+	if _, err := s.poolClient(ctx, in.UserPoolId, in.ClientId); err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteAppClient(ctx, in.ClientId); errors.Is(err, store.ErrNotFound) {
-		return nil, clientNotFound(in.ClientId)
-	} else if err != nil {
-		return nil, err
+	err := s.store.DeleteAppClient(ctx, in.ClientId)
+	s.changed(clientKey(in.ClientId))
+	if err != nil {
+		return nil, clientError(err, in.ClientId)
 	}
 	return &struct{}{}, nil
 }

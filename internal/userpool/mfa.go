@@ -20,7 +20,7 @@ func checkMfaConfiguration(mfa string, p *cip.UserPoolType, totp *cip.SoftwareTo
 	return awserr.New(awserr.InvalidParameter, "Invalid MFA configuration given, can't turn off all MFAs and set MFA configuration to ON or OPTIONAL.")
 }
 
-func mfaView(d *poolDoc) (sms *cip.SmsMfaConfigType, totp *cip.SoftwareTokenMfaConfigType, web *cip.WebAuthnConfigurationType) {
+func mfaView(d *poolState) (sms *cip.SmsMfaConfigType, totp *cip.SoftwareTokenMfaConfigType, web *cip.WebAuthnConfigurationType) {
 	if d.Pool.SmsConfiguration != nil || d.Pool.SmsAuthenticationMessage != "" {
 		sms = &cip.SmsMfaConfigType{SmsAuthenticationMessage: d.Pool.SmsAuthenticationMessage, SmsConfiguration: d.Pool.SmsConfiguration}
 	}
@@ -37,7 +37,7 @@ func mfaView(d *poolDoc) (sms *cip.SmsMfaConfigType, totp *cip.SoftwareTokenMfaC
 
 // GetUserPoolMfaConfig returns the pool's MFA settings.
 func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *cip.GetUserPoolMfaConfigRequest) (*cip.GetUserPoolMfaConfigResponse, error) {
-	_, d, err := s.loadPool(ctx, in.UserPoolId)
+	d, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *cip.GetUserPoolM
 // SetUserPoolMfaConfig changes the pool's MFA settings. Factors the request
 // names are replaced; MfaConfiguration stays as it was when left out.
 func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *cip.SetUserPoolMfaConfigRequest) (*cip.SetUserPoolMfaConfigResponse, error) {
-	d, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+	d, err := s.updatePool(ctx, in.UserPoolId, func(d *poolState) error {
 		if in.SmsMfaConfiguration != nil {
 			d.Pool.SmsAuthenticationMessage = in.SmsMfaConfiguration.SmsAuthenticationMessage
 			d.Pool.SmsConfiguration = in.SmsMfaConfiguration.SmsConfiguration

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -189,7 +188,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
+	now := s.now()
 	id := s.newPoolID(s.requestRegion(ctx))
 	p := cip.UserPoolType{
 		Id:                     id,
@@ -228,16 +227,16 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if n >= MaxUserPools {
 		return nil, awserr.Newf(awserr.LimitExceeded, "The account has reached its limit of %d user pools.", MaxUserPools)
 	}
-	doc := &poolDoc{Pool: p}
-	if err := s.store.CreateUserPool(ctx, store.UserPool{ID: id, Name: p.Name, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: encode(doc)}); err != nil {
+	if err := s.store.CreateUserPool(ctx, store.UserPool{ID: id, Name: p.Name, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: encodePoolDoc(poolFromState(&poolState{Pool: p}))}); err != nil {
 		return nil, err
 	}
+	s.changed(poolKey(id))
 	return &cip.CreateUserPoolResponse{UserPool: &p}, nil
 }
 
 // DescribeUserPool returns the pool.
 func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPoolRequest) (*cip.DescribeUserPoolResponse, error) {
-	_, d, err := s.loadPool(ctx, in.UserPoolId)
+	d, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -274,13 +273,14 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 	out := &cip.ListUserPoolsResponse{UserPools: []cip.UserPoolDescriptionType{}}
 	recs, out.NextToken = pagetoken.Trim("pools", recs, limit, func(r store.UserPool) string { return r.ID })
 	for _, rec := range recs {
-		d, err := decodePool(rec)
+		p, err := decodePoolDoc(rec.ID, rec.Doc)
 		if err != nil {
 			return nil, err
 		}
+		w := p.Wire()
 		out.UserPools = append(out.UserPools, cip.UserPoolDescriptionType{
-			Id: d.Pool.Id, Name: d.Pool.Name, LambdaConfig: d.Pool.LambdaConfig,
-			CreationDate: d.Pool.CreationDate, LastModifiedDate: d.Pool.LastModifiedDate,
+			Id: w.Id, Name: w.Name, LambdaConfig: w.LambdaConfig,
+			CreationDate: w.CreationDate, LastModifiedDate: w.LastModifiedDate,
 		})
 	}
 	return out, nil
@@ -293,7 +293,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 	if len(in.UserPoolTags) > MaxTagsPerResource {
 		return nil, awserr.Newf(awserr.UserPoolTagging, "A resource can have at most %d tags.", MaxTagsPerResource)
 	}
-	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolState) error {
 		p := d.Pool
 		settings := settingsOf[poolSettings](in)
 		if err := settings.apply(&p); err != nil {
@@ -326,7 +326,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 // DeleteUserPool deletes a pool and everything in it, unless deletion
 // protection is active or a domain is still configured.
 func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequest) (*struct{}, error) {
-	_, d, err := s.loadPool(ctx, in.UserPoolId)
+	d, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -334,20 +334,17 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 		return nil, awserr.New(awserr.InvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
 	// The store refuses to delete a pool that still has a domain (store.ErrInUse).
-	switch err := s.store.DeleteUserPool(ctx, in.UserPoolId); {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, poolNotFound(in.UserPoolId)
-	case errors.Is(err, store.ErrInUse):
-		return nil, awserr.New(awserr.InvalidParameter, "User pool cannot be deleted. It has a domain configured that should be deleted first.")
-	case err != nil:
-		return nil, err
+	err = s.store.DeleteUserPool(ctx, in.UserPoolId)
+	s.changed(poolKey(in.UserPoolId))
+	if err != nil {
+		return nil, poolError(err, in.UserPoolId)
 	}
 	return &struct{}{}, nil
 }
 
 // AddCustomAttributes appends custom attributes to the pool's schema.
 func (s *Service) AddCustomAttributes(ctx context.Context, in *cip.AddCustomAttributesRequest) (*cip.AddCustomAttributesResponse, error) {
-	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolDoc) error {
+	_, err := s.updatePool(ctx, in.UserPoolId, func(d *poolState) error {
 		for _, a := range in.CustomAttributes {
 			c, err := customAttribute(a)
 			if err != nil {

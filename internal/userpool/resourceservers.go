@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -19,16 +18,39 @@ func jsonUnmarshal(b []byte, v any) error {
 	return nil
 }
 
-func decodeResourceServer(rec store.ResourceServer) (*cip.ResourceServerType, error) {
-	var r cip.ResourceServerType
-	if err := jsonUnmarshal(rec.Doc, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+// resourceServerDoc is what the store keeps of a resource server
+// (store.ResourceServer.Doc). Its keys are those documents have always
+// had, so that every stored resource server reads as it is.
+type resourceServerDoc struct {
+	UserPoolId string     `json:"UserPoolId,omitempty"`
+	Identifier string     `json:"Identifier,omitempty"`
+	Name       string     `json:"Name,omitempty"`
+	Scopes     []scopeDoc `json:"Scopes"`
 }
 
-func resourceServerNotFound(poolID, id string) error {
-	return awserr.Newf(awserr.ResourceNotFound, "Resource server %s does not exist in user pool %s.", id, poolID)
+type scopeDoc struct {
+	ScopeName        string `json:"ScopeName,omitempty"`
+	ScopeDescription string `json:"ScopeDescription,omitempty"`
+}
+
+func decodeResourceServer(rec store.ResourceServer) (*cip.ResourceServerType, error) {
+	var d resourceServerDoc
+	if err := jsonUnmarshal(rec.Doc, &d); err != nil {
+		return nil, err
+	}
+	r := &cip.ResourceServerType{UserPoolId: d.UserPoolId, Identifier: d.Identifier, Name: d.Name, Scopes: []cip.ResourceServerScopeType{}}
+	for _, sc := range d.Scopes {
+		r.Scopes = append(r.Scopes, cip.ResourceServerScopeType{ScopeName: sc.ScopeName, ScopeDescription: sc.ScopeDescription})
+	}
+	return r, nil
+}
+
+func encodeResourceServer(r *cip.ResourceServerType) []byte {
+	d := resourceServerDoc{UserPoolId: r.UserPoolId, Identifier: r.Identifier, Name: r.Name, Scopes: []scopeDoc{}}
+	for _, sc := range r.Scopes {
+		d.Scopes = append(d.Scopes, scopeDoc{ScopeName: sc.ScopeName, ScopeDescription: sc.ScopeDescription})
+	}
+	return encode(&d)
 }
 
 func checkScopes(scopes []cip.ResourceServerScopeType) error {
@@ -44,7 +66,7 @@ func checkScopes(scopes []cip.ResourceServerScopeType) error {
 
 // CreateResourceServer adds an OAuth resource server to a pool.
 func (s *Service) CreateResourceServer(ctx context.Context, in *cip.CreateResourceServerRequest) (*cip.CreateResourceServerResponse, error) {
-	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	if _, err := s.Pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
 	if err := checkScopes(in.Scopes); err != nil {
@@ -61,30 +83,22 @@ func (s *Service) CreateResourceServer(ctx context.Context, in *cip.CreateResour
 	if rs.Scopes == nil {
 		rs.Scopes = []cip.ResourceServerScopeType{}
 	}
-	now := s.clock()
-	err = s.store.CreateResourceServer(ctx, store.ResourceServer{PoolID: in.UserPoolId, Identifier: in.Identifier, Name: in.Name, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: encode(&rs)})
-	switch {
-	case errors.Is(err, store.ErrAlreadyExists):
-		return nil, awserr.Newf(awserr.InvalidParameter, "%s already exists in user pool %s.", in.Identifier, in.UserPoolId)
-	case errors.Is(err, store.ErrNotFound):
-		return nil, poolNotFound(in.UserPoolId)
-	case err != nil:
-		return nil, err
+	now := s.now()
+	err = s.store.CreateResourceServer(ctx, store.ResourceServer{PoolID: in.UserPoolId, Identifier: in.Identifier, Name: in.Name, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: encodeResourceServer(&rs)})
+	if err != nil {
+		return nil, resourceServerError(err, in.UserPoolId, in.Identifier, true)
 	}
 	return &cip.CreateResourceServerResponse{ResourceServer: &rs}, nil
 }
 
 // DescribeResourceServer returns one resource server.
 func (s *Service) DescribeResourceServer(ctx context.Context, in *cip.DescribeResourceServerRequest) (*cip.DescribeResourceServerResponse, error) {
-	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	if _, err := s.Pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
 	rec, err := s.store.GetResourceServer(ctx, in.UserPoolId, in.Identifier)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, resourceServerNotFound(in.UserPoolId, in.Identifier)
-	}
 	if err != nil {
-		return nil, err
+		return nil, resourceServerError(err, in.UserPoolId, in.Identifier, false)
 	}
 	rs, err := decodeResourceServer(rec)
 	if err != nil {
@@ -95,7 +109,7 @@ func (s *Service) DescribeResourceServer(ctx context.Context, in *cip.DescribeRe
 
 // ListResourceServers pages through a pool's resource servers.
 func (s *Service) ListResourceServers(ctx context.Context, in *cip.ListResourceServersRequest) (*cip.ListResourceServersResponse, error) {
-	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	if _, err := s.Pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
 	after, err := pagetoken.Decode("resource-servers", in.NextToken)
@@ -121,7 +135,7 @@ func (s *Service) ListResourceServers(ctx context.Context, in *cip.ListResourceS
 
 // UpdateResourceServer replaces a resource server's name and scopes.
 func (s *Service) UpdateResourceServer(ctx context.Context, in *cip.UpdateResourceServerRequest) (*cip.UpdateResourceServerResponse, error) {
-	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	if _, err := s.Pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
 	if err := checkScopes(in.Scopes); err != nil {
@@ -132,27 +146,22 @@ func (s *Service) UpdateResourceServer(ctx context.Context, in *cip.UpdateResour
 		rs.Scopes = []cip.ResourceServerScopeType{}
 	}
 	_, err := s.store.UpdateResourceServer(ctx, in.UserPoolId, in.Identifier, func(rec *store.ResourceServer) error {
-		rec.Name, rec.UpdatedAt, rec.Doc = in.Name, s.clock(), encode(&rs)
+		rec.Name, rec.UpdatedAt, rec.Doc = in.Name, s.now(), encodeResourceServer(&rs)
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, resourceServerNotFound(in.UserPoolId, in.Identifier)
-	}
 	if err != nil {
-		return nil, err
+		return nil, resourceServerError(err, in.UserPoolId, in.Identifier, false)
 	}
 	return &cip.UpdateResourceServerResponse{ResourceServer: &rs}, nil
 }
 
 // DeleteResourceServer removes a resource server.
 func (s *Service) DeleteResourceServer(ctx context.Context, in *cip.DeleteResourceServerRequest) (*struct{}, error) {
-	if _, _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+	if _, err := s.Pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteResourceServer(ctx, in.UserPoolId, in.Identifier); errors.Is(err, store.ErrNotFound) {
-		return nil, resourceServerNotFound(in.UserPoolId, in.Identifier)
-	} else if err != nil {
-		return nil, err
+	if err := s.store.DeleteResourceServer(ctx, in.UserPoolId, in.Identifier); err != nil {
+		return nil, resourceServerError(err, in.UserPoolId, in.Identifier, false)
 	}
 	return &struct{}{}, nil
 }

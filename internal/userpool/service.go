@@ -4,51 +4,65 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/gognito/gognito/internal/secrets"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/reqctx"
+	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-// Service implements the pool-level operations of cognito-idp.
+// Store is what the service needs of the store: the pools, their clients
+// and resource servers, and two reads of what DescribeUserPool shows (the
+// pool's domains and its number of users).
+type Store interface {
+	store.UserPools
+	store.AppClients
+	store.ResourceServers
+	ListDomainsByPool(ctx context.Context, poolID string) ([]store.Domain, error)
+	CountUsers(ctx context.Context, poolID string) (int, error)
+}
+
+// Service implements the pool-level operations of cognito-idp, and is the
+// one loader of pools and app clients (Pool, Client).
 type Service struct {
-	store     store.Store
+	store     Store
 	region    string
 	accountID string
-	now       func() time.Time
+	clock     clock.Clock
 	rand      io.Reader
 	sealer    *secrets.Sealer
+	announce  func(key string)
+	cache     *cache
 }
 
 // Options configure a Service. Zero values take defaults.
 type Options struct {
 	Region    string // default Region when the request carries none
 	AccountID string
-	Now       func() time.Time
+	Clock     clock.Clock
 	Rand      io.Reader
 	// Sealer seals app client secrets at rest (nil: kept as they are, for
 	// tests of this package alone).
 	Sealer *secrets.Sealer
+	// Announce, when set, is called after each change this node makes with
+	// the key of what changed ("pool/<id>", "client/<id>"); the other nodes
+	// of a shared database pass it to their Invalidate.
+	Announce func(key string)
 }
 
 // New builds a Service on a store.
-func New(st store.Store, o Options) *Service {
-	s := &Service{store: st, region: o.Region, accountID: o.AccountID, now: o.Now, rand: o.Rand, sealer: o.Sealer}
+func New(st Store, o Options) *Service {
+	s := &Service{store: st, region: o.Region, accountID: o.AccountID, clock: clock.Or(o.Clock), rand: o.Rand, sealer: o.Sealer,
+		announce: o.Announce, cache: newCache()}
 	if s.region == "" {
 		s.region = "us-east-1"
 	}
 	if s.accountID == "" {
 		s.accountID = "000000000000"
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if s.rand == nil {
 		s.rand = rand.Reader
@@ -66,7 +80,7 @@ const (
 	MaxCustomAttrNameLen = 20
 )
 
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
 
 func ptr[T any](v T) *T { return &v }
 
@@ -79,70 +93,50 @@ func (s *Service) requestRegion(ctx context.Context) string {
 	return reqctx.Region(ctx, s.region)
 }
 
-// poolDoc is what the store keeps of a pool (store.UserPool.Doc).
-type poolDoc struct {
-	Pool             cip.UserPoolType                `json:"Pool"`
-	SoftwareTokenMfa *cip.SoftwareTokenMfaConfigType `json:"SoftwareTokenMfa,omitempty"`
-	EmailMfa         *cip.EmailMfaConfigType         `json:"EmailMfa,omitempty"`
-	WebAuthn         *cip.WebAuthnConfigurationType  `json:"WebAuthn,omitempty"`
-}
-
-func decodePool(rec store.UserPool) (*poolDoc, error) {
-	var d poolDoc
-	if err := json.Unmarshal(rec.Doc, &d); err != nil {
-		return nil, fmt.Errorf("userpool: decoding pool %s: %w", rec.ID, err)
-	}
-	return &d, nil
-}
-
 func encode(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic(fmt.Sprintf("userpool: encoding %T: %v", v, err)) // wire types always encode
+		panic(fmt.Sprintf("userpool: encoding %T: %v", v, err)) // plain data always encodes
 	}
 	return b
 }
 
-func poolNotFound(id string) error {
-	return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", id)
-}
-
-// loadPool reads a pool, answering Cognito's error for an unknown id.
-func (s *Service) loadPool(ctx context.Context, id string) (store.UserPool, *poolDoc, error) {
-	rec, err := s.store.GetUserPool(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return rec, nil, poolNotFound(id)
-	}
+// loadPool is a pool in the form the rules work on (a fresh copy of the
+// loader's view).
+func (s *Service) loadPool(ctx context.Context, id string) (*poolState, error) {
+	p, err := s.Pool(ctx, id)
 	if err != nil {
-		return rec, nil, err
+		return nil, err
 	}
-	d, err := decodePool(rec)
-	return rec, d, err
+	return p.state(), nil
 }
 
-// updatePool applies fn to a pool atomically.
-func (s *Service) updatePool(ctx context.Context, id string, fn func(d *poolDoc) error) (*poolDoc, error) {
-	var out *poolDoc
+// updatePool applies fn to a pool atomically, and writes it in the current
+// shape (whatever shape it was stored in).
+func (s *Service) updatePool(ctx context.Context, id string, fn func(d *poolState) error) (*poolState, error) {
+	var out *poolState
 	_, err := s.store.UpdateUserPool(ctx, id, func(rec *store.UserPool) error {
-		d, err := decodePool(*rec)
+		p, err := decodePoolDoc(rec.ID, rec.Doc)
 		if err != nil {
 			return err
 		}
+		d := p.state()
 		if err := fn(d); err != nil {
 			return err
 		}
-		now := s.clock()
+		now := s.now()
 		d.Pool.LastModifiedDate = wireTime(now)
 		rec.Name = d.Pool.Name
 		rec.UpdatedAt = now
-		rec.Doc = encode(d)
+		rec.Doc = encodePoolDoc(poolFromState(d))
 		out = d
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, poolNotFound(id)
+	if err != nil {
+		return nil, poolError(err, id)
 	}
-	return out, err
+	s.changed(poolKey(id))
+	return out, nil
 }
 
 func int32Or(p *int32, def int32) int32 {

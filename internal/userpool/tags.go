@@ -27,7 +27,7 @@ func (s *Service) TagResource(ctx context.Context, in *cip.TagResourceRequest) (
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updatePool(ctx, id, func(d *poolDoc) error {
+	_, err = s.updatePool(ctx, id, func(d *poolState) error {
 		if d.Pool.Arn != in.ResourceArn {
 			return poolNotFound(id)
 		}
@@ -54,7 +54,7 @@ func (s *Service) UntagResource(ctx context.Context, in *cip.UntagResourceReques
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updatePool(ctx, id, func(d *poolDoc) error {
+	_, err = s.updatePool(ctx, id, func(d *poolState) error {
 		if d.Pool.Arn != in.ResourceArn {
 			return poolNotFound(id)
 		}
@@ -80,7 +80,7 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *cip.ListTagsForRe
 	if err != nil {
 		return nil, err
 	}
-	_, d, err := s.loadPool(ctx, id)
+	d, err := s.loadPool(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (s *Service) account(u *user) *Account {
 		LockedUntil: u.doc.LockedUntil, FailedSignIns: u.doc.FailedSignIns, SignedOutAt: u.doc.SignedOutAt,
 		MFA: MFASettings{SMSEnabled: u.doc.SMSMfaEnabled, TOTPEnabled: u.doc.TOTPMfaEnabled, EmailEnabled: u.doc.EmailMfaEnabled,
 			TOTPVerified: u.doc.TOTPVerified, Preferred: u.doc.PreferredMfaKind}}
-	if u.rec.Status == StatusForceChangePassword && !u.doc.TempPasswordExp.IsZero() && s.clock().After(u.doc.TempPasswordExp) {
+	if u.rec.Status == StatusForceChangePassword && !u.doc.TempPasswordExp.IsZero() && s.now().After(u.doc.TempPasswordExp) {
 		a.TempPasswordExpired = true
 	}
 	return a
@@ -86,7 +86,7 @@ func ErrPasswordAttemptsExceeded() error {
 
 // Throttled refuses a sign-in while the user is locked out.
 func (s *Service) Throttled(a *Account) error {
-	if s.clock().Before(a.LockedUntil) {
+	if s.now().Before(a.LockedUntil) {
 		return ErrPasswordAttemptsExceeded()
 	}
 	return nil
@@ -117,7 +117,7 @@ func (s *Service) countFailure(u *user) {
 	u.doc.FailedSignIns++
 	if n := u.doc.FailedSignIns - freeFailures; n >= 0 {
 		lock := time.Second << min(n, 10)
-		u.doc.LockedUntil = s.clock().Add(min(lock, maxLockout))
+		u.doc.LockedUntil = s.now().Add(min(lock, maxLockout))
 	}
 }
 
@@ -140,7 +140,7 @@ func (s *Service) CompleteNewPassword(ctx context.Context, poolID, key, password
 		for _, a := range attrs {
 			u.setAttr(a.Name, a.Value)
 		}
-		if err := p.checkRequired(u.doc.Attributes); err != nil {
+		if err := p.checkRequired(u.attributes()); err != nil {
 			return err
 		}
 		if err := s.setPassword(p, u, password); err != nil {
@@ -178,7 +178,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context, poolID, key string) err
 		return err
 	}
 	_, err = s.save(ctx, p, key, func(u *user) error {
-		u.doc.SignedOutAt = s.clock()
+		u.doc.SignedOutAt = s.now()
 		return nil
 	})
 	return err
@@ -189,17 +189,17 @@ func (s *Service) SignOutEverywhere(ctx context.Context, poolID, key string) err
 func (s *Service) SignedOutAfter(ctx context.Context, poolID, username string) (time.Time, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
-		return s.clock(), nil
+		return s.now(), nil
 	}
 	u, err := s.resolve(ctx, p, username)
 	if awserr.Is(err, awserr.UserNotFound) {
-		return s.clock().Add(time.Hour), nil
+		return s.now().Add(time.Hour), nil
 	}
 	if err != nil {
 		return time.Time{}, err
 	}
 	if !u.rec.Enabled {
-		return s.clock().Add(time.Hour), nil
+		return s.now().Add(time.Hour), nil
 	}
 	return u.doc.SignedOutAt, nil
 }

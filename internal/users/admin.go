@@ -2,12 +2,10 @@ package users
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/messaging"
-	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/triggers"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -49,7 +47,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 			if err := s.setPassword(p, u, temp); err != nil {
 				return err
 			}
-			u.doc.TempPasswordExp = s.clock().Add(p.tempPasswordValidity())
+			u.doc.TempPasswordExp = s.now().Add(p.tempPasswordValidity())
 			return nil
 		})
 		if err != nil {
@@ -60,13 +58,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 		if err != nil {
 			return nil, err
 		}
-		if err := p.checkRequired(u.doc.Attributes); err != nil {
+		if err := p.checkRequired(u.attributes()); err != nil {
 			return nil, err
 		}
 		if err := s.setPassword(p, u, temp); err != nil {
 			return nil, err
 		}
-		u.doc.TempPasswordExp = s.clock().Add(p.tempPasswordValidity())
+		u.doc.TempPasswordExp = s.now().Add(p.tempPasswordValidity())
 		// PreSignUp_AdminCreateUser may refuse the user; its answer changes nothing.
 		if _, err := s.preSignUp(ctx, p, "PreSignUp_AdminCreateUser", triggers.NoClient, u, in.ValidationData, in.ClientMetadata); err != nil {
 			return nil, err
@@ -106,7 +104,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest)
 	return &cip.AdminGetUserResponse{
 		Username: u.rec.Username, UserAttributes: u.attributes(), UserCreateDate: wireTime(u.rec.CreatedAt),
 		UserLastModifiedDate: wireTime(u.rec.UpdatedAt), Enabled: ptr(u.rec.Enabled), UserStatus: u.rec.Status,
-		MFAOptions: u.doc.MFAOptions, PreferredMfaSetting: u.doc.PreferredMfaKind, UserMFASettingList: u.mfaList(),
+		MFAOptions: u.mfaOptions(), PreferredMfaSetting: u.doc.PreferredMfaKind, UserMFASettingList: u.mfaList(),
 	}, nil
 }
 
@@ -252,10 +250,8 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRe
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteUser(ctx, p.ID, u.rec.Key); errors.Is(err, store.ErrNotFound) {
-		return nil, userNotFound()
-	} else if err != nil {
-		return nil, err
+	if err := s.store.DeleteUser(ctx, p.ID, u.rec.Key); err != nil {
+		return nil, userError(err)
 	}
 	return &struct{}{}, nil
 }
@@ -268,7 +264,7 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
 		u.rec.Enabled = enabled
 		if !enabled {
-			u.doc.SignedOutAt = s.clock() // tokens from before stay dead after a re-enable
+			u.doc.SignedOutAt = s.now() // tokens from before stay dead after a re-enable
 		}
 		return nil
 	})
@@ -309,7 +305,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 			u.doc.TempPasswordExp = zeroTime
 		} else {
 			u.rec.Status = StatusForceChangePassword
-			u.doc.TempPasswordExp = s.clock().Add(p.tempPasswordValidity())
+			u.doc.TempPasswordExp = s.now().Add(p.tempPasswordValidity())
 		}
 		return nil
 	})
@@ -347,7 +343,7 @@ func (s *Service) AdminSetUserSettings(ctx context.Context, in *cip.AdminSetUser
 		}
 	}
 	if _, err := s.save(ctx, p, u.rec.Key, func(u *user) error {
-		u.doc.MFAOptions = in.MFAOptions
+		u.doc.MFAOptions = toMFAOptions(in.MFAOptions)
 		return nil
 	}); err != nil {
 		return nil, err

@@ -2,11 +2,8 @@ package users
 
 import (
 	"context"
-	"errors"
 	"hash/maphash"
 	"sync"
-
-	"github.com/gognito/gognito/internal/store"
 )
 
 // attemptLocks serialise the password checks of one user on this node
@@ -44,11 +41,8 @@ func (s *Service) VerifyPassword(ctx context.Context, a *Account, check func(*Ac
 	mu.Lock()
 	defer mu.Unlock()
 	rec, err := s.store.GetUser(ctx, a.PoolID, a.Key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, false, userNotFound()
-	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, userError(err)
 	}
 	u, err := decodeUser(rec)
 	if err != nil {

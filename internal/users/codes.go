@@ -60,7 +60,7 @@ func (s *Service) newCode(u *user, purpose, attr string, validity time.Duration)
 	if u.doc.Codes == nil {
 		u.doc.Codes = map[string]*code{}
 	}
-	u.doc.Codes[purpose] = &code{Hash: hashCode(u.rec.Key, c), Expires: s.clock().Add(validity), Attribute: attr}
+	u.doc.Codes[purpose] = &code{Hash: hashCode(u.rec.Key, c), Expires: s.now().Add(validity), Attribute: attr}
 	return c
 }
 
@@ -92,7 +92,7 @@ func (s *Service) checkCode(u *user, purpose, given string) (attr string, wrong 
 		c.Attempts++
 		return "", true, errCodeMismatch()
 	}
-	if s.clock().After(c.Expires) {
+	if s.now().After(c.Expires) {
 		delete(u.doc.Codes, purpose)
 		return "", true, errExpiredCode()
 	}
@@ -102,7 +102,7 @@ func (s *Service) checkCode(u *user, purpose, given string) (attr string, wrong 
 
 // allowSend applies Cognito's limit on code deliveries per user and hour.
 func (s *Service) allowSend(u *user) error {
-	now := s.clock()
+	now := s.now()
 	recent := u.doc.Sends[:0]
 	for _, t := range u.doc.Sends {
 		if now.Sub(t) < time.Hour {

@@ -45,10 +45,10 @@ func (s *Service) newUser(p *pool, username string, attrs []cip.AttributeType, s
 	if internal == "" {
 		internal = sub
 	}
-	now := s.clock()
+	now := s.now()
 	u := &user{rec: store.User{PoolID: p.ID, Username: internal, Key: p.keyFor(internal), Sub: sub, Status: status,
 		Enabled: true, CreatedAt: now, UpdatedAt: now, Version: 1}}
-	u.doc.Attributes = append([]cip.AttributeType{{Name: "sub", Value: sub}}, withoutAttr(attrs, "sub")...)
+	u.doc.Attributes = toAttributes(append([]cip.AttributeType{{Name: "sub", Value: sub}}, withoutAttr(attrs, "sub")...))
 	return u, nil
 }
 
@@ -81,7 +81,7 @@ func (s *Service) insert(ctx context.Context, p *pool, u *user) error {
 	u.rec.Doc = b
 	u.rec.Index, u.rec.Unique = p.indexes(u)
 	if err := s.store.CreateUser(ctx, u.rec); err != nil {
-		return uniqueError(err)
+		return userError(err)
 	}
 	return nil
 }

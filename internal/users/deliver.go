@@ -7,6 +7,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/userpool"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -45,7 +46,7 @@ func (p *pool) verificationMessage(kind, medium, codeValue, username string) (su
 	defSubject, defBody, _ := messaging.DefaultTemplate(kind, medium)
 	t := p.Config.VerificationMessageTemplate
 	if t == nil {
-		t = &cip.VerificationMessageTemplateType{}
+		t = &userpool.VerificationMessageTemplate{}
 	}
 	if medium == messaging.MediumSMS {
 		tmpl := t.SmsMessage
@@ -75,7 +76,7 @@ func (p *pool) verificationMessage(kind, medium, codeValue, username string) (su
 
 // inviteMessage renders the pool's invitation template for AdminCreateUser.
 func (p *pool) inviteMessage(medium, password, username string) (subject, body string) {
-	var t cip.MessageTemplateType
+	var t userpool.MessageTemplate
 	if c := p.Config.AdminCreateUserConfig; c != nil && c.InviteMessageTemplate != nil {
 		t = *c.InviteMessageTemplate
 	}
@@ -117,7 +118,7 @@ func (p *pool) recoveryAttributes() []string {
 		return []string{"phone_number", "email"} // legacy: SMS preferred over email
 	}
 	ms := slices.Clone(ar.RecoveryMechanisms)
-	slices.SortFunc(ms, func(a, b cip.RecoveryOptionType) int { return int(*a.Priority - *b.Priority) })
+	slices.SortFunc(ms, func(a, b userpool.RecoveryOption) int { return int(*a.Priority - *b.Priority) })
 	var out []string
 	for _, m := range ms {
 		switch m.Name {

@@ -7,6 +7,10 @@
 // sign-up and messages (PreSignUp, PostConfirmation, CustomMessage) and
 // the users UserMigration brings.
 //
+// It owns the stored documents of users and groups (their keys are those
+// they have always had). Pools and app clients come from package
+// userpool's loader, through the Pools interface it declares.
+//
 // Passwords are never stored: a user keeps a salt and the SRP verifier that
 // Cognito's SRP needs (package srp); checking a password derives the
 // verifier from it. Codes are kept hashed, expire as Cognito's do, are

@@ -3,7 +3,6 @@ package users
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -18,14 +17,46 @@ const (
 	MaxGroupsPerUser = 100
 )
 
-func groupNotFound() error { return awserr.New(awserr.ResourceNotFound, "Group not found.") }
+// groupDoc is what the store keeps of a group (store.Group.Doc); its
+// name, pool and dates are the record's. Its keys are those group documents
+// have always had (they also held the dates), so every stored group reads
+// as it is.
+type groupDoc struct {
+	GroupName   string `json:"GroupName,omitempty"`
+	UserPoolId  string `json:"UserPoolId,omitempty"`
+	Description string `json:"Description,omitempty"`
+	RoleArn     string `json:"RoleArn,omitempty"`
+	Precedence  *int32 `json:"Precedence,omitempty"`
+}
 
-func decodeGroup(rec store.Group) (*cip.GroupType, error) {
-	var g cip.GroupType
+func decodeGroupDoc(rec store.Group) (*groupDoc, error) {
+	var g groupDoc
 	if err := json.Unmarshal(rec.Doc, &g); err != nil {
 		return nil, fmt.Errorf("users: decoding group %s: %w", rec.Name, err)
 	}
 	return &g, nil
+}
+
+func encodeGroupDoc(g *groupDoc) []byte {
+	b, err := json.Marshal(g)
+	if err != nil {
+		panic("users: encoding a group: " + err.Error()) // plain data always encodes
+	}
+	return b
+}
+
+// groupType is the wire view of a group.
+func groupType(rec store.Group, g *groupDoc) *cip.GroupType {
+	return &cip.GroupType{GroupName: rec.Name, UserPoolId: rec.PoolID, Description: g.Description, RoleArn: g.RoleArn,
+		Precedence: g.Precedence, CreationDate: wireTime(rec.CreatedAt), LastModifiedDate: wireTime(rec.UpdatedAt)}
+}
+
+func decodeGroup(rec store.Group) (*cip.GroupType, error) {
+	g, err := decodeGroupDoc(rec)
+	if err != nil {
+		return nil, err
+	}
+	return groupType(rec, g), nil
 }
 
 func limitOf(l *int32) int {
@@ -48,20 +79,13 @@ func (s *Service) CreateGroup(ctx context.Context, in *cip.CreateGroupRequest) (
 	if n >= MaxGroupsPerPool {
 		return nil, awserr.Newf(awserr.LimitExceeded, "The user pool has reached its limit of %d groups.", MaxGroupsPerPool)
 	}
-	now := s.clock()
-	g := cip.GroupType{GroupName: in.GroupName, UserPoolId: p.ID, Description: in.Description, RoleArn: in.RoleArn,
-		Precedence: in.Precedence, CreationDate: wireTime(now), LastModifiedDate: wireTime(now)}
-	b, _ := json.Marshal(g)
-	err = s.store.CreateGroup(ctx, store.Group{PoolID: p.ID, Name: in.GroupName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: b})
-	switch {
-	case errors.Is(err, store.ErrAlreadyExists):
-		return nil, awserr.New(awserr.GroupExists, "A group with the name already exists.")
-	case errors.Is(err, store.ErrNotFound):
-		return nil, poolNotFound(p.ID)
-	case err != nil:
-		return nil, err
+	now := s.now()
+	g := &groupDoc{GroupName: in.GroupName, UserPoolId: p.ID, Description: in.Description, RoleArn: in.RoleArn, Precedence: in.Precedence}
+	rec := store.Group{PoolID: p.ID, Name: in.GroupName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: encodeGroupDoc(g)}
+	if err := s.store.CreateGroup(ctx, rec); err != nil {
+		return nil, groupError(err, p.ID, true)
 	}
-	return &cip.CreateGroupResponse{Group: &g}, nil
+	return &cip.CreateGroupResponse{Group: groupType(rec, g)}, nil
 }
 
 // GetGroup returns a group.
@@ -71,11 +95,8 @@ func (s *Service) GetGroup(ctx context.Context, in *cip.GetGroupRequest) (*cip.G
 		return nil, err
 	}
 	rec, err := s.store.GetGroup(ctx, p.ID, in.GroupName)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, groupNotFound()
-	}
 	if err != nil {
-		return nil, err
+		return nil, groupError(err, p.ID, false)
 	}
 	g, err := decodeGroup(rec)
 	if err != nil {
@@ -120,7 +141,7 @@ func (s *Service) UpdateGroup(ctx context.Context, in *cip.UpdateGroupRequest) (
 	}
 	var out *cip.GroupType
 	_, err = s.store.UpdateGroup(ctx, p.ID, in.GroupName, func(rec *store.Group) error {
-		g, err := decodeGroup(*rec)
+		g, err := decodeGroupDoc(*rec)
 		if err != nil {
 			return err
 		}
@@ -133,18 +154,13 @@ func (s *Service) UpdateGroup(ctx context.Context, in *cip.UpdateGroupRequest) (
 		if in.Precedence != nil {
 			g.Precedence = in.Precedence
 		}
-		now := s.clock()
-		g.LastModifiedDate = wireTime(now)
-		b, _ := json.Marshal(g)
-		rec.UpdatedAt, rec.Doc = now, b
-		out = g
+		g.GroupName, g.UserPoolId = rec.Name, rec.PoolID
+		rec.UpdatedAt, rec.Doc = s.now(), encodeGroupDoc(g)
+		out = groupType(*rec, g)
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, groupNotFound()
-	}
 	if err != nil {
-		return nil, err
+		return nil, groupError(err, p.ID, false)
 	}
 	return &cip.UpdateGroupResponse{Group: out}, nil
 }
@@ -155,10 +171,8 @@ func (s *Service) DeleteGroup(ctx context.Context, in *cip.DeleteGroupRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteGroup(ctx, p.ID, in.GroupName); errors.Is(err, store.ErrNotFound) {
-		return nil, groupNotFound()
-	} else if err != nil {
-		return nil, err
+	if err := s.store.DeleteGroup(ctx, p.ID, in.GroupName); err != nil {
+		return nil, groupError(err, p.ID, false)
 	}
 	return &struct{}{}, nil
 }
@@ -173,10 +187,8 @@ func (s *Service) memberArgs(ctx context.Context, poolID, groupName, username st
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := s.store.GetGroup(ctx, p.ID, groupName); errors.Is(err, store.ErrNotFound) {
-		return nil, nil, groupNotFound()
-	} else if err != nil {
-		return nil, nil, err
+	if _, err := s.store.GetGroup(ctx, p.ID, groupName); err != nil {
+		return nil, nil, groupError(err, p.ID, false)
 	}
 	return p, u, nil
 }
@@ -194,10 +206,8 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, in *cip.AdminAddUserT
 	if n >= MaxGroupsPerUser {
 		return nil, awserr.Newf(awserr.LimitExceeded, "A user can belong to at most %d groups.", MaxGroupsPerUser)
 	}
-	if err := s.store.AddUserToGroup(ctx, p.ID, in.GroupName, u.rec.Key); errors.Is(err, store.ErrNotFound) {
-		return nil, groupNotFound()
-	} else if err != nil {
-		return nil, err
+	if err := s.store.AddUserToGroup(ctx, p.ID, in.GroupName, u.rec.Key); err != nil {
+		return nil, groupError(err, p.ID, false)
 	}
 	return &struct{}{}, nil
 }
@@ -261,10 +271,8 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *cip.ListUsersInGroup
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.GetGroup(ctx, p.ID, in.GroupName); errors.Is(err, store.ErrNotFound) {
-		return nil, groupNotFound()
-	} else if err != nil {
-		return nil, err
+	if _, err := s.store.GetGroup(ctx, p.ID, in.GroupName); err != nil {
+		return nil, groupError(err, p.ID, false)
 	}
 	after, err := pagetoken.Decode("group-users", in.NextToken)
 	if err != nil {

@@ -99,7 +99,7 @@ func (s *Service) VerifyTOTPSetup(ctx context.Context, poolID, username, code st
 		if err != nil {
 			return err
 		}
-		step, ok := matchTOTP(secret, code, s.clock())
+		step, ok := matchTOTP(secret, code, s.now())
 		if !ok {
 			fail = awserr.New("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 			return nil
@@ -134,8 +134,8 @@ func (s *Service) CheckTOTP(ctx context.Context, poolID, key, code string) error
 		if err != nil {
 			return err
 		}
-		step, ok := matchTOTP(secret, code, s.clock())
-		if s.clock().Before(u.doc.LockedUntil) {
+		step, ok := matchTOTP(secret, code, s.now())
+		if s.now().Before(u.doc.LockedUntil) {
 			fail = ErrPasswordAttemptsExceeded()
 			return nil
 		}
@@ -187,7 +187,7 @@ func (s *Service) SendMFACode(ctx context.Context, poolID, key, medium string) (
 	}
 	if medium == messaging.MediumEmail {
 		subject = def
-		if m := p.EmailMfa; m != nil {
+		if m := p.Config.EmailMfa; m != nil {
 			if m.Message != "" {
 				tmpl = m.Message
 			}

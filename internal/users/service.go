@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/triggers"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -24,9 +25,25 @@ type Sender interface {
 	Send(ctx context.Context, m messaging.Message) error
 }
 
+// Store is what the service needs of the store: the users and the groups
+// of the pools.
+type Store interface {
+	store.Users
+	store.Groups
+}
+
+// Pools is where the service gets the configuration of pools and app
+// clients (package userpool's loader): shared read-only views, a missing
+// pool or client already Cognito's ResourceNotFoundException.
+type Pools interface {
+	Pool(ctx context.Context, id string) (*userpool.Pool, error)
+	Client(ctx context.Context, clientID string) (*userpool.Client, error)
+}
+
 // Options configure the service.
 type Options struct {
-	Now    func() time.Time
+	Pools  Pools
+	Clock  clock.Clock
 	Rand   io.Reader
 	Sender Sender
 	Sealer *secrets.Sealer // seals TOTP secrets at rest
@@ -36,22 +53,19 @@ type Options struct {
 
 // Service implements the user and group operations.
 type Service struct {
-	store    store.Store
-	now      func() time.Time
+	store    Store
+	pools    Pools
+	clock    clock.Clock
 	rand     io.Reader
 	sender   Sender
 	sealer   *secrets.Sealer
 	triggers *triggers.Service
 	attempts *attemptLocks
-	pools    poolCache
 }
 
 // New builds the service.
-func New(st store.Store, o Options) *Service {
-	s := &Service{store: st, now: o.Now, rand: o.Rand, sender: o.Sender, sealer: o.Sealer, triggers: o.Triggers, attempts: newAttemptLocks()}
-	if s.now == nil {
-		s.now = time.Now
-	}
+func New(st Store, o Options) *Service {
+	s := &Service{store: st, pools: o.Pools, clock: clock.Or(o.Clock), rand: o.Rand, sender: o.Sender, sealer: o.Sealer, triggers: o.Triggers, attempts: newAttemptLocks()}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
@@ -67,15 +81,14 @@ const (
 	StatusExternalProvider    = "EXTERNAL_PROVIDER"
 )
 
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
 
 func ptr[T any](v T) *T { return &v }
 
-// pool is what the user operations need of a pool.
+// pool is a pool of the operation: the loader's read-only view.
 type pool struct {
-	ID       string
-	Config   cip.UserPoolType
-	EmailMfa *cip.EmailMfaConfigType
+	ID     string
+	Config *userpool.Pool
 }
 
 func (p *pool) caseSensitive() bool {
@@ -86,7 +99,7 @@ func (p *pool) caseSensitive() bool {
 func (p *pool) usernameAttributes() []string { return p.Config.UsernameAttributes }
 func (p *pool) aliasAttributes() []string    { return p.Config.AliasAttributes }
 
-func (p *pool) schemaAttr(name string) *cip.SchemaAttributeType {
+func (p *pool) schemaAttr(name string) *userpool.SchemaAttribute {
 	for i := range p.Config.SchemaAttributes {
 		if p.Config.SchemaAttributes[i].Name == name {
 			return &p.Config.SchemaAttributes[i]
@@ -104,63 +117,59 @@ func (p *pool) autoVerifies(attr string) bool {
 	return false
 }
 
-func poolNotFound(id string) error {
-	return awserr.Newf(awserr.ResourceNotFound, "User pool %s does not exist.", id)
-}
-
 func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
-	rec, err := s.getPoolRecord(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, poolNotFound(id)
-	}
+	p, err := s.pools.Pool(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.pools.decode(id, rec.Doc)
+	return &pool{ID: id, Config: p}, nil
 }
 
-// client is the app client of a public operation.
+// client is the app client of a public operation, and its pool.
 type client struct {
-	Config cip.UserPoolClientType
+	Config *userpool.Client
 	pool   *pool
 }
 
 func (s *Service) loadClient(ctx context.Context, clientID string) (*client, error) {
-	rec, err := s.store.GetAppClient(ctx, clientID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.Newf(awserr.ResourceNotFound, "User pool client %s does not exist.", clientID)
-	}
+	c, err := s.pools.Client(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	var c cip.UserPoolClientType
-	if err := json.Unmarshal(rec.Doc, &c); err != nil {
-		return nil, fmt.Errorf("users: decoding client %s: %w", clientID, err)
-	}
-	if c.ClientSecret, err = s.sealer.OpenString(c.ClientSecret, secrets.ClientSecretOwner(clientID)); err != nil {
-		return nil, fmt.Errorf("users: client %s secret: %w", clientID, err)
-	}
-	p, err := s.loadPool(ctx, rec.PoolID)
+	p, err := s.loadPool(ctx, c.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
 	return &client{Config: c, pool: p}, nil
 }
 
+// AppClient is an app client and its pool, as the loader keeps them
+// (shared, read-only views): the authentication flows' client.
+func (s *Service) AppClient(ctx context.Context, clientID string) (*userpool.Client, *userpool.Pool, error) {
+	c, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.Config, c.pool.Config, nil
+}
+
 func (c *client) preventExistenceErrors() bool {
 	return c.Config.PreventUserExistenceErrors == "ENABLED"
 }
 
-// userDoc is what the store keeps of a user (store.User.Doc).
+// userDoc is what the store keeps of a user (store.User.Doc). Its keys are
+// those user documents have always had, so that every stored user reads as
+// it is (the attributes and MFA options, once the wire types themselves,
+// are now types of this package with the same keys).
 type userDoc struct {
-	Attributes      []cip.AttributeType `json:"Attributes"`
-	Salt            string              `json:"Salt,omitempty"`
-	Verifier        string              `json:"Verifier,omitempty"`
-	PasswordHistory []passwordEntry     `json:"PasswordHistory,omitempty"`
-	TempPasswordExp time.Time           `json:"TempPasswordExpires,omitzero"`
-	Codes           map[string]*code    `json:"Codes,omitempty"`
-	Sends           []time.Time         `json:"Sends,omitempty"` // recent code deliveries, for rate limits
-	MFAOptions      []cip.MFAOptionType `json:"MFAOptions,omitempty"`
+	Attributes      []attribute      `json:"Attributes"`
+	Salt            string           `json:"Salt,omitempty"`
+	Verifier        string           `json:"Verifier,omitempty"`
+	PasswordHistory []passwordEntry  `json:"PasswordHistory,omitempty"`
+	TempPasswordExp time.Time        `json:"TempPasswordExpires,omitzero"`
+	Codes           map[string]*code `json:"Codes,omitempty"`
+	Sends           []time.Time      `json:"Sends,omitempty"` // recent code deliveries, for rate limits
+	MFAOptions      []mfaOption      `json:"MFAOptions,omitempty"`
 
 	// Sign-in state.
 	FailedSignIns int       `json:"FailedSignIns,omitempty"`
@@ -177,6 +186,48 @@ type userDoc struct {
 	EmailMfaEnabled  bool     `json:"EmailMfaEnabled,omitempty"`
 	PreferredMfaKind string   `json:"PreferredMfaKind,omitempty"`
 	Devices          []string `json:"Devices,omitempty"`
+}
+
+// attribute is a user attribute.
+type attribute struct {
+	Name  string `json:"Name,omitempty"`
+	Value string `json:"Value,omitempty"`
+}
+
+// mfaOption is one of the legacy MFAOptions (SMS to an attribute).
+type mfaOption struct {
+	DeliveryMedium string `json:"DeliveryMedium,omitempty"`
+	AttributeName  string `json:"AttributeName,omitempty"`
+}
+
+func toAttributes(in []cip.AttributeType) []attribute {
+	out := make([]attribute, len(in))
+	for i, a := range in {
+		out[i] = attribute{Name: a.Name, Value: a.Value}
+	}
+	return out
+}
+
+func toMFAOptions(in []cip.MFAOptionType) []mfaOption {
+	if in == nil {
+		return nil
+	}
+	out := make([]mfaOption, len(in))
+	for i, o := range in {
+		out[i] = mfaOption{DeliveryMedium: o.DeliveryMedium, AttributeName: o.AttributeName}
+	}
+	return out
+}
+
+func (u *user) mfaOptions() []cip.MFAOptionType {
+	if u.doc.MFAOptions == nil {
+		return nil
+	}
+	out := make([]cip.MFAOptionType, len(u.doc.MFAOptions))
+	for i, o := range u.doc.MFAOptions {
+		out[i] = cip.MFAOptionType{DeliveryMedium: o.DeliveryMedium, AttributeName: o.AttributeName}
+	}
+	return out
 }
 
 type passwordEntry struct {
@@ -214,7 +265,7 @@ func (u *user) setAttr(name, value string) {
 			return
 		}
 	}
-	u.doc.Attributes = append(u.doc.Attributes, cip.AttributeType{Name: name, Value: value})
+	u.doc.Attributes = append(u.doc.Attributes, attribute{Name: name, Value: value})
 }
 
 func (u *user) deleteAttr(name string) {
@@ -278,12 +329,10 @@ func (p *pool) normalize(v string) string {
 // keyFor is the store key of a username.
 func (p *pool) keyFor(username string) string { return p.normalize(username) }
 
-func userNotFound() error { return awserr.New(awserr.UserNotFound, "User does not exist.") }
-
 // resolve finds a user by what a request calls its username: the username
 // itself, or an email or phone number used as username, or a verified alias.
 func (s *Service) resolve(ctx context.Context, p *pool, name string) (*user, error) {
-	rec, err := s.getUserRecord(ctx, p.ID, p.keyFor(name))
+	rec, err := s.store.GetUser(ctx, p.ID, p.keyFor(name))
 	if err == nil {
 		return decodeUser(rec)
 	}
@@ -333,7 +382,7 @@ func (s *Service) save(ctx context.Context, p *pool, key string, fn func(u *user
 		if err := fn(u); err != nil {
 			return err
 		}
-		u.rec.UpdatedAt = s.clock()
+		u.rec.UpdatedAt = s.now()
 		b, err := json.Marshal(u.doc)
 		if err != nil {
 			return err
@@ -344,32 +393,10 @@ func (s *Service) save(ctx context.Context, p *pool, key string, fn func(u *user
 		out = u
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, userNotFound()
-	}
 	if err != nil {
-		return nil, uniqueError(err)
+		return nil, userError(err)
 	}
 	return out, nil
-}
-
-// uniqueError turns a store clash into Cognito's error.
-func uniqueError(err error) error {
-	var ue *store.UniqueError
-	if !errors.As(err, &ue) {
-		return err
-	}
-	switch {
-	case ue.Attribute == "":
-		return awserr.New(awserr.UsernameExists, "User account already exists")
-	case strings.HasPrefix(ue.Attribute, "username:email"):
-		return awserr.New(awserr.UsernameExists, "An account with the given email already exists.")
-	case strings.HasPrefix(ue.Attribute, "username:phone_number"):
-		return awserr.New(awserr.UsernameExists, "An account with the given phone_number already exists.")
-	case strings.HasPrefix(ue.Attribute, "alias:"):
-		return awserr.Newf("AliasExistsException", "An account with the %s already exists.", strings.TrimPrefix(ue.Attribute, "alias:"))
-	}
-	return awserr.New(awserr.UsernameExists, "User account already exists")
 }
 
 func wireTime(t time.Time) *wire.Time { return wire.NewTime(t) }
@@ -379,13 +406,15 @@ func (u *user) userType(attrs []cip.AttributeType) cip.UserType {
 	return cip.UserType{
 		Username: u.rec.Username, Attributes: attrs, UserCreateDate: wireTime(u.rec.CreatedAt),
 		UserLastModifiedDate: wireTime(u.rec.UpdatedAt), Enabled: ptr(u.rec.Enabled), UserStatus: u.rec.Status,
-		MFAOptions: u.doc.MFAOptions,
+		MFAOptions: u.mfaOptions(),
 	}
 }
 
 func (u *user) attributes() []cip.AttributeType {
 	out := make([]cip.AttributeType, len(u.doc.Attributes))
-	copy(out, u.doc.Attributes)
+	for i, a := range u.doc.Attributes {
+		out[i] = cip.AttributeType{Name: a.Name, Value: a.Value}
+	}
 	return out
 }
 

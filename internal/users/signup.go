@@ -84,7 +84,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkRequired(u.doc.Attributes); err != nil {
+	if err := p.checkRequired(u.attributes()); err != nil {
 		return nil, err
 	}
 	if err := s.setPassword(p, u, in.Password); err != nil {

@@ -7,21 +7,22 @@ import (
 
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/triggers"
+	"github.com/gognito/gognito/internal/userpool"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
 // The pool's Lambda triggers that the user operations fire.
 
-func (p *pool) lambdas() cip.LambdaConfigType {
+func (p *pool) lambdas() userpool.LambdaConfig {
 	if p.Config.LambdaConfig == nil {
-		return cip.LambdaConfigType{}
+		return userpool.LambdaConfig{}
 	}
 	return *p.Config.LambdaConfig
 }
 
 // triggerAttrs are a user's attributes as a trigger's userAttributes.
 func (p *pool) triggerAttrs(u *user) triggers.Attrs {
-	return triggers.UserAttributes(u.doc.Attributes, u.rec.Status, slices.Concat(p.usernameAttributes(), p.aliasAttributes()))
+	return triggers.UserAttributes(u.attributes(), u.rec.Status, slices.Concat(p.usernameAttributes(), p.aliasAttributes()))
 }
 
 func attrsOf(list []cip.AttributeType) triggers.Attrs {
@@ -38,7 +39,7 @@ func (s *Service) preSignUp(ctx context.Context, p *pool, source, clientID strin
 	if arn == "" {
 		return out, nil
 	}
-	attrs := triggers.UserAttributes(u.doc.Attributes, "", nil)
+	attrs := triggers.UserAttributes(u.attributes(), "", nil)
 	delete(attrs, "sub") // not the user's yet
 	ev := triggers.NewEvent(source, p.ID, clientID, u.rec.Username,
 		triggers.PreSignUpRequest{UserAttributes: attrs, ValidationData: attrsOf(validation), ClientMetadata: meta}, out)

@@ -11,16 +11,18 @@ import (
 	"github.com/gognito/gognito/internal/messaging"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/store/sqlite"
+	"github.com/gognito/gognito/internal/store/storecount"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-type clock struct{ t time.Time }
+// fakeClock is the clock of the services under test (a clock.Clock).
+type fakeClock struct{ t time.Time }
 
-func (c *clock) now() time.Time { return c.t }
+func (c *fakeClock) Now() time.Time { return c.t }
 
-func setup(t *testing.T) (*users.Service, store.Store, *clock, string, string) {
+func setup(t *testing.T) (*users.Service, store.Store, *fakeClock, string, string) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -28,8 +30,8 @@ func setup(t *testing.T) (*users.Service, store.Store, *clock, string, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := &clock{t: time.Now()}
-	pools := userpool.New(st, userpool.Options{})
+	clk := &fakeClock{t: time.Now()}
+	pools := userpool.New(st, userpool.Options{Clock: clk})
 	p, err := pools.CreateUserPool(ctx, &cip.CreateUserPoolRequest{PoolName: "p", AutoVerifiedAttributes: []string{"email"}})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +40,7 @@ func setup(t *testing.T) (*users.Service, store.Store, *clock, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := users.New(st, users.Options{Now: clk.now, Sender: messaging.NewOutbox(st, clk.now)})
+	svc := users.New(st, users.Options{Pools: pools, Clock: clk, Sender: messaging.NewOutbox(st, clk)})
 	return svc, st, clk, p.UserPool.Id, c.UserPoolClient.ClientId
 }
 
@@ -124,5 +126,46 @@ func TestResendLimit(t *testing.T) {
 	clk.t = clk.t.Add(61 * time.Minute)
 	if _, err := svc.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeRequest{ClientId: client, Username: "rae"}); err != nil {
 		t.Fatalf("an hour later: %v", err)
+	}
+}
+
+// An operation reads its pool from the loader (no store read once loaded)
+// and its user once.
+func TestReadsPerOperation(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	counted := storecount.New(st)
+	pools := userpool.New(counted, userpool.Options{})
+	svc := users.New(counted, users.Options{Pools: pools})
+	p, err := pools.CreateUserPool(ctx, &cip.CreateUserPoolRequest{PoolName: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := p.UserPool.Id
+	if _, err := svc.AdminCreateUser(ctx, &cip.AdminCreateUserRequest{UserPoolId: id, Username: "ann", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, op := range map[string]func() error{
+		"AdminGetUser": func() error {
+			_, err := svc.AdminGetUser(ctx, &cip.AdminGetUserRequest{UserPoolId: id, Username: "ann"})
+			return err
+		},
+		"AdminDisableUser": func() error {
+			_, err := svc.AdminDisableUser(ctx, &cip.AdminDisableUserRequest{UserPoolId: id, Username: "ann"})
+			return err
+		},
+	} {
+		counted.Reset()
+		if err := op(); err != nil {
+			t.Fatal(err)
+		}
+		got := counted.Counts()
+		if got["GetUserPool"] != 0 || got["GetUser"] > 1 {
+			t.Errorf("%s read %v", name, got)
+		}
 	}
 }
