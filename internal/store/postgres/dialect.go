@@ -75,12 +75,7 @@ func (e executor) Query(ctx context.Context, sql string, args []any, each func(s
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return sqlstore.EachRow(rows, each)
 }
 
 // runTx is the transaction runner of the shared queries: fn's statements

@@ -101,12 +101,7 @@ func (e executor) Query(ctx context.Context, q string, args []any, each func(sql
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return sqlstore.EachRow(rows, each)
 }
 
 // runTx is the transaction runner of the shared queries: inTx, through the

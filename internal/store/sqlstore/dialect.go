@@ -133,3 +133,22 @@ func (n numbered) QueryRow(ctx context.Context, q string, args ...any) sqlrows.S
 func (n numbered) Query(ctx context.Context, q string, args []any, each func(sqlrows.Scanner) error) error {
 	return n.e.Query(ctx, n.d.rebind(q), args, each)
 }
+
+// Rows is what both drivers' result sets have in common (database/sql's
+// *sql.Rows and pgx's Rows).
+type Rows interface {
+	sqlrows.Scanner
+	Next() bool
+	Err() error
+}
+
+// EachRow calls each for every row until each fails, then reports the
+// first error of each or of the result set. The caller closes rows.
+func EachRow(rows Rows, each func(sqlrows.Scanner) error) error {
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
