@@ -40,7 +40,7 @@ func (a *App) janitor(ctx context.Context) {
 	t := time.NewTicker(janitorInterval)
 	defer t.Stop()
 	for {
-		if n, err := a.PurgeExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
+		if n, err := a.PurgeExpired(ctx, a.clock.Now()); err != nil && ctx.Err() == nil {
 			a.log.Warn("janitor: purging expired records", "error", err)
 		} else if n > 0 {
 			a.log.Info("janitor: purged expired records", "count", n)
