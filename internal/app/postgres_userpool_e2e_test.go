@@ -39,7 +39,7 @@ func TestPoolChangeObeyedOnAnotherNode(t *testing.T) {
 	must[*cognito.UpdateUserPoolClientOutput](t)(ca.UpdateUserPoolClient(ctx, &cognito.UpdateUserPoolClientInput{UserPoolId: pool.Id, ClientId: client.ClientId,
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))
 	changed := time.Now()
-	waitFor(t, 2*time.Second, "node B to allow USER_PASSWORD_AUTH", func() (bool, error) {
+	waitFor(t, 10*time.Second, "node B to allow USER_PASSWORD_AUTH", func() (bool, error) {
 		err := signIn()
 		return err == nil, err
 	})
@@ -56,7 +56,7 @@ func TestPoolChangeObeyedOnAnotherNode(t *testing.T) {
 	must[*cognito.UpdateUserPoolOutput](t)(ca.UpdateUserPool(ctx, &cognito.UpdateUserPoolInput{UserPoolId: pool.Id,
 		Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(16)}}}))
 	changed = time.Now()
-	waitFor(t, 2*time.Second, "node B to refuse a password shorter than the new minimum", func() (bool, error) {
+	waitFor(t, 10*time.Second, "node B to refuse a password shorter than the new minimum", func() (bool, error) {
 		err := setPassword("Passw0rd!z")
 		var ae smithy.APIError
 		if errors.As(err, &ae) && ae.ErrorCode() == "InvalidPasswordException" {
