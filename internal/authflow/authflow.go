@@ -25,7 +25,8 @@ import (
 
 // Options configure the service.
 type Options struct {
-	Store  store.Store
+	// Store keeps the key of the made-up SRP verifiers of unknown users.
+	Store  store.Values
 	Users  *users.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
@@ -39,7 +40,7 @@ type Options struct {
 
 // Service implements the authentication operations.
 type Service struct {
-	st       store.Store
+	st       store.Values
 	users    *users.Service
 	tokens   *tokens.Service
 	sealer   *secrets.Sealer

@@ -28,7 +28,8 @@ import (
 
 // Options configure the handler.
 type Options struct {
-	Store  store.Store
+	// Store keeps the single-use marks of the authorization codes.
+	Store  store.Values
 	Auth   *authflow.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
