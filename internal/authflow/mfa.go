@@ -211,11 +211,11 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwar
 
 // SetUserMFAPreference sets the caller's MFA factors.
 func (s *Service) SetUserMFAPreference(ctx context.Context, in *cip.SetUserMFAPreferenceRequest) (*cip.SetUserMFAPreferenceResponse, error) {
-	claims, _, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.SetMFAPreference(ctx, claims.PoolID, claims.Username, in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings); err != nil {
+	if err := s.users.SelfSetMFAPreference(ctx, me, in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings); err != nil {
 		return nil, err
 	}
 	return &cip.SetUserMFAPreferenceResponse{}, nil
