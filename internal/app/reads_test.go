@@ -28,6 +28,11 @@ const (
 	maxDomainReadsPerUpdateDomain = 2 // UpdateDomain, and the write that makes it ACTIVE
 	maxCertReadsPerUpdateDomain   = 1 // the check of the new certificate, whose material is then served
 	maxReadsPerPasswordSignIn     = 3 // GetUser=2 ListGroupsForUser=1: the pool and the client come from the loader
+	// GetUser reads the user once (the sign-out, disabled and sub checks
+	// and the answer) and the token's revocation marker (GetValue); the
+	// signing keys are cached.
+	maxUserReadsPerGetUser = 1
+	maxReadsPerGetUser     = 2
 )
 
 func countsText(m map[string]int) string {
@@ -109,21 +114,37 @@ func TestStoreReadsPerOperation(t *testing.T) {
 			ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
 		must[*cognito.AdminCreateUserOutput](t)(c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool.Id, Username: aws.String("reader"), MessageAction: types.MessageActionTypeSuppress}))
 		must[*cognito.AdminSetUserPasswordOutput](t)(c.AdminSetUserPassword(ctx, &cognito.AdminSetUserPasswordInput{UserPoolId: pool.Id, Username: aws.String("reader"), Password: aws.String("Passw0rd!x"), Permanent: true}))
-		signIn := func() {
+		signIn := func() string {
 			out := must[*cognito.InitiateAuthOutput](t)(c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: client.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 				AuthParameters: map[string]string{"USERNAME": "reader", "PASSWORD": "Passw0rd!x"}}))
 			if out.AuthenticationResult == nil || aws.ToString(out.AuthenticationResult.AccessToken) == "" {
 				t.Fatalf("no tokens: %+v", out)
 			}
+			return aws.ToString(out.AuthenticationResult.AccessToken)
 		}
 		signIn() // the first sign-in may fill caches
 		counter.Reset()
-		signIn()
+		access := signIn()
 		got := requestReads(counter)
 		n := sumOf(got, func(string) bool { return true })
 		t.Logf("InitiateAuth USER_PASSWORD_AUTH: %d reads:%s", n, countsText(got))
 		if n > maxReadsPerPasswordSignIn {
 			t.Errorf("a password sign-in made %d store reads (budget %d)", n, maxReadsPerPasswordSignIn)
 		}
+
+		t.Run("GetUser", func(t *testing.T) {
+			counter.Reset()
+			out := must[*cognito.GetUserOutput](t)(c.GetUser(ctx, &cognito.GetUserInput{AccessToken: aws.String(access)}))
+			if aws.ToString(out.Username) != "reader" {
+				t.Fatalf("GetUser answered %q", aws.ToString(out.Username))
+			}
+			got := requestReads(counter)
+			n := sumOf(got, func(string) bool { return true })
+			userReads := sumOf(got, func(k string) bool { return strings.HasPrefix(k, "GetUser") })
+			t.Logf("GetUser: %d reads of the user, %d in all:%s", userReads, n, countsText(got))
+			if userReads > maxUserReadsPerGetUser || n > maxReadsPerGetUser {
+				t.Errorf("GetUser read the user %d times (budget %d) and made %d store reads (budget %d)", userReads, maxUserReadsPerGetUser, n, maxReadsPerGetUser)
+			}
+		})
 	})
 }

@@ -25,7 +25,8 @@ import (
 
 // Options configure the service.
 type Options struct {
-	Store  store.Store
+	// Store keeps the key of the made-up SRP verifiers of unknown users.
+	Store  store.Values
 	Users  *users.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
@@ -39,7 +40,7 @@ type Options struct {
 
 // Service implements the authentication operations.
 type Service struct {
-	st       store.Store
+	st       store.Values
 	users    *users.Service
 	tokens   *tokens.Service
 	sealer   *secrets.Sealer
@@ -61,34 +62,53 @@ func New(o Options) *Service {
 
 func (s *Service) now() time.Time { return s.clock.Now() }
 
-// client is the app client of a request, with its pool.
+// client is the app client of a request, with its pool: the loader's
+// views (package userpool), shared with every other request, so never
+// changed.
 type client struct {
-	cfg  cip.UserPoolClientType
-	pool cip.UserPoolType
+	cfg  *userpool.Client
+	pool *userpool.Pool
 	totp bool // the pool allows software-token MFA
+	// trusted is a client its caller has authenticated already (the hosted
+	// pages, the token endpoint): no SECRET_HASH is asked of it.
+	trusted bool
 }
 
 func (s *Service) loadClient(ctx context.Context, clientID string) (*client, error) {
-	// The loader's views (package userpool), in the wire form the flows
-	// still read; shared, so read-only.
 	c, p, err := s.users.AppClient(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	return &client{cfg: c.Wire(), pool: p.Wire(), totp: p.TOTPEnabled()}, nil
+	return &client{cfg: c, pool: p, totp: p.TOTPEnabled()}, nil
+}
+
+// asTrusted is the client for a caller that has authenticated it.
+func (c *client) asTrusted() *client {
+	t := *c
+	t.trusted = true
+	return &t
+}
+
+// secret is the client secret a request must prove it knows ("" when it
+// has none, or when the client is trusted).
+func (c *client) secret() string {
+	if c.trusted {
+		return ""
+	}
+	return c.cfg.ClientSecret
 }
 
 func (c *client) preventExistence() bool { return c.cfg.PreventUserExistenceErrors == "ENABLED" }
 
 func (c *client) checkSecretHash(got string, names ...string) error {
-	if c.cfg.ClientSecret == "" {
+	if c.secret() == "" {
 		return nil
 	}
 	if got == "" {
 		return awserr.Newf(awserr.NotAuthorized, "Client %s is configured for secret but secret was not received", c.cfg.ClientId)
 	}
 	for _, n := range names {
-		if n != "" && srp.CheckSecretHash(c.cfg.ClientSecret, n, c.cfg.ClientId, got) {
+		if n != "" && srp.CheckSecretHash(c.secret(), n, c.cfg.ClientId, got) {
 			return nil
 		}
 	}
@@ -294,7 +314,7 @@ func (s *Service) issue(ctx context.Context, at *attempt, a *users.Account, auth
 	if err := s.preTokenGeneration(ctx, c, a, source, &sub); err != nil {
 		return nil, err
 	}
-	access, id, refresh := userpool.TokenValidity(&c.cfg)
+	access, id, refresh := c.cfg.TokenValidity()
 	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, true)
 	if err != nil {
 		return nil, err

@@ -366,3 +366,68 @@ func TestPagesTrusted(t *testing.T) {
 		wantError(t, err, awserr.NotAuthorized, "Invalid session for the user.")
 	}
 }
+
+// TestAccessTokenCaller holds the checks of an access-token operation,
+// made on the one read of the user: a global sign-out, a disabled user, a
+// deleted one and a re-created one of the same name refuse the token; a
+// sign-in in the second of a sign-out is good.
+func TestAccessTokenCaller(t *testing.T) {
+	f := newFixture(t, allFlows)
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second)
+	f.clock.Set(func() time.Time { return now })
+	f.user(t, "ann", "Passw0rd!", true)
+	signIn := func() string {
+		t.Helper()
+		out, err := f.initiate("USER_PASSWORD_AUTH", map[string]string{"USERNAME": "ann", "PASSWORD": "Passw0rd!"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.AuthenticationResult.AccessToken
+	}
+	getUser := func(tok string) error {
+		t.Helper()
+		out, err := f.auth.GetUser(ctx, &cip.GetUserRequest{AccessToken: tok})
+		if err == nil && out.Username != "ann" {
+			t.Fatalf("GetUser answered %q", out.Username)
+		}
+		return err
+	}
+	old := signIn()
+	if err := getUser(old); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Second)
+	if _, err := f.auth.GlobalSignOut(ctx, &cip.GlobalSignOutRequest{AccessToken: old}); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, getUser(old), awserr.NotAuthorized, "Access Token has been revoked")
+	fresh := signIn() // the second of the sign-out itself
+	if err := getUser(fresh); err != nil {
+		t.Fatalf("a token from the second of the sign-out: %v", err)
+	}
+
+	now = now.Add(2 * time.Second)
+	if _, err := f.users.AdminDisableUser(ctx, &cip.AdminDisableUserRequest{UserPoolId: f.poolID, Username: "ann"}); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, getUser(fresh), awserr.NotAuthorized, "Access Token has been revoked")
+	if _, err := f.users.AdminEnableUser(ctx, &cip.AdminEnableUserRequest{UserPoolId: f.poolID, Username: "ann"}); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, getUser(fresh), awserr.NotAuthorized, "Access Token has been revoked") // disabling signed it out
+	current := signIn()
+	if err := getUser(current); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := f.users.AdminDeleteUser(ctx, &cip.AdminDeleteUserRequest{UserPoolId: f.poolID, Username: "ann"}); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, getUser(current), awserr.NotAuthorized, "Access Token has been revoked")
+	f.user(t, "ann", "Passw0rd!", true) // another ann, another sub
+	wantError(t, getUser(current), awserr.NotAuthorized, "Access Token has been revoked")
+	if err := getUser(signIn()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -41,7 +41,7 @@ func (s *Service) customStart(ctx context.Context, at *attempt) (*outcome, error
 	if username == "" {
 		return nil, missing("USERNAME")
 	}
-	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" {
+	if c.secret() != "" && params["SECRET_HASH"] == "" {
 		return nil, c.checkSecretHash("", username)
 	}
 	history := []triggers.ChallengeResult{}

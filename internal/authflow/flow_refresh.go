@@ -5,7 +5,6 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/tokens"
-	"github.com/gognito/gognito/internal/userpool"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -54,7 +53,7 @@ func (s *Service) refresh(ctx context.Context, c *client, params map[string]stri
 	if err := s.preTokenGeneration(ctx, c, a, tokenRefresh, &sub); err != nil {
 		return nil, err
 	}
-	access, id, refresh := userpool.TokenValidity(&c.cfg)
+	access, id, refresh := c.cfg.TokenValidity()
 	t, err := s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, false)
 	if err != nil {
 		return nil, err

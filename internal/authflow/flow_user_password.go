@@ -31,7 +31,7 @@ func (s *Service) passwordAuth(ctx context.Context, at *attempt) (*outcome, erro
 	if password == "" {
 		return nil, missing("PASSWORD")
 	}
-	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
+	if c.secret() != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
 		return nil, c.checkSecretHash("", username)
 	}
 	a, err := s.findUser(ctx, c, username)

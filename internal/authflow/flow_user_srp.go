@@ -73,7 +73,7 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 	if srpA == "" {
 		return nil, missing("SRP_A")
 	}
-	if c.cfg.ClientSecret != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
+	if c.secret() != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
 		return nil, c.checkSecretHash("", username)
 	}
 	block := secretBlock{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Expires: s.now().Add(s.sessionValidity(c))}

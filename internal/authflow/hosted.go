@@ -9,18 +9,18 @@ import (
 	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
 // What the hosted pages and the OAuth endpoints need of the sign-in rules.
 
-// Client returns an app client's settings.
-func (s *Service) Client(ctx context.Context, clientID string) (*cip.UserPoolClientType, error) {
+// Client returns an app client's settings: the loader's shared view, not
+// to be changed.
+func (s *Service) Client(ctx context.Context, clientID string) (*userpool.Client, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	return &c.cfg, nil
+	return c.cfg, nil
 }
 
 // IssueForClient signs tokens for a user signed in through the hosted pages
@@ -46,7 +46,7 @@ func (s *Service) IssueForClient(ctx context.Context, clientID, username string,
 	if err := s.preTokenGeneration(ctx, c, a, tokenHosted, &sub); err != nil {
 		return nil, err
 	}
-	access, id, refresh := userpool.TokenValidity(&c.cfg)
+	access, id, refresh := c.cfg.TokenValidity()
 	return s.tokens.Issue(ctx, sub, tokens.Validity{Access: access, ID: id, Refresh: refresh}, withRefresh)
 }
 
@@ -85,9 +85,7 @@ func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken s
 	// The registered REFRESH_TOKEN_AUTH flow, for a client the token
 	// endpoint has authenticated with its secret already: the API's
 	// SECRET_HASH does not apply, nor ExplicitAuthFlows.
-	authed := *c
-	authed.cfg.ClientSecret = ""
-	out, err := s.parts.flows["REFRESH_TOKEN_AUTH"].Start(ctx, &attempt{c: &authed, params: map[string]string{"REFRESH_TOKEN": refreshToken}})
+	out, err := s.parts.flows["REFRESH_TOKEN_AUTH"].Start(ctx, &attempt{c: c.asTrusted(), params: map[string]string{"REFRESH_TOKEN": refreshToken}})
 	if err != nil {
 		return nil, err
 	}

@@ -144,7 +144,7 @@ func (s *Service) codeMFA(ctx context.Context, at *attempt, name, param string) 
 // userOf finds the user of an AccessToken or of an MFA_SETUP Session.
 func (s *Service) userOf(ctx context.Context, accessToken, rawSession string) (poolID, username string, c *client, err error) {
 	if accessToken != "" {
-		claims, err := s.caller(ctx, accessToken)
+		claims, _, err := s.caller(ctx, accessToken)
 		if err != nil {
 			return "", "", nil, err
 		}
@@ -211,11 +211,11 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwar
 
 // SetUserMFAPreference sets the caller's MFA factors.
 func (s *Service) SetUserMFAPreference(ctx context.Context, in *cip.SetUserMFAPreferenceRequest) (*cip.SetUserMFAPreferenceResponse, error) {
-	claims, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.SetMFAPreference(ctx, claims.PoolID, claims.Username, in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings); err != nil {
+	if err := s.users.SelfSetMFAPreference(ctx, me, in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings); err != nil {
 		return nil, err
 	}
 	return &cip.SetUserMFAPreferenceResponse{}, nil

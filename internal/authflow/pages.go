@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -20,10 +21,11 @@ import (
 // that completes gives the page the user; the OAuth endpoints issue its
 // tokens (hosted.go).
 
-// PageClient is an app client with the settings of its pool.
+// PageClient is an app client with the settings of its pool: the loader's
+// shared views, not to be changed.
 type PageClient struct {
-	Client cip.UserPoolClientType
-	Pool   cip.UserPoolType
+	Client *userpool.Client
+	Pool   *userpool.Pool
 	// TOTP is true when the pool allows software-token MFA.
 	TOTP bool
 }
@@ -93,9 +95,7 @@ func (s *Service) pageAttempt(ctx context.Context, clientID string, params map[s
 	if err != nil {
 		return nil, err
 	}
-	trusted := *c
-	trusted.cfg.ClientSecret = ""
-	return &attempt{c: &trusted, params: params, session: session, page: true}, nil
+	return &attempt{c: c.asTrusted(), params: params, session: session, page: true}, nil
 }
 
 // PageSignIn checks a username and password typed on a hosted page, as

@@ -12,36 +12,48 @@ import (
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
-// caller checks an access token and returns its claims. The operations on
-// the caller's own account need the aws.cognito.signin.user.admin scope.
-func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.AccessClaims, error) {
-	c, err := s.tokens.VerifyAccess(ctx, accessToken)
+// caller checks an access token and reads its user, once: the signature,
+// expiry and revocation (tokens), then the user still there, enabled and
+// not signed out since (users.Caller), the scope the operations on the
+// caller's own account need (aws.cognito.signin.user.admin), and that the
+// token is the current user's of that name, not a deleted and re-created
+// one's. The operation works on the user as read here.
+func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.AccessClaims, *users.Self, error) {
+	c, err := s.tokens.ParseAccess(ctx, accessToken)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if c.Username == "" { // a machine token (client_credentials) is no user's
+		if !slices.Contains(c.Scopes, tokens.ScopeAdmin) {
+			return nil, nil, awserr.New(awserr.NotAuthorized, "Access Token does not have required scopes")
+		}
+		return nil, nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+	}
+	me, err := s.users.Caller(ctx, users.Token{PoolID: c.PoolID, Username: c.Username, IssuedAt: c.IssuedAt})
+	if err != nil {
+		return nil, nil, err
 	}
 	if !slices.Contains(c.Scopes, tokens.ScopeAdmin) {
-		return nil, awserr.New(awserr.NotAuthorized, "Access Token does not have required scopes")
+		return nil, nil, awserr.New(awserr.NotAuthorized, "Access Token does not have required scopes")
 	}
-	// The token must be the current user's of that name, not a deleted
-	// and re-created one's.
-	if a, err := s.users.Account(ctx, c.PoolID, c.Username); err != nil || a.Sub != c.Sub {
-		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+	if me.Sub != c.Sub {
+		return nil, nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
-	return c, nil
+	return c, me, nil
 }
 
 // GetUser returns the caller's own user.
 func (s *Service) GetUser(ctx context.Context, in *cip.GetUserRequest) (*cip.GetUserResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	return s.users.SelfGetUser(ctx, c.PoolID, c.Username)
+	return s.users.SelfGetUser(me), nil
 }
 
 // UpdateUserAttributes changes the caller's attributes.
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAttributesRequest) (*cip.UpdateUserAttributesResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	c, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +73,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 		}
 	}
 	ctx = users.WithCaller(ctx, c.ClientID, in.ClientMetadata)
-	details, err := s.users.SelfUpdateAttributes(ctx, c.PoolID, c.Username, in.UserAttributes)
+	details, err := s.users.SelfUpdateAttributes(ctx, me, in.UserAttributes)
 	if err != nil {
 		return nil, err
 	}
@@ -70,11 +82,11 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 
 // DeleteUserAttributes removes attributes of the caller.
 func (s *Service) DeleteUserAttributes(ctx context.Context, in *cip.DeleteUserAttributesRequest) (*cip.DeleteUserAttributesResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.SelfDeleteAttributes(ctx, c.PoolID, c.Username, in.UserAttributeNames); err != nil {
+	if err := s.users.SelfDeleteAttributes(ctx, me, in.UserAttributeNames); err != nil {
 		return nil, err
 	}
 	return &cip.DeleteUserAttributesResponse{}, nil
@@ -82,11 +94,11 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *cip.DeleteUserAt
 
 // DeleteUser deletes the caller.
 func (s *Service) DeleteUser(ctx context.Context, in *cip.DeleteUserRequest) (*struct{}, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.SelfDelete(ctx, c.PoolID, c.Username); err != nil {
+	if err := s.users.SelfDelete(ctx, me); err != nil {
 		return nil, err
 	}
 	return &struct{}{}, nil
@@ -94,14 +106,14 @@ func (s *Service) DeleteUser(ctx context.Context, in *cip.DeleteUserRequest) (*s
 
 // ChangePassword changes the caller's password.
 func (s *Service) ChangePassword(ctx context.Context, in *cip.ChangePasswordRequest) (*cip.ChangePasswordResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
 	if in.PreviousPassword == "" {
 		return nil, missing("PreviousPassword")
 	}
-	if err := s.users.SelfChangePassword(ctx, c.PoolID, c.Username, in.PreviousPassword, in.ProposedPassword); err != nil {
+	if err := s.users.SelfChangePassword(ctx, me, in.PreviousPassword, in.ProposedPassword); err != nil {
 		return nil, err
 	}
 	return &cip.ChangePasswordResponse{}, nil
@@ -109,12 +121,12 @@ func (s *Service) ChangePassword(ctx context.Context, in *cip.ChangePasswordRequ
 
 // GetUserAttributeVerificationCode sends the caller a code for an attribute.
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *cip.GetUserAttributeVerificationCodeRequest) (*cip.GetUserAttributeVerificationCodeResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	c, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
 	ctx = users.WithCaller(ctx, c.ClientID, in.ClientMetadata)
-	d, err := s.users.SelfAttributeCode(ctx, c.PoolID, c.Username, in.AttributeName)
+	d, err := s.users.SelfAttributeCode(ctx, me, in.AttributeName)
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +135,11 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *cip.
 
 // VerifyUserAttribute verifies one of the caller's attributes with a code.
 func (s *Service) VerifyUserAttribute(ctx context.Context, in *cip.VerifyUserAttributeRequest) (*cip.VerifyUserAttributeResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.SelfVerifyAttribute(ctx, c.PoolID, c.Username, in.AttributeName, in.Code); err != nil {
+	if err := s.users.SelfVerifyAttribute(ctx, me, in.AttributeName, in.Code); err != nil {
 		return nil, err
 	}
 	return &cip.VerifyUserAttributeResponse{}, nil
@@ -135,11 +147,11 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *cip.VerifyUserAtt
 
 // SetUserSettings sets the caller's legacy MFAOptions.
 func (s *Service) SetUserSettings(ctx context.Context, in *cip.SetUserSettingsRequest) (*cip.SetUserSettingsResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.users.SelfSetSettings(ctx, c.PoolID, c.Username, in.MFAOptions); err != nil {
+	if err := s.users.SelfSetSettings(ctx, me, in.MFAOptions); err != nil {
 		return nil, err
 	}
 	return &cip.SetUserSettingsResponse{}, nil
@@ -148,15 +160,11 @@ func (s *Service) SetUserSettings(ctx context.Context, in *cip.SetUserSettingsRe
 // GlobalSignOut signs the caller out everywhere: every token issued so far
 // stops working for Cognito's operations and refreshes.
 func (s *Service) GlobalSignOut(ctx context.Context, in *cip.GlobalSignOutRequest) (*cip.GlobalSignOutResponse, error) {
-	c, err := s.caller(ctx, in.AccessToken)
+	_, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.users.Account(ctx, c.PoolID, c.Username)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.users.SignOutEverywhere(ctx, c.PoolID, a.Key); err != nil {
+	if err := s.users.SelfSignOut(ctx, me); err != nil {
 		return nil, err
 	}
 	return &cip.GlobalSignOutResponse{}, nil
@@ -183,7 +191,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *cip.RevokeTokenRequest) (
 	if c.cfg.EnableTokenRevocation != nil && !*c.cfg.EnableTokenRevocation {
 		return nil, awserr.New(awserr.UnsupportedOperation, "Token revocation is not enabled for this app client.")
 	}
-	if c.cfg.ClientSecret != "" && !constantEqual(c.cfg.ClientSecret, in.ClientSecret) {
+	if c.secret() != "" && !constantEqual(c.secret(), in.ClientSecret) {
 		return nil, awserr.New("UnauthorizedException", "Client authentication failed.")
 	}
 	if strings.Count(in.Token, ".") == 2 {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/triggers"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
 // The Lambda triggers of a sign-in: PreAuthentication, PostAuthentication,
@@ -36,9 +36,9 @@ func metaOf(ctx context.Context) requestMeta {
 	return m
 }
 
-func (c *client) lambdas() cip.LambdaConfigType {
+func (c *client) lambdas() userpool.LambdaConfig {
 	if c.pool.LambdaConfig == nil {
-		return cip.LambdaConfigType{}
+		return userpool.LambdaConfig{}
 	}
 	return *c.pool.LambdaConfig
 }

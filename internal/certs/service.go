@@ -51,10 +51,20 @@ type noAnnouncer struct{}
 
 func (noAnnouncer) CertificateChanged(context.Context, string, *Material) {}
 
+// Store is what the certificate operations need of the store: the
+// certificates they own, the values that keep the local CA and the
+// request tokens, and the domains that use a certificate (DeleteCertificate
+// refuses one in use).
+type Store interface {
+	store.Certificates
+	store.Values
+	ListDomainsByCertificate(ctx context.Context, arn string) ([]store.Domain, error)
+}
+
 // Service implements the ACM operations, the local CA and the material the
 // TLS edge serves.
 type Service struct {
-	store       store.Store
+	store       Store
 	region      string
 	accountID   string
 	clk         clock.Clock
@@ -70,7 +80,7 @@ type Service struct {
 
 // New builds a Service on a store. It panics without a Sealer: that is a
 // programming error.
-func New(st store.Store, o Options) *Service {
+func New(st Store, o Options) *Service {
 	if o.Sealer == nil {
 		panic("certs: Options.Sealer is required")
 	}

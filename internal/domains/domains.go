@@ -59,7 +59,7 @@ type Options struct {
 
 // Service implements the user pool domain operations.
 type Service struct {
-	store    store.Store
+	store    store.Domains // the domains it owns, and nothing else of the store
 	certs    Certificates
 	announce Announcer
 	o        Options
@@ -69,7 +69,7 @@ type Service struct {
 }
 
 // New builds the service.
-func New(st store.Store, c Certificates, o Options) *Service {
+func New(st store.Domains, c Certificates, o Options) *Service {
 	if o.Region == "" {
 		o.Region = "us-east-1"
 	}

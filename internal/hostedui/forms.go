@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -135,7 +136,7 @@ func (h *Handler) newPage(w http.ResponseWriter, r *http.Request, site Site, ar 
 }
 
 // usernameLabel is what the pool's users type as username.
-func usernameLabel(p *cip.UserPoolType) (label, typ string) {
+func usernameLabel(p *userpool.Pool) (label, typ string) {
 	ua := p.UsernameAttributes
 	switch {
 	case len(ua) == 1 && ua[0] == "email":
@@ -156,9 +157,9 @@ func usernameLabel(p *cip.UserPoolType) (label, typ string) {
 }
 
 // passwordHint says what the pool's password policy asks.
-func passwordHint(p *cip.UserPoolType) string {
+func passwordHint(p *userpool.Pool) string {
 	min := 8
-	var pp *cip.PasswordPolicyType
+	var pp *userpool.PasswordPolicy
 	if p.Policies != nil {
 		pp = p.Policies.PasswordPolicy
 	}
@@ -192,18 +193,18 @@ func passwordHint(p *cip.UserPoolType) string {
 	return s + "."
 }
 
-func adminCreateOnly(p *cip.UserPoolType) bool {
+func adminCreateOnly(p *userpool.Pool) bool {
 	c := p.AdminCreateUserConfig
 	return c != nil && c.AllowAdminCreateUserOnly != nil && *c.AllowAdminCreateUserOnly
 }
 
 // trustedClient is the page's app client for the user service's trusted
 // entry points: the page holds its configuration, so no SECRET_HASH.
-func trustedClient(c *cip.UserPoolClientType) users.TrustedClient {
+func trustedClient(c *userpool.Client) users.TrustedClient {
 	return users.TrustedClient{ClientID: c.ClientId}
 }
 
-func preventsExistence(c *cip.UserPoolClientType) bool {
+func preventsExistence(c *userpool.Client) bool {
 	return c.PreventUserExistenceErrors == "ENABLED"
 }
 
@@ -252,7 +253,7 @@ func attrLabel(name string) string {
 }
 
 // attrField is the input of an attribute; its form name is the attribute's.
-func attrField(p *cip.UserPoolType, name, value string, required bool) field {
+func attrField(p *userpool.Pool, name, value string, required bool) field {
 	f := field{ID: "attr-" + strings.NewReplacer(":", "-", ".", "-").Replace(name), Name: name, Label: attrLabel(name),
 		Type: "text", Autocomplete: attrAutocomplete[name], Value: value, Required: required}
 	switch name {
@@ -282,13 +283,13 @@ func attrField(p *cip.UserPoolType, name, value string, required bool) field {
 }
 
 // writable reports whether the client may write an attribute.
-func writable(c *cip.UserPoolClientType, name string) bool {
+func writable(c *userpool.Client, name string) bool {
 	return len(c.WriteAttributes) == 0 || slices.Contains(c.WriteAttributes, name)
 }
 
 // signUpAttributes are the attributes the sign-up form asks for: the email
 // (unless it is the username) and every required attribute.
-func signUpAttributes(c *cip.UserPoolClientType, p *cip.UserPoolType) []field {
+func signUpAttributes(c *userpool.Client, p *userpool.Pool) []field {
 	ua := p.UsernameAttributes
 	usernameIs := func(a string) bool { return len(ua) == 1 && ua[0] == a }
 	var out []field
@@ -307,7 +308,7 @@ func signUpAttributes(c *cip.UserPoolClientType, p *cip.UserPoolType) []field {
 	return out
 }
 
-func isRequired(p *cip.UserPoolType, name string) bool {
+func isRequired(p *userpool.Pool, name string) bool {
 	for _, def := range p.SchemaAttributes {
 		if def.Name == name {
 			return def.Required != nil && *def.Required

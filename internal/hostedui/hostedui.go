@@ -23,12 +23,13 @@ import (
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/tokens"
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+	"github.com/gognito/gognito/internal/userpool"
 )
 
 // Options configure the handler.
 type Options struct {
-	Store  store.Store
+	// Store keeps the single-use marks of the authorization codes.
+	Store  store.Values
 	Auth   *authflow.Service
 	Tokens *tokens.Service
 	Sealer *secrets.Sealer
@@ -178,8 +179,8 @@ func (h *Handler) setSession(w http.ResponseWriter, site Site, username string, 
 
 // authRequest is a checked /oauth2/authorize request.
 type authRequest struct {
-	client   *cip.UserPoolClientType
-	pool     *cip.UserPoolType
+	client   *userpool.Client
+	pool     *userpool.Pool
 	query    url.Values
 	redirect string
 	respType string
@@ -210,12 +211,12 @@ func (h *Handler) checkAuthRequest(ctx context.Context, q url.Values, site Site)
 		}
 		return nil, &errorPage{"invalid_request", "The client does not exist."}
 	}
-	c := &pc.Client
+	c := pc.Client
 	redirect := q.Get("redirect_uri")
 	if redirect == "" || !slices.Contains(c.CallbackURLs, redirect) {
 		return nil, &errorPage{"redirect_mismatch", "The redirect_uri is not registered for this client."}
 	}
-	ar := &authRequest{client: c, pool: &pc.Pool, query: q, redirect: redirect, respType: q.Get("response_type"), state: q.Get("state")}
+	ar := &authRequest{client: c, pool: pc.Pool, query: q, redirect: redirect, respType: q.Get("response_type"), state: q.Get("state")}
 	if c.AllowedOAuthFlowsUserPoolClient == nil || !*c.AllowedOAuthFlowsUserPoolClient {
 		return ar, &redirectError{"unauthorized_client", "Client is not enabled for OAuth2.0 flows."}
 	}

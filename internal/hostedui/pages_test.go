@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+	"github.com/gognito/gognito/internal/userpool"
 )
 
 var (
@@ -28,9 +28,9 @@ func ptr[T any](v T) *T { return &v }
 // aria-describedby points at an element, errors are alerts, the language
 // is set, and the forms carry the CSRF token.
 func TestPagesAccessible(t *testing.T) {
-	pool := &cip.UserPoolType{Name: "p", SchemaAttributes: []cip.SchemaAttributeType{
+	pool := &userpool.Pool{Name: "p", SchemaAttributes: []userpool.SchemaAttribute{
 		{Name: "given_name", Required: ptr(true)}, {Name: "phone_number", Required: ptr(true)}, {Name: "custom:team_name", AttributeDataType: "String"}}}
-	fields := signUpAttributes(&cip.UserPoolClientType{}, pool)
+	fields := signUpAttributes(&userpool.Client{}, pool)
 	fields = append(fields, attrField(pool, "custom:team_name", "", false))
 	full := page{Title: "T", ClientName: "web", Action: "/x?a=1&b=2", CSRF: strings.Repeat("c", 43), Error: "Bad <thing>\nsecond line",
 		Notice: "n", Intro: "i", Username: "u", UsernameLabel: "Username", UsernameType: "text", Fields: fields,
@@ -111,35 +111,35 @@ func TestPageHelpers(t *testing.T) {
 	if got := pageURL("/confirm", q, "bob"); got != "/confirm?client_id=c&state=s&username=bob" {
 		t.Errorf("pageURL %s", got)
 	}
-	pp := &cip.UserPoolType{Policies: &cip.UserPoolPolicyType{PasswordPolicy: &cip.PasswordPolicyType{MinimumLength: ptr(int32(12)),
+	pp := &userpool.Pool{Policies: &userpool.UserPoolPolicy{PasswordPolicy: &userpool.PasswordPolicy{MinimumLength: ptr(int32(12)),
 		RequireUppercase: ptr(true), RequireNumbers: ptr(true)}}}
 	if got := passwordHint(pp); got != "At least 12 characters, with an uppercase letter and a number." {
 		t.Errorf("passwordHint %q", got)
 	}
-	if got := passwordHint(&cip.UserPoolType{}); got != "At least 8 characters." {
+	if got := passwordHint(&userpool.Pool{}); got != "At least 8 characters." {
 		t.Errorf("passwordHint %q", got)
 	}
 	for _, tc := range []struct {
-		pool        cip.UserPoolType
+		pool        userpool.Pool
 		label, kind string
 	}{
-		{cip.UserPoolType{}, "Username", "text"},
-		{cip.UserPoolType{UsernameAttributes: []string{"email"}}, "Email", "email"},
-		{cip.UserPoolType{UsernameAttributes: []string{"email", "phone_number"}}, "Email or phone number", "text"},
-		{cip.UserPoolType{AliasAttributes: []string{"email", "preferred_username"}}, "Username or email or preferred username", "text"},
+		{userpool.Pool{}, "Username", "text"},
+		{userpool.Pool{UsernameAttributes: []string{"email"}}, "Email", "email"},
+		{userpool.Pool{UsernameAttributes: []string{"email", "phone_number"}}, "Email or phone number", "text"},
+		{userpool.Pool{AliasAttributes: []string{"email", "preferred_username"}}, "Username or email or preferred username", "text"},
 	} {
 		if l, k := usernameLabel(&tc.pool); l != tc.label || k != tc.kind {
 			t.Errorf("usernameLabel %v = %q %q", tc.pool, l, k)
 		}
 	}
 	// An email username has no separate email input.
-	fs := signUpAttributes(&cip.UserPoolClientType{}, &cip.UserPoolType{UsernameAttributes: []string{"email"},
-		SchemaAttributes: []cip.SchemaAttributeType{{Name: "email", Required: ptr(true)}, {Name: "name", Required: ptr(true)}}})
+	fs := signUpAttributes(&userpool.Client{}, &userpool.Pool{UsernameAttributes: []string{"email"},
+		SchemaAttributes: []userpool.SchemaAttribute{{Name: "email", Required: ptr(true)}, {Name: "name", Required: ptr(true)}}})
 	if len(fs) != 1 || fs[0].Name != "name" {
 		t.Errorf("sign-up fields %+v", fs)
 	}
 	// A client that may not write the email does not ask for it.
-	fs = signUpAttributes(&cip.UserPoolClientType{WriteAttributes: []string{"name"}}, &cip.UserPoolType{})
+	fs = signUpAttributes(&userpool.Client{WriteAttributes: []string{"name"}}, &userpool.Pool{})
 	if len(fs) != 0 {
 		t.Errorf("sign-up fields %+v", fs)
 	}

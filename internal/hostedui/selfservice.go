@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
 // The self-service pages: sign-up and its confirmation (/signup, /confirm,
@@ -170,7 +170,7 @@ func (h *Handler) resendCode(w http.ResponseWriter, r *http.Request, site Site) 
 // must not show: what the user could learn from it is whether the account
 // exists (or is confirmed, or has somewhere to send a code). The page then
 // answers as for an unknown user, as if a code had been sent.
-func hidden(c *cip.UserPoolClientType, err error) bool {
+func hidden(c *userpool.Client, err error) bool {
 	_, ok := awserr.As(err)
 	return ok && preventsExistence(c) && !awserr.Is(err, "CodeDeliveryFailureException")
 }
@@ -193,10 +193,10 @@ func (h *Handler) confirmUser(w http.ResponseWriter, r *http.Request, site Site)
 		h.renderError(w, http.StatusBadRequest, "invalid_request", "The link is incomplete: user_name and confirmation_code are required.")
 		return
 	}
-	err = h.o.Auth.Users().ConfirmSignUpTrusted(r.Context(), trustedClient(&pc.Client), username, code)
+	err = h.o.Auth.Users().ConfirmSignUpTrusted(r.Context(), trustedClient(pc.Client), username, code)
 	p := h.newPage(w, r, site, nil, "Account confirmed")
 	p.ClientName = pc.Client.ClientName
-	if login := confirmedSignIn(&pc.Client, username); login != "" {
+	if login := confirmedSignIn(pc.Client, username); login != "" {
 		p.Links = []link{{Text: "Sign in", Href: login}}
 	}
 	if err != nil {
@@ -215,7 +215,7 @@ func (h *Handler) confirmUser(w http.ResponseWriter, r *http.Request, site Site)
 
 // confirmedSignIn is a sign-in link for a client with one obvious
 // redirect URI (its default, or its only one), or "".
-func confirmedSignIn(c *cip.UserPoolClientType, username string) string {
+func confirmedSignIn(c *userpool.Client, username string) string {
 	redirect := c.DefaultRedirectURI
 	if redirect == "" && len(c.CallbackURLs) == 1 {
 		redirect = c.CallbackURLs[0]

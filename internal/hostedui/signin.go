@@ -10,6 +10,7 @@ import (
 
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/userpool"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -45,7 +46,7 @@ type pendingState struct {
 const pendingAAD = "hosted pending sign-in"
 
 // pendingValidity is the client's AuthSessionValidity (3 minutes unless set).
-func pendingValidity(c *cip.UserPoolClientType) time.Duration {
+func pendingValidity(c *userpool.Client) time.Duration {
 	if c.AuthSessionValidity != nil && *c.AuthSessionValidity > 0 {
 		return time.Duration(*c.AuthSessionValidity) * time.Minute
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/tokens"
-	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
+	"github.com/gognito/gognito/internal/userpool"
 )
 
 func oauthError(w http.ResponseWriter, status int, code string) {
@@ -25,7 +25,7 @@ func oauthError(w http.ResponseWriter, status int, code string) {
 
 // clientAuth authenticates the client of a token or revoke request:
 // client_secret_basic, client_secret_post, or a public client's client_id.
-func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request, site Site) (*cip.UserPoolClientType, bool) {
+func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request, site Site) (*userpool.Client, bool) {
 	id, secret, basic := r.BasicAuth()
 	if !basic {
 		id, secret = r.PostFormValue("client_id"), r.PostFormValue("client_secret")
@@ -161,7 +161,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 	json.NewEncoder(w).Encode(out)
 }
 
-func clientValidity(c *cip.UserPoolClientType) tokens.Validity {
+func clientValidity(c *userpool.Client) tokens.Validity {
 	v := tokens.Validity{Access: time.Hour, ID: time.Hour, Refresh: 30 * 24 * time.Hour}
 	if c.AccessTokenValidity != nil {
 		unit := time.Hour

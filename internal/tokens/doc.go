@@ -4,6 +4,8 @@
 // use, kept sealed in the store and rotatable; opaque refresh tokens sealed
 // with the server's key and bound to client and user; the JWKS; and the
 // checks that refuse an expired, revoked, signed-out, foreign-pool or badly
-// signed token. A PreTokenGeneration trigger's changes (Overrides) are
+// signed token. ParseAccess makes the checks of the token alone, for a
+// caller that reads the user anyway and checks the sign-out on that read
+// (package users' Caller); VerifyAccess adds the sign-out check. A PreTokenGeneration trigger's changes (Overrides) are
 // applied to the claims, Cognito's protected claims excepted.
 package tokens

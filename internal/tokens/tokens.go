@@ -364,8 +364,30 @@ func errInvalidAccess() error { return awserr.New(awserr.NotAuthorized, "Invalid
 
 // VerifyAccess checks an access token: its signature by one of its pool's
 // keys, its expiry, its use, and that it was neither revoked nor issued
-// before the user signed out everywhere.
+// before the user signed out everywhere (a read of the user, through
+// Options.SignedOutAfter).
 func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims, error) {
+	c, err := s.ParseAccess(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	// A machine token (client_credentials) is no user's: nobody signs it out.
+	if c.Username != "" {
+		if err := s.checkSignOutSeconds(ctx, c.PoolID, c.Username, c.IssuedAt.Unix()); errors.Is(err, errSignedOut) {
+			return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// ParseAccess is VerifyAccess without the check of the user: the
+// signature, the expiry, the use and the revocation of the token. Whoever
+// calls it must then check that the user still exists, is enabled and has
+// not signed out everywhere since the token was issued (package users'
+// Caller does, with the read of the user the operation needs anyway).
+func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims, error) {
 	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil || len(obj.Signatures) != 1 {
 		return nil, errInvalidAccess()
@@ -420,14 +442,6 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 		return nil, err
 	} else if revoked {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
-	}
-	// A machine token (client_credentials) is no user's: nobody signs it out.
-	if c.Username != "" {
-		if err := s.checkSignOutSeconds(ctx, poolID, c.Username, c.Iat); errors.Is(err, errSignedOut) {
-			return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
-		} else if err != nil {
-			return nil, err
-		}
 	}
 	return &AccessClaims{PoolID: poolID, ClientID: c.ClientID, Username: c.Username, Sub: c.Sub, JTI: c.JTI, OriginJTI: c.OriginJTI,
 		Scopes: strings.Fields(c.Scope), IssuedAt: time.Unix(c.Iat, 0), Expires: time.Unix(c.Exp, 0), AuthTime: time.Unix(c.AuthTime, 0)}, nil

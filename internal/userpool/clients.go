@@ -61,10 +61,24 @@ func unitDuration(unit string) time.Duration {
 
 // TokenValidity is how long a client's access, ID and refresh tokens live.
 func TokenValidity(c *cip.UserPoolClientType) (access, id, refresh time.Duration) {
-	u := c.TokenValidityUnits
-	if u == nil {
-		u = &cip.TokenValidityUnitsType{}
+	var u cip.TokenValidityUnitsType
+	if c.TokenValidityUnits != nil {
+		u = *c.TokenValidityUnits
 	}
+	return tokenValidity(c.AccessTokenValidity, c.IdTokenValidity, c.RefreshTokenValidity, u.AccessToken, u.IdToken, u.RefreshToken)
+}
+
+// TokenValidity is how long the client's access, ID and refresh tokens
+// live.
+func (c *Client) TokenValidity() (access, id, refresh time.Duration) {
+	var u TokenValidityUnits
+	if c.TokenValidityUnits != nil {
+		u = *c.TokenValidityUnits
+	}
+	return tokenValidity(c.AccessTokenValidity, c.IdTokenValidity, c.RefreshTokenValidity, u.AccessToken, u.IdToken, u.RefreshToken)
+}
+
+func tokenValidity(accessN, idN, refreshN *int32, accessUnit, idUnit, refreshUnit string) (access, id, refresh time.Duration) {
 	or := func(s, def string) string {
 		if s == "" {
 			return def
@@ -72,16 +86,16 @@ func TokenValidity(c *cip.UserPoolClientType) (access, id, refresh time.Duration
 		return s
 	}
 	access = time.Hour
-	if c.AccessTokenValidity != nil {
-		access = time.Duration(*c.AccessTokenValidity) * unitDuration(or(u.AccessToken, "hours"))
+	if accessN != nil {
+		access = time.Duration(*accessN) * unitDuration(or(accessUnit, "hours"))
 	}
 	id = time.Hour
-	if c.IdTokenValidity != nil {
-		id = time.Duration(*c.IdTokenValidity) * unitDuration(or(u.IdToken, "hours"))
+	if idN != nil {
+		id = time.Duration(*idN) * unitDuration(or(idUnit, "hours"))
 	}
 	refresh = 30 * 24 * time.Hour
-	if c.RefreshTokenValidity != nil {
-		refresh = time.Duration(*c.RefreshTokenValidity) * unitDuration(or(u.RefreshToken, "days"))
+	if refreshN != nil {
+		refresh = time.Duration(*refreshN) * unitDuration(or(refreshUnit, "days"))
 	}
 	return access, id, refresh
 }

@@ -177,7 +177,11 @@ func (s *Service) SignOutEverywhere(ctx context.Context, poolID, key string) err
 	if err != nil {
 		return err
 	}
-	_, err = s.save(ctx, p, key, func(u *user) error {
+	return s.signOut(ctx, p, key)
+}
+
+func (s *Service) signOut(ctx context.Context, p *pool, key string) error {
+	_, err := s.save(ctx, p, key, func(u *user) error {
 		u.doc.SignedOutAt = s.now()
 		return nil
 	})
@@ -206,22 +210,64 @@ func (s *Service) SignedOutAfter(ctx context.Context, poolID, username string) (
 
 // ---- operations on the caller's own account (access-token operations) ----
 
-// SelfGetUser is GetUser for the holder of an access token.
-func (s *Service) SelfGetUser(ctx context.Context, poolID, username string) (*cip.GetUserResponse, error) {
-	a, err := s.Account(ctx, poolID, username)
+// Token is what a signature-checked access token says about its user.
+type Token struct {
+	PoolID   string
+	Username string // the internal username
+	IssuedAt time.Time
+}
+
+// Self is the holder of an access token, read once by Caller: the
+// operations on the caller's own account work on it instead of reading the
+// user again.
+type Self struct {
+	*Account
+	p *pool
+	u *user
+}
+
+func errTokenRevoked() error {
+	return awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
+}
+
+// Caller reads the user of an access token whose signature, expiry and
+// revocation have been checked, and refuses the token when the user no
+// longer exists, is disabled, or signed out everywhere after the token was
+// issued (a token from the second of the sign-out itself stays good, so a
+// sign-in right after a global sign-out works). The user is read from the
+// store on every call, so a GlobalSignOut made on any node counts at once.
+// The caller still compares the token's sub with Self.Sub: a token of a
+// deleted and re-created user of the same name is not the new user's.
+func (s *Service) Caller(ctx context.Context, t Token) (*Self, error) {
+	p, err := s.loadPool(ctx, t.PoolID)
+	if err != nil {
+		return nil, errTokenRevoked()
+	}
+	u, err := s.resolve(ctx, p, t.Username)
+	if awserr.Is(err, awserr.UserNotFound) {
+		return nil, errTokenRevoked()
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &cip.GetUserResponse{Username: a.Username, UserAttributes: a.Attributes, PreferredMfaSetting: a.MFA.Preferred, UserMFASettingList: a.MFA.List()}, nil
+	if !u.rec.Enabled {
+		return nil, errTokenRevoked()
+	}
+	if at := u.doc.SignedOutAt; !at.IsZero() && t.IssuedAt.Unix() < at.Unix() {
+		return nil, errTokenRevoked()
+	}
+	return &Self{Account: s.account(u), p: p, u: u}, nil
+}
+
+// SelfGetUser is GetUser for the holder of an access token.
+func (s *Service) SelfGetUser(me *Self) *cip.GetUserResponse {
+	a := me.Account
+	return &cip.GetUserResponse{Username: a.Username, UserAttributes: a.Attributes, PreferredMfaSetting: a.MFA.Preferred, UserMFASettingList: a.MFA.List()}
 }
 
 // SelfUpdateAttributes is UpdateUserAttributes.
-func (s *Service) SelfUpdateAttributes(ctx context.Context, poolID, username string, attrs []cip.AttributeType) ([]cip.CodeDeliveryDetailsType, error) {
-	p, u, err := s.poolUser(ctx, poolID, username)
-	if err != nil {
-		return nil, err
-	}
-	_, details, err := s.updateAttributes(ctx, p, u.rec.Key, attrs, false)
+func (s *Service) SelfUpdateAttributes(ctx context.Context, me *Self, attrs []cip.AttributeType) ([]cip.CodeDeliveryDetailsType, error) {
+	_, details, err := s.updateAttributes(ctx, me.p, me.u.rec.Key, attrs, false)
 	if err != nil {
 		return nil, err
 	}
@@ -233,43 +279,35 @@ func (s *Service) SelfUpdateAttributes(ctx context.Context, poolID, username str
 }
 
 // SelfDeleteAttributes is DeleteUserAttributes.
-func (s *Service) SelfDeleteAttributes(ctx context.Context, poolID, username string, names []string) error {
-	p, u, err := s.poolUser(ctx, poolID, username)
-	if err != nil {
-		return err
-	}
-	return s.deleteAttributes(ctx, p, u.rec.Key, names)
+func (s *Service) SelfDeleteAttributes(ctx context.Context, me *Self, names []string) error {
+	return s.deleteAttributes(ctx, me.p, me.u.rec.Key, names)
 }
 
 // SelfDelete is DeleteUser.
-func (s *Service) SelfDelete(ctx context.Context, poolID, username string) error {
-	_, err := s.AdminDeleteUser(ctx, &cip.AdminDeleteUserRequest{UserPoolId: poolID, Username: username})
-	return err
+func (s *Service) SelfDelete(ctx context.Context, me *Self) error {
+	if err := s.store.DeleteUser(ctx, me.p.ID, me.u.rec.Key); err != nil {
+		return userError(err)
+	}
+	return nil
 }
 
 // SelfChangePassword is ChangePassword: the previous password must match.
-func (s *Service) SelfChangePassword(ctx context.Context, poolID, username, previous, proposed string) error {
-	p, u, err := s.poolUser(ctx, poolID, username)
-	if err != nil {
-		return err
-	}
-	if err := s.Throttled(s.account(u)); err != nil {
+func (s *Service) SelfChangePassword(ctx context.Context, me *Self, previous, proposed string) error {
+	p, u := me.p, me.u
+	if err := s.Throttled(me.Account); err != nil {
 		return err
 	}
 	if !u.checkPassword(p.ID, previous) {
 		_ = s.RecordSignIn(ctx, p.ID, u.rec.Key, false)
 		return awserr.New(awserr.NotAuthorized, "Incorrect username or password.")
 	}
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error { return s.setPassword(p, u, proposed) })
+	_, err := s.save(ctx, p, u.rec.Key, func(u *user) error { return s.setPassword(p, u, proposed) })
 	return err
 }
 
 // SelfAttributeCode is GetUserAttributeVerificationCode.
-func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr string) (*cip.CodeDeliveryDetailsType, error) {
-	p, u, err := s.poolUser(ctx, poolID, username)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) SelfAttributeCode(ctx context.Context, me *Self, attr string) (*cip.CodeDeliveryDetailsType, error) {
+	p, u := me.p, me.u
 	if attr != "email" && attr != "phone_number" {
 		return nil, awserr.New(awserr.InvalidParameter, "Invalid attribute name specified: "+attr)
 	}
@@ -278,7 +316,7 @@ func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr 
 		return nil, awserr.New(awserr.InvalidParameter, "User does not have a "+attr+" to verify.")
 	}
 	var codeValue string
-	u, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+	u, err := s.save(ctx, p, u.rec.Key, func(u *user) error {
 		if err := s.allowSend(u); err != nil {
 			return err
 		}
@@ -298,13 +336,9 @@ func (s *Service) SelfAttributeCode(ctx context.Context, poolID, username, attr 
 }
 
 // SelfVerifyAttribute is VerifyUserAttribute.
-func (s *Service) SelfVerifyAttribute(ctx context.Context, poolID, username, attr, code string) error {
-	p, u, err := s.poolUser(ctx, poolID, username)
-	if err != nil {
-		return err
-	}
+func (s *Service) SelfVerifyAttribute(ctx context.Context, me *Self, attr, code string) error {
 	var codeErr error
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+	_, err := s.save(ctx, me.p, me.u.rec.Key, func(u *user) error {
 		codeErr = nil
 		sent := u.doc.Codes[purposeVerify(attr)]
 		if _, _, err := s.checkCode(u, purposeVerify(attr), code); err != nil {
@@ -325,9 +359,17 @@ func (s *Service) SelfVerifyAttribute(ctx context.Context, poolID, username, att
 }
 
 // SelfSetSettings is SetUserSettings (the legacy MFAOptions).
-func (s *Service) SelfSetSettings(ctx context.Context, poolID, username string, opts []cip.MFAOptionType) error {
-	_, err := s.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsRequest{UserPoolId: poolID, Username: username, MFAOptions: opts})
-	return err
+func (s *Service) SelfSetSettings(ctx context.Context, me *Self, opts []cip.MFAOptionType) error {
+	if err := checkMFAOptions(opts); err != nil {
+		return err
+	}
+	return s.setMFAOptions(ctx, me.p, me.u.rec.Key, opts)
+}
+
+// SelfSignOut is GlobalSignOut: every token issued to the caller so far
+// stops working.
+func (s *Service) SelfSignOut(ctx context.Context, me *Self) error {
+	return s.signOut(ctx, me.p, me.u.rec.Key)
 }
 
 // List is the user's enabled factors, as UserMFASettingList shows them.

@@ -334,19 +334,32 @@ func (s *Service) AdminSetUserSettings(ctx context.Context, in *cip.AdminSetUser
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range in.MFAOptions {
-		if o.DeliveryMedium == messaging.MediumSMS && o.AttributeName != "phone_number" {
-			return nil, awserr.New(awserr.InvalidParameter, "Invalid MFA option: SMS needs the attribute phone_number.")
-		}
-		if o.DeliveryMedium == messaging.MediumEmail {
-			return nil, awserr.New(awserr.InvalidParameter, "Invalid MFA option: only SMS is supported by MFAOptions.")
-		}
+	if err := checkMFAOptions(in.MFAOptions); err != nil {
+		return nil, err
 	}
-	if _, err := s.save(ctx, p, u.rec.Key, func(u *user) error {
-		u.doc.MFAOptions = toMFAOptions(in.MFAOptions)
-		return nil
-	}); err != nil {
+	if err := s.setMFAOptions(ctx, p, u.rec.Key, in.MFAOptions); err != nil {
 		return nil, err
 	}
 	return &cip.AdminSetUserSettingsResponse{}, nil
+}
+
+// checkMFAOptions refuses legacy MFAOptions Cognito refuses.
+func checkMFAOptions(opts []cip.MFAOptionType) error {
+	for _, o := range opts {
+		if o.DeliveryMedium == messaging.MediumSMS && o.AttributeName != "phone_number" {
+			return awserr.New(awserr.InvalidParameter, "Invalid MFA option: SMS needs the attribute phone_number.")
+		}
+		if o.DeliveryMedium == messaging.MediumEmail {
+			return awserr.New(awserr.InvalidParameter, "Invalid MFA option: only SMS is supported by MFAOptions.")
+		}
+	}
+	return nil
+}
+
+func (s *Service) setMFAOptions(ctx context.Context, p *pool, key string, opts []cip.MFAOptionType) error {
+	_, err := s.save(ctx, p, key, func(u *user) error {
+		u.doc.MFAOptions = toMFAOptions(opts)
+		return nil
+	})
+	return err
 }

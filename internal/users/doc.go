@@ -11,6 +11,11 @@
 // they have always had). Pools and app clients come from package
 // userpool's loader, through the Pools interface it declares.
 //
+// The operations a user calls with an access token start with Caller: one
+// read of the user serves the check of the token against the user (gone,
+// disabled, signed out everywhere since the token was issued) and the
+// operation (the Self* methods work on the Self it returns).
+//
 // Passwords are never stored: a user keeps a salt and the SRP verifier that
 // Cognito's SRP needs (package srp); checking a password derives the
 // verifier from it. Codes are kept hashed, expire as Cognito's do, are

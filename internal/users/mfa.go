@@ -230,7 +230,17 @@ func (s *Service) SetMFAPreference(ctx context.Context, poolID, username string,
 	if err != nil {
 		return err
 	}
-	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
+	return s.setMFAPreference(ctx, p, u.rec.Key, sms, totp, email)
+}
+
+// SelfSetMFAPreference is SetUserMFAPreference: SetMFAPreference for the
+// holder of an access token.
+func (s *Service) SelfSetMFAPreference(ctx context.Context, me *Self, sms *cip.SMSMfaSettingsType, totp *cip.SoftwareTokenMfaSettingsType, email *cip.EmailMfaSettingsType) error {
+	return s.setMFAPreference(ctx, me.p, me.u.rec.Key, sms, totp, email)
+}
+
+func (s *Service) setMFAPreference(ctx context.Context, p *pool, key string, sms *cip.SMSMfaSettingsType, totp *cip.SoftwareTokenMfaSettingsType, email *cip.EmailMfaSettingsType) error {
+	_, err := s.save(ctx, p, key, func(u *user) error {
 		if totp != nil {
 			enabled := totp.Enabled != nil && *totp.Enabled
 			if enabled && !u.doc.TOTPVerified {
