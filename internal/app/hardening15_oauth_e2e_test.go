@@ -2,11 +2,16 @@ package app_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"golang.org/x/oauth2"
 )
 
 // TestRedirectURLSchemesRefused (issue 15 item 14): callback and logout URLs
@@ -74,5 +79,64 @@ func TestRedirectURLSchemesRefused(t *testing.T) {
 		if err := update([]string{u}, []string{u}, u); err != nil {
 			t.Errorf("update refuses %s: %v", u, err)
 		}
+	}
+}
+
+// oauthConf is the fixture's client as a golang.org/x/oauth2 relying party.
+func (f *oauthFixture) oauthConf() *oauth2.Config {
+	return &oauth2.Config{ClientID: *f.client.ClientId, ClientSecret: *f.client.ClientSecret, RedirectURL: callback,
+		Scopes:   []string{"openid", "email"},
+		Endpoint: oauth2.Endpoint{AuthURL: f.base + "/oauth2/authorize", TokenURL: f.base + "/oauth2/token", AuthStyle: oauth2.AuthStyleInHeader}}
+}
+
+// userInfoStatus is the status /oauth2/userInfo answers an access token.
+func (f *oauthFixture) userInfoStatus(t *testing.T, hc *http.Client, access string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, f.base+"/oauth2/userInfo", nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestReusedCodeRevokesItsTokens (issue 15 item 15): an authorization code
+// presented a second time is refused, and the access and refresh tokens its
+// first exchange issued stop working (RFC 6749 §4.1.2, RFC 9700 §4.5);
+// tokens of another sign-in stay valid.
+func TestReusedCodeRevokesItsTokens(t *testing.T) {
+	f := newOAuthFixture(t)
+	jar, _ := cookiejar.New(nil)
+	hc := hostClient(f.ts, f.roots, jar)
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, hc)
+	conf := f.oauthConf()
+
+	code := signInWithBrowser(t, hc, conf.AuthCodeURL("s1"), "olga", "Passw0rd!").Query().Get("code")
+	tok, err := conf.Exchange(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := conf.Exchange(ctx, signInWithBrowser(t, hc, conf.AuthCodeURL("s2"), "", "").Query().Get("code"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.userInfoStatus(t, hc, tok.AccessToken); got != http.StatusOK {
+		t.Fatalf("userInfo with a fresh token: %d", got)
+	}
+
+	if _, err := conf.Exchange(ctx, code); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Fatalf("reused code: %v", err)
+	}
+	if got := f.userInfoStatus(t, hc, tok.AccessToken); got != http.StatusUnauthorized {
+		t.Errorf("the access token of a reused code still works: userInfo %d", got)
+	}
+	stale := &oauth2.Token{RefreshToken: tok.RefreshToken, Expiry: time.Now().Add(-time.Minute)}
+	if _, err := conf.TokenSource(ctx, stale).Token(); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Errorf("the refresh token of a reused code still works: %v", err)
+	}
+	if got := f.userInfoStatus(t, hc, other.AccessToken); got != http.StatusOK {
+		t.Errorf("another sign-in's access token was revoked too: userInfo %d", got)
 	}
 }

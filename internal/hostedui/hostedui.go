@@ -28,7 +28,8 @@ import (
 
 // Options configure the handler.
 type Options struct {
-	// Store keeps the single-use marks of the authorization codes.
+	// Store keeps the single-use marks of the authorization codes (and the
+	// tokens each code's exchange issued, to revoke them on a reuse).
 	Store  store.Values
 	Auth   *authflow.Service
 	Tokens *tokens.Service
