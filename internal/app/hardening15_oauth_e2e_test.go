@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,86 @@ func TestReusedCodeRevokesItsTokens(t *testing.T) {
 	}
 	if got := f.userInfoStatus(t, hc, other.AccessToken); got != http.StatusOK {
 		t.Errorf("another sign-in's access token was revoked too: userInfo %d", got)
+	}
+}
+
+// sessionCookieOf is the hosted-UI session cookie the jar holds for the
+// domain.
+func (f *oauthFixture) sessionCookieOf(t *testing.T, jar http.CookieJar) *http.Cookie {
+	t.Helper()
+	u, _ := url.Parse(f.base + "/")
+	for _, c := range jar.Cookies(u) {
+		if c.Name == "cognito" || c.Name == "__Host-cognito" {
+			return c
+		}
+	}
+	t.Fatal("no session cookie after signing in")
+	return nil
+}
+
+// authorizeWith is where /oauth2/authorize sends a browser that presents
+// only the given cookie: the callback (signed in) or /login.
+func (f *oauthFixture) authorizeWith(t *testing.T, hc *http.Client, authURL string, c *http.Cookie) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, authURL, nil)
+	req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := resp.Location()
+	if resp.StatusCode != http.StatusFound || loc == nil {
+		t.Fatalf("authorize: %d", resp.StatusCode)
+	}
+	if loc.Path == "/login" {
+		return "/login"
+	}
+	return "callback"
+}
+
+// TestHostedSessionEndsServerSide (issue 15 item 11): the hosted-UI
+// session is recorded on the server, so a copy of its cookie stops working
+// once the session ends: by /logout, and by a global sign-out of the user.
+func TestHostedSessionEndsServerSide(t *testing.T) {
+	f := newOAuthFixture(t)
+	conf := f.oauthConf()
+	plain := hostClient(f.ts, f.roots, nil) // a browser with no cookies of its own
+
+	// /logout ends the session: the copied cookie no longer signs in.
+	jar, _ := cookiejar.New(nil)
+	hc := hostClient(f.ts, f.roots, jar)
+	signInWithBrowser(t, hc, conf.AuthCodeURL("s1"), "olga", "Passw0rd!")
+	copied := f.sessionCookieOf(t, jar)
+	if got := f.authorizeWith(t, plain, conf.AuthCodeURL("s2"), copied); got != "callback" {
+		t.Fatalf("the session cookie does not sign in before logout: %s", got)
+	}
+	resp, err := hc.Get(f.base + "/logout?client_id=" + *f.client.ClientId + "&logout_uri=" + url.QueryEscape("http://localhost:8765/bye"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := f.authorizeWith(t, plain, conf.AuthCodeURL("s3"), copied); got != "/login" {
+		t.Errorf("a copied session cookie still signs in after /logout")
+	}
+
+	// A global sign-out ends every session of the user.
+	jar2, _ := cookiejar.New(nil)
+	hc2 := hostClient(f.ts, f.roots, jar2)
+	signInWithBrowser(t, hc2, conf.AuthCodeURL("s4"), "olga", "Passw0rd!")
+	copied = f.sessionCookieOf(t, jar2)
+	if got := f.authorizeWith(t, plain, conf.AuthCodeURL("s5"), copied); got != "callback" {
+		t.Fatalf("the second session cookie does not sign in: %s", got)
+	}
+	must[*cognito.AdminUserGlobalSignOutOutput](t)(f.c.AdminUserGlobalSignOut(context.Background(), &cognito.AdminUserGlobalSignOutInput{UserPoolId: &f.poolID, Username: aws.String("olga")}))
+	if got := f.authorizeWith(t, plain, conf.AuthCodeURL("s6"), copied); got != "/login" {
+		t.Errorf("a session cookie still signs in after a global sign-out")
+	}
+	// A new sign-in afterwards works.
+	if back := signInWithBrowser(t, hc2, conf.AuthCodeURL("s7"), "olga", "Passw0rd!"); back.Query().Get("code") == "" {
+		t.Fatalf("sign-in after the global sign-out: %s", back)
+	}
+	if got := f.authorizeWith(t, plain, conf.AuthCodeURL("s8"), f.sessionCookieOf(t, jar2)); got != "callback" {
+		t.Errorf("the session of a sign-in after the global sign-out does not sign in")
 	}
 }

@@ -14,7 +14,8 @@
 // the app client's configuration, so no SECRET_HASH is computed or asked.
 //
 // State the browser carries is sealed: the session cookie (one hour, as
-// Cognito's), a sign-in in progress between steps (cognito-fl, the client's
+// Cognito's; also recorded in the store, so /logout and a global sign-out
+// end it whoever holds a copy of the cookie), a sign-in in progress between steps (cognito-fl, the client's
 // AuthSessionValidity, carrying the challenge's Session as the API would), a notice shown after a redirect, and the
 // authorization codes (single use, five minutes). Every form is protected
 // by a double-submit CSRF token (the XSRF-TOKEN cookie and a _csrf field).

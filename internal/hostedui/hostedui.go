@@ -122,6 +122,7 @@ func (h *Handler) random(n int) string {
 // ---- sealed state ----
 
 type sessionState struct {
+	ID       string    `json:"id"`
 	PoolID   string    `json:"p"`
 	Username string    `json:"u"`
 	AuthTime time.Time `json:"a"`
@@ -158,22 +159,65 @@ func (h *Handler) open(aad, s string, v any) bool {
 	return json.Unmarshal(plain, v) == nil
 }
 
+// A session is recorded on the server (sessionKey, until it expires) as
+// well as sealed in its cookie: /logout deletes the record, so a copy of
+// the cookie stops working, and a session begun before the user's last
+// global sign-out (or disabling) has ended.
+func sessionKey(id string) string { return "hosted-session/" + id }
+
 func (h *Handler) session(r *http.Request, site Site) *sessionState {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil
 	}
 	var s sessionState
-	if !h.open("hosted session", c.Value, &s) || s.PoolID != site.PoolID || h.now().After(s.Expires) {
+	if !h.open("hosted session", c.Value, &s) || s.ID == "" || s.PoolID != site.PoolID || h.now().After(s.Expires) {
+		return nil
+	}
+	ctx := r.Context()
+	rec, err := h.o.Store.GetValue(ctx, sessionKey(s.ID))
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			h.o.Log.Error("hosted session", "error", err)
+		}
+		return nil
+	}
+	if string(rec) != s.PoolID+"\n"+s.Username {
+		return nil
+	}
+	out, err := h.o.Tokens.SignedOutSince(ctx, s.PoolID, s.Username, s.AuthTime)
+	if err != nil || out {
+		if err != nil {
+			h.o.Log.Error("hosted session", "error", err)
+		}
 		return nil
 	}
 	return &s
 }
 
-func (h *Handler) setSession(w http.ResponseWriter, site Site, username string, authTime time.Time) {
-	v := h.seal("hosted session", sessionState{PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.now().Add(sessionLifetime)})
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: "/", MaxAge: int(sessionLifetime / time.Second),
+// setSession begins a session: recorded, then its cookie set. A session
+// that cannot be recorded is not begun (the user signs in again next time).
+func (h *Handler) setSession(ctx context.Context, w http.ResponseWriter, site Site, username string, authTime time.Time) {
+	s := sessionState{ID: h.random(24), PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.now().Add(sessionLifetime)}
+	if err := h.o.Store.SetValueUntil(ctx, sessionKey(s.ID), []byte(s.PoolID+"\n"+s.Username), s.Expires); err != nil {
+		h.o.Log.Error("hosted session", "error", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: h.seal("hosted session", s), Path: "/", MaxAge: int(sessionLifetime / time.Second),
 		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+// endSession deletes the record of the request's session, if it has one.
+func (h *Handler) endSession(r *http.Request, site Site) error {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	var s sessionState
+	if !h.open("hosted session", c.Value, &s) || s.ID == "" || s.PoolID != site.PoolID {
+		return nil
+	}
+	return h.o.Store.DeleteValue(r.Context(), sessionKey(s.ID))
 }
 
 // ---- authorization requests ----
@@ -368,17 +412,25 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 		h.renderError(w, http.StatusBadRequest, "invalid_request", "The client does not exist.")
 		return
 	}
-	clear := func() {
+	clear := func() bool {
+		if err := h.endSession(r, site); err != nil {
+			// The session would outlive a logout that said it ended.
+			h.o.Log.Error("ending a hosted session", "error", err)
+			h.renderError(w, http.StatusInternalServerError, "server_error", "Something went wrong.")
+			return false
+		}
 		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 		h.clearPending(w, site)
+		return true
 	}
 	if lo := q.Get("logout_uri"); lo != "" {
 		if !slices.Contains(c.LogoutURLs, lo) {
 			h.renderError(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not registered for this client.")
 			return
 		}
-		clear()
-		http.Redirect(w, r, lo, http.StatusFound)
+		if clear() {
+			http.Redirect(w, r, lo, http.StatusFound)
+		}
 		return
 	}
 	if q.Get("redirect_uri") != "" {
@@ -386,8 +438,9 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			h.renderError(w, http.StatusBadRequest, "invalid_request", "The redirect_uri is not registered for this client.")
 			return
 		}
-		clear()
-		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+		if clear() {
+			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+		}
 		return
 	}
 	h.renderError(w, http.StatusBadRequest, "invalid_request", "logout_uri or redirect_uri is required.")

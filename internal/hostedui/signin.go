@@ -167,7 +167,7 @@ func (h *Handler) advance(w http.ResponseWriter, r *http.Request, site Site, ar 
 	if step.Next == "" {
 		h.clearPending(w, site)
 		now := h.now()
-		h.setSession(w, site, step.Username, now)
+		h.setSession(r.Context(), w, site, step.Username, now)
 		h.finish(w, r, ar, step.Username, now)
 		return
 	}
