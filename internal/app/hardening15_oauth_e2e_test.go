@@ -2,9 +2,12 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,5 +223,131 @@ func TestHostedSessionEndsServerSide(t *testing.T) {
 	}
 	if got := f.authorizeWith(t, plain, conf.AuthCodeURL("s8"), f.sessionCookieOf(t, jar2)); got != "callback" {
 		t.Errorf("the session of a sign-in after the global sign-out does not sign in")
+	}
+}
+
+// loginPage loads the sign-in page on base with only the given cookies and
+// returns its CSRF field and the cookies it set.
+func (f *oauthFixture) loginPage(t *testing.T, hc *http.Client, base string, cookies ...*http.Cookie) (csrf string, set []*http.Cookie) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/login?"+f.loginQuery(), nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRE.FindSubmatch(page)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("sign-in page %d: %s", resp.StatusCode, page)
+	}
+	return string(m[1]), resp.Cookies()
+}
+
+func (f *oauthFixture) loginQuery() string {
+	return url.Values{"response_type": {"code"}, "client_id": {*f.client.ClientId}, "redirect_uri": {callback}}.Encode()
+}
+
+// postLogin posts a wrong password with the given CSRF field and cookies;
+// 403 is the CSRF refusal.
+func (f *oauthFixture) postLogin(t *testing.T, hc *http.Client, base, csrf string, cookies ...*http.Cookie) int {
+	t.Helper()
+	form := url.Values{"_csrf": {csrf}, "username": {"olga"}, "password": {"Wrong-Passw0rd"}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login?"+f.loginQuery(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func cookieNamed(cs []*http.Cookie, name string) *http.Cookie {
+	for _, c := range cs {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// TestCSRFTokenBoundByHMAC (issue 15 item 12): the form's CSRF token is an
+// HMAC, under a server secret, of the browser's CSRF cookie: a cookie and
+// field an attacker made up together (cookie tossing on plain HTTP or from
+// a sibling domain) are refused, as is one browser's token with another's
+// cookie; over HTTPS every cookie of the hosted UI has the __Host- prefix
+// (Secure, Path=/, no Domain).
+func TestCSRFTokenBoundByHMAC(t *testing.T) {
+	f := newOAuthFixture(t)
+	hc := hostClient(f.ts, f.roots, nil)
+
+	// On plain HTTP (the API listener).
+	tokA, setA := f.loginPage(t, hc, f.base)
+	cookieA := cookieNamed(setA, "XSRF-TOKEN")
+	if cookieA == nil {
+		t.Fatalf("no CSRF cookie on HTTP: %v", setA)
+	}
+	if tokA == cookieA.Value {
+		t.Errorf("the CSRF field is the cookie's value (a plain double submit)")
+	}
+	if got := f.postLogin(t, hc, f.base, tokA, cookieA); got == http.StatusForbidden {
+		t.Fatalf("the page's own token is refused: %d", got)
+	}
+	forged := strings.Repeat("x", 43)
+	if got := f.postLogin(t, hc, f.base, forged, &http.Cookie{Name: "XSRF-TOKEN", Value: forged}); got != http.StatusForbidden {
+		t.Errorf("a made-up cookie and field pair is accepted: %d", got)
+	}
+	_, setB := f.loginPage(t, hc, f.base)
+	cookieB := cookieNamed(setB, "XSRF-TOKEN")
+	if got := f.postLogin(t, hc, f.base, tokA, cookieB); got != http.StatusForbidden {
+		t.Errorf("one browser's token is accepted with another browser's cookie: %d", got)
+	}
+	if got := f.postLogin(t, hc, f.base, cookieA.Value, cookieA); got != http.StatusForbidden {
+		t.Errorf("the cookie's value is accepted as the field: %d", got)
+	}
+
+	// Over HTTPS (the edge): __Host- cookies.
+	_, edgePort, _ := net.SplitHostPort(f.ts.EdgeAddr)
+	secure := "https://oidcapp.auth.us-east-1.localhost:" + edgePort
+	tokS, setS := f.loginPage(t, hc, secure)
+	cookieS := cookieNamed(setS, "__Host-XSRF-TOKEN")
+	if cookieS == nil {
+		t.Fatalf("no __Host- CSRF cookie on HTTPS: %v", setS)
+	}
+	for _, c := range setS {
+		if !strings.HasPrefix(c.Name, "__Host-") || !c.Secure || c.Path != "/" || c.Domain != "" {
+			t.Errorf("HTTPS cookie %s: secure %v path %q domain %q", c.Name, c.Secure, c.Path, c.Domain)
+		}
+	}
+	if got := f.postLogin(t, hc, secure, tokS, cookieS); got == http.StatusForbidden {
+		t.Fatalf("the HTTPS page's own token is refused: %d", got)
+	}
+	if got := f.postLogin(t, hc, secure, tokS, &http.Cookie{Name: "XSRF-TOKEN", Value: cookieS.Value}); got != http.StatusForbidden {
+		t.Errorf("over HTTPS an unprefixed CSRF cookie is accepted: %d", got)
+	}
+
+	// Signing in over HTTPS sets a __Host- session cookie that works.
+	jar, _ := cookiejar.New(nil)
+	hcs := hostClient(f.ts, f.roots, jar)
+	conf := f.oauthConf()
+	conf.Endpoint.AuthURL = secure + "/oauth2/authorize"
+	signInWithBrowser(t, hcs, conf.AuthCodeURL("s1"), "olga", "Passw0rd!")
+	u, _ := url.Parse(secure + "/")
+	var names []string
+	for _, c := range jar.Cookies(u) {
+		names = append(names, c.Name)
+	}
+	if !slices.Contains(names, "__Host-cognito") || slices.Contains(names, "cognito") {
+		t.Errorf("HTTPS cookies after signing in: %v", names)
+	}
+	if back := signInWithBrowser(t, hcs, conf.AuthCodeURL("s2"), "", ""); back.Query().Get("code") == "" {
+		t.Errorf("the __Host- session does not sign in: %s", back)
 	}
 }

@@ -18,5 +18,8 @@
 // end it whoever holds a copy of the cookie), a sign-in in progress between steps (cognito-fl, the client's
 // AuthSessionValidity, carrying the challenge's Session as the API would), a notice shown after a redirect, and the
 // authorization codes (single use, five minutes). Every form is protected
-// by a double-submit CSRF token (the XSRF-TOKEN cookie and a _csrf field).
+// against CSRF: the XSRF-TOKEN cookie holds a random value, and the form's
+// _csrf field is an HMAC of it under a server secret (kept sealed in the
+// store), so a cookie an attacker plants cannot be matched by a field of
+// theirs. Over HTTPS every cookie has the __Host- prefix.
 package hostedui
