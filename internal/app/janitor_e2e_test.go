@@ -63,15 +63,20 @@ func TestJanitorPurgesUsedCodesAndRevocations(t *testing.T) {
 		}
 		return n
 	}
-	if left("oauth-code-used/") != 1 || left("revoked-token/") != 2 {
-		t.Fatalf("before any purge: %d used codes, %d revocations", left("oauth-code-used/"), left("revoked-token/"))
+	if left("oauth-code-used/") != 1 || left("oauth-code-tokens/") != 1 || left("revoked-token/") != 2 || left("hosted-session/") != 1 {
+		t.Fatalf("before any purge: %d used codes, %d codes' tokens, %d revocations", left("oauth-code-used/"), left("oauth-code-tokens/"), left("revoked-token/"))
 	}
 	if n := purge(time.Now()); n != 0 {
 		t.Fatalf("%d records purged while all are current", n)
 	}
-	// Codes live 5 minutes; the janitor allows 5 more for clock skew.
-	if n := purge(start.Add(30 * time.Minute)); n != 1 || left("oauth-code-used/") != 0 || left("revoked-token/") != 2 {
+	// Codes live 5 minutes; the janitor allows 5 more for clock skew. A
+	// used code's mark goes with the record of the tokens it issued.
+	if n := purge(start.Add(30 * time.Minute)); n != 2 || left("oauth-code-used/") != 0 || left("oauth-code-tokens/") != 0 || left("revoked-token/") != 2 {
 		t.Fatalf("after the code's expiry: %d purged, %d used codes and %d revocations left", n, left("oauth-code-used/"), left("revoked-token/"))
+	}
+	// The hosted-UI session lives an hour.
+	if n := purge(start.Add(2 * time.Hour)); n != 1 || left("hosted-session/") != 0 || left("revoked-token/") != 2 {
+		t.Fatalf("after the session's expiry: %d purged, %d sessions left", n, left("hosted-session/"))
 	}
 	// Refresh tokens live 30 days (the default) and what they refresh a day
 	// at most: until then the revocations stay.

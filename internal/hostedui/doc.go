@@ -14,8 +14,12 @@
 // the app client's configuration, so no SECRET_HASH is computed or asked.
 //
 // State the browser carries is sealed: the session cookie (one hour, as
-// Cognito's), a sign-in in progress between steps (cognito-fl, the client's
+// Cognito's; also recorded in the store, so /logout and a global sign-out
+// end it whoever holds a copy of the cookie), a sign-in in progress between steps (cognito-fl, the client's
 // AuthSessionValidity, carrying the challenge's Session as the API would), a notice shown after a redirect, and the
 // authorization codes (single use, five minutes). Every form is protected
-// by a double-submit CSRF token (the XSRF-TOKEN cookie and a _csrf field).
+// against CSRF: the XSRF-TOKEN cookie holds a random value, and the form's
+// _csrf field is an HMAC of it under a server secret (kept sealed in the
+// store), so a cookie an attacker plants cannot be matched by a field of
+// theirs. Over HTTPS every cookie has the __Host- prefix.
 package hostedui

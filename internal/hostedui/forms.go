@@ -48,13 +48,13 @@ func pageURL(path string, aq url.Values, username string) string {
 
 // postForm reads a form POST: the body is limited and the CSRF token
 // checked; a refused form has been answered.
-func (h *Handler) postForm(w http.ResponseWriter, r *http.Request) bool {
+func (h *Handler) postForm(w http.ResponseWriter, r *http.Request, site Site) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		h.renderError(w, http.StatusBadRequest, "invalid_request", "The form could not be read.")
 		return false
 	}
-	if !csrfOK(r) {
+	if !h.csrfOK(r, site) {
 		// The way back is the same page, loaded again (with a new token).
 		h.render(w, http.StatusForbidden, errorTmpl, page{Title: "Something went wrong", Code: "invalid_request",
 			Error: "The form has expired or was not sent by this page. Please try again.",
@@ -77,16 +77,16 @@ type noticeState struct {
 // setNotice shows msg on the next page the browser loads.
 func (h *Handler) setNotice(w http.ResponseWriter, site Site, msg string) {
 	v := h.seal("hosted notice", noticeState{PoolID: site.PoolID, Message: msg, Expires: h.now().Add(time.Minute)})
-	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: v, Path: "/", MaxAge: 60, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: site.cookie(noticeCookie), Value: v, Path: "/", MaxAge: 60, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 // takeNotice reads and clears the notice of a GET page.
 func (h *Handler) takeNotice(w http.ResponseWriter, r *http.Request, site Site) string {
-	c, err := r.Cookie(noticeCookie)
+	c, err := r.Cookie(site.cookie(noticeCookie))
 	if err != nil {
 		return ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: site.cookie(noticeCookie), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 	var n noticeState
 	if !h.open("hosted notice", c.Value, &n) || n.PoolID != site.PoolID || h.now().After(n.Expires) {
 		return ""

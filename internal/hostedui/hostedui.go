@@ -2,6 +2,7 @@ package hostedui
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -15,6 +16,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gognito/gognito/internal/authflow"
@@ -28,7 +30,8 @@ import (
 
 // Options configure the handler.
 type Options struct {
-	// Store keeps the single-use marks of the authorization codes.
+	// Store keeps the single-use marks of the authorization codes (and the
+	// tokens each code's exchange issued, to revoke them on a reuse).
 	Store  store.Values
 	Auth   *authflow.Service
 	Tokens *tokens.Service
@@ -45,6 +48,9 @@ type Options struct {
 // Handler serves the pages and endpoints of user pool domains.
 type Handler struct {
 	o Options
+
+	keyMu      sync.Mutex
+	csrfSecret []byte // the CSRF secret, once loaded
 }
 
 // New builds the handler.
@@ -65,6 +71,16 @@ const (
 	sessionCookie   = "cognito"
 	csrfCookie      = "XSRF-TOKEN"
 )
+
+// cookie is the name of one of the pages' cookies on the site: with the
+// __Host- prefix over HTTPS (the browser then keeps it Secure, on this
+// host only, for every path: a sibling domain cannot plant or shadow it).
+func (s Site) cookie(name string) string {
+	if s.Secure {
+		return "__Host-" + name
+	}
+	return name
+}
 
 // Site is the domain a request arrived on.
 type Site struct {
@@ -121,6 +137,7 @@ func (h *Handler) random(n int) string {
 // ---- sealed state ----
 
 type sessionState struct {
+	ID       string    `json:"id"`
 	PoolID   string    `json:"p"`
 	Username string    `json:"u"`
 	AuthTime time.Time `json:"a"`
@@ -157,22 +174,65 @@ func (h *Handler) open(aad, s string, v any) bool {
 	return json.Unmarshal(plain, v) == nil
 }
 
+// A session is recorded on the server (sessionKey, until it expires) as
+// well as sealed in its cookie: /logout deletes the record, so a copy of
+// the cookie stops working, and a session begun before the user's last
+// global sign-out (or disabling) has ended.
+func sessionKey(id string) string { return "hosted-session/" + id }
+
 func (h *Handler) session(r *http.Request, site Site) *sessionState {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(site.cookie(sessionCookie))
 	if err != nil {
 		return nil
 	}
 	var s sessionState
-	if !h.open("hosted session", c.Value, &s) || s.PoolID != site.PoolID || h.now().After(s.Expires) {
+	if !h.open("hosted session", c.Value, &s) || s.ID == "" || s.PoolID != site.PoolID || h.now().After(s.Expires) {
+		return nil
+	}
+	ctx := r.Context()
+	rec, err := h.o.Store.GetValue(ctx, sessionKey(s.ID))
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			h.o.Log.Error("hosted session", "error", err)
+		}
+		return nil
+	}
+	if string(rec) != s.PoolID+"\n"+s.Username {
+		return nil
+	}
+	out, err := h.o.Tokens.SignedOutSince(ctx, s.PoolID, s.Username, s.AuthTime)
+	if err != nil || out {
+		if err != nil {
+			h.o.Log.Error("hosted session", "error", err)
+		}
 		return nil
 	}
 	return &s
 }
 
-func (h *Handler) setSession(w http.ResponseWriter, site Site, username string, authTime time.Time) {
-	v := h.seal("hosted session", sessionState{PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.now().Add(sessionLifetime)})
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: v, Path: "/", MaxAge: int(sessionLifetime / time.Second),
+// setSession begins a session: recorded, then its cookie set. A session
+// that cannot be recorded is not begun (the user signs in again next time).
+func (h *Handler) setSession(ctx context.Context, w http.ResponseWriter, site Site, username string, authTime time.Time) {
+	s := sessionState{ID: h.random(24), PoolID: site.PoolID, Username: username, AuthTime: authTime, Expires: h.now().Add(sessionLifetime)}
+	if err := h.o.Store.SetValueUntil(ctx, sessionKey(s.ID), []byte(s.PoolID+"\n"+s.Username), s.Expires); err != nil {
+		h.o.Log.Error("hosted session", "error", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: site.cookie(sessionCookie), Value: h.seal("hosted session", s), Path: "/", MaxAge: int(sessionLifetime / time.Second),
 		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+// endSession deletes the record of the request's session, if it has one.
+func (h *Handler) endSession(r *http.Request, site Site) error {
+	c, err := r.Cookie(site.cookie(sessionCookie))
+	if err != nil {
+		return nil
+	}
+	var s sessionState
+	if !h.open("hosted session", c.Value, &s) || s.ID == "" || s.PoolID != site.PoolID {
+		return nil
+	}
+	return h.o.Store.DeleteValue(r.Context(), sessionKey(s.ID))
 }
 
 // ---- authorization requests ----
@@ -339,23 +399,82 @@ func (h *Handler) finish(w http.ResponseWriter, r *http.Request, ar *authRequest
 	http.Redirect(w, r, appendQuery(ar.redirect, v), http.StatusFound)
 }
 
-// ---- CSRF: a double-submit token, the XSRF-TOKEN cookie and the _csrf field ----
+// ---- CSRF: the browser's CSRF cookie, and an HMAC of it in the _csrf field ----
 
-func (h *Handler) csrf(w http.ResponseWriter, r *http.Request, site Site) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
-		return c.Value
+// The CSRF cookie holds a random value that identifies the browser's
+// session with the pages; a form's _csrf field is an HMAC of that value
+// (and the pool) under a server secret. One who can plant cookies but not
+// read the page (a sibling domain, plain HTTP) cannot make a field that
+// matches a cookie of theirs, and one browser's field does not go with
+// another's cookie. The secret is made once, kept sealed in the store, and
+// shared by every node.
+
+const csrfKeyName = "hostedui/csrf-key"
+
+// csrfKey is the server's CSRF secret, made on first use.
+func (h *Handler) csrfKey(ctx context.Context) ([]byte, error) {
+	h.keyMu.Lock()
+	defer h.keyMu.Unlock()
+	if h.csrfSecret != nil {
+		return h.csrfSecret, nil
 	}
-	t := h.random(32)
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: t, Path: "/", HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteStrictMode})
+	fresh := make([]byte, 32)
+	if _, err := io.ReadFull(rand.Reader, fresh); err != nil {
+		return nil, err
+	}
+	stored, err := h.o.Store.PutValueIfAbsent(ctx, csrfKeyName, h.o.Sealer.Seal(fresh, []byte(csrfKeyName)))
+	if err != nil {
+		return nil, err
+	}
+	key, err := h.o.Sealer.Open(stored, []byte(csrfKeyName))
+	if err != nil {
+		return nil, err
+	}
+	h.csrfSecret = key
+	return key, nil
+}
+
+// csrfToken is the _csrf field that goes with a CSRF cookie's value.
+func (h *Handler) csrfToken(ctx context.Context, site Site, binding string) (string, error) {
+	key, err := h.csrfKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("hosted csrf\x00" + site.PoolID + "\x00" + binding))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+// csrf is the _csrf field of a page, setting the CSRF cookie when the
+// browser has none.
+func (h *Handler) csrf(w http.ResponseWriter, r *http.Request, site Site) string {
+	binding := ""
+	if c, err := r.Cookie(site.cookie(csrfCookie)); err == nil && len(c.Value) >= 32 {
+		binding = c.Value
+	} else {
+		binding = h.random(32)
+		http.SetCookie(w, &http.Cookie{Name: site.cookie(csrfCookie), Value: binding, Path: "/", HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteStrictMode})
+	}
+	t, err := h.csrfToken(r.Context(), site, binding)
+	if err != nil {
+		h.o.Log.Error("hosted UI CSRF key", "error", err)
+		return "" // the form will be refused; the page still shows
+	}
 	return t
 }
 
-func csrfOK(r *http.Request) bool {
-	c, err := r.Cookie(csrfCookie)
+// csrfOK checks a posted form's _csrf field against the CSRF cookie.
+func (h *Handler) csrfOK(r *http.Request, site Site) bool {
+	c, err := r.Cookie(site.cookie(csrfCookie))
 	if err != nil || len(c.Value) < 32 {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("_csrf"))) == 1
+	want, err := h.csrfToken(r.Context(), site, c.Value)
+	if err != nil {
+		h.o.Log.Error("hosted UI CSRF key", "error", err)
+		return false
+	}
+	return hmac.Equal([]byte(want), []byte(r.PostFormValue("_csrf")))
 }
 
 // ---- /logout ----
@@ -367,17 +486,25 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 		h.renderError(w, http.StatusBadRequest, "invalid_request", "The client does not exist.")
 		return
 	}
-	clear := func() {
-		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+	clear := func() bool {
+		if err := h.endSession(r, site); err != nil {
+			// The session would outlive a logout that said it ended.
+			h.o.Log.Error("ending a hosted session", "error", err)
+			h.renderError(w, http.StatusInternalServerError, "server_error", "Something went wrong.")
+			return false
+		}
+		http.SetCookie(w, &http.Cookie{Name: site.cookie(sessionCookie), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 		h.clearPending(w, site)
+		return true
 	}
 	if lo := q.Get("logout_uri"); lo != "" {
 		if !slices.Contains(c.LogoutURLs, lo) {
 			h.renderError(w, http.StatusBadRequest, "invalid_request", "The logout_uri is not registered for this client.")
 			return
 		}
-		clear()
-		http.Redirect(w, r, lo, http.StatusFound)
+		if clear() {
+			http.Redirect(w, r, lo, http.StatusFound)
+		}
 		return
 	}
 	if q.Get("redirect_uri") != "" {
@@ -385,8 +512,9 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			h.renderError(w, http.StatusBadRequest, "invalid_request", "The redirect_uri is not registered for this client.")
 			return
 		}
-		clear()
-		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+		if clear() {
+			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+		}
 		return
 	}
 	h.renderError(w, http.StatusBadRequest, "invalid_request", "logout_uri or redirect_uri is required.")

@@ -31,7 +31,7 @@ func (h *Handler) selfServicePage(w http.ResponseWriter, r *http.Request, site S
 	case http.MethodGet:
 		return ar, true
 	case http.MethodPost:
-		return ar, h.postForm(w, r)
+		return ar, h.postForm(w, r, site)
 	}
 	h.renderError(w, http.StatusMethodNotAllowed, "invalid_request", "Use GET or POST.")
 	return nil, false

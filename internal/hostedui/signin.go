@@ -54,7 +54,7 @@ func pendingValidity(c *userpool.Client) time.Duration {
 }
 
 func (h *Handler) pending(r *http.Request, site Site, ar *authRequest) *pendingState {
-	c, err := r.Cookie(pendingCookie)
+	c, err := r.Cookie(site.cookie(pendingCookie))
 	if err != nil {
 		return nil
 	}
@@ -69,12 +69,12 @@ func (h *Handler) pending(r *http.Request, site Site, ar *authRequest) *pendingS
 func (h *Handler) setPending(w http.ResponseWriter, site Site, ar *authRequest, ps *pendingState) {
 	validity := pendingValidity(ar.client)
 	ps.PoolID, ps.ClientID, ps.Query, ps.Expires = site.PoolID, ar.client.ClientId, authQuery(ar.query).Encode(), h.now().Add(validity)
-	http.SetCookie(w, &http.Cookie{Name: pendingCookie, Value: h.seal(pendingAAD, ps), Path: "/", MaxAge: int(validity / time.Second),
+	http.SetCookie(w, &http.Cookie{Name: site.cookie(pendingCookie), Value: h.seal(pendingAAD, ps), Path: "/", MaxAge: int(validity / time.Second),
 		HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (h *Handler) clearPending(w http.ResponseWriter, site Site) {
-	http.SetCookie(w, &http.Cookie{Name: pendingCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: site.cookie(pendingCookie), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: site.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
@@ -91,7 +91,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
 		}
 		h.renderLogin(w, r, site, ar, http.StatusOK, r.URL.Query().Get("username"), "")
 	case http.MethodPost:
-		if !h.postForm(w, r) {
+		if !h.postForm(w, r, site) {
 			return
 		}
 		if step := r.PostFormValue("step"); step != "" {
@@ -167,7 +167,7 @@ func (h *Handler) advance(w http.ResponseWriter, r *http.Request, site Site, ar 
 	if step.Next == "" {
 		h.clearPending(w, site)
 		now := h.now()
-		h.setSession(w, site, step.Username, now)
+		h.setSession(r.Context(), w, site, step.Username, now)
 		h.finish(w, r, ar, step.Username, now)
 		return
 	}

@@ -1,14 +1,17 @@
 package hostedui
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/tokens"
 	"github.com/gognito/gognito/internal/userpool"
 )
@@ -94,11 +97,23 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 			return
 		}
 		if string(got) != string(marker) {
+			// A code used twice: refuse it, and revoke what its first
+			// exchange issued (RFC 6749 §4.1.2, RFC 9700 §4.5).
+			if err := h.codeReused(ctx, cs); err != nil {
+				h.o.Log.Error("revoking the tokens of a reused code", "error", err)
+			}
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
 		issued, err = h.o.Auth.IssueForClient(ctx, c.ClientId, cs.Username, cs.Scopes, cs.Nonce, cs.AuthTime, true)
 		if err != nil {
+			oauthError(w, http.StatusBadRequest, "invalid_grant")
+			return
+		}
+		if reused, err := h.codeIssued(ctx, cs, issued.OriginJTI); err != nil || reused {
+			if err != nil {
+				h.o.Log.Error("recording the tokens of a code", "error", err)
+			}
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
@@ -159,6 +174,46 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(out)
+}
+
+// The tokens a code's exchange issued are recorded (their origin_jti) under
+// codeTokensKey, and a second use of the code under codeReusedKey, both
+// until the code expires (afterwards the code is refused as expired). Each
+// side writes its own key, then reads the other's: whichever comes second
+// sees the first, so a reuse racing the first exchange still revokes.
+func codeTokensKey(id string) string { return "oauth-code-tokens/" + id }
+func codeReusedKey(id string) string { return "oauth-code-reused/" + id }
+
+// codeReused records a second use of a code and revokes the tokens its
+// first exchange issued, if they are recorded yet.
+func (h *Handler) codeReused(ctx context.Context, cs codeState) error {
+	if err := h.o.Store.SetValueUntil(ctx, codeReusedKey(cs.ID), []byte("reused"), cs.Expires); err != nil {
+		return err
+	}
+	origin, err := h.o.Store.GetValue(ctx, codeTokensKey(cs.ID))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the first exchange has not issued yet: it revokes itself
+	}
+	if err != nil {
+		return err
+	}
+	return h.o.Tokens.Revoke(ctx, string(origin))
+}
+
+// codeIssued records the tokens a code's first exchange issued, and reports
+// (after revoking them) whether the code was used again meanwhile.
+func (h *Handler) codeIssued(ctx context.Context, cs codeState, originJTI string) (reused bool, err error) {
+	if err := h.o.Store.SetValueUntil(ctx, codeTokensKey(cs.ID), []byte(originJTI), cs.Expires); err != nil {
+		return false, errors.Join(err, h.o.Tokens.Revoke(ctx, originJTI))
+	}
+	_, err = h.o.Store.GetValue(ctx, codeReusedKey(cs.ID))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, errors.Join(err, h.o.Tokens.Revoke(ctx, originJTI))
+	}
+	return true, h.o.Tokens.Revoke(ctx, originJTI)
 }
 
 func clientValidity(c *userpool.Client) tokens.Validity {

@@ -171,6 +171,11 @@ func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState,
 			}
 		}
 	}
+	if cs.DefaultRedirectURI != "" {
+		if err := checkRedirectURL(cs.DefaultRedirectURI); err != nil {
+			return awserr.Newf(awserr.InvalidParameter, "Invalid URL %s in DefaultRedirectURI: %s", cs.DefaultRedirectURI, err.Error())
+		}
+	}
 	if cs.DefaultRedirectURI != "" && !slices.Contains(cs.CallbackURLs, cs.DefaultRedirectURI) {
 		return awserr.New(awserr.InvalidParameter, "DefaultRedirectURI must be one of the CallbackURLs.")
 	}
@@ -231,6 +236,14 @@ func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState,
 	return nil
 }
 
+// refusedSchemes are the schemes a redirect URL may not have: a browser
+// would run them (javascript:, vbscript:), show content the URL carries
+// itself (data:, blob:, about:) or read the local disk (file:) in place of
+// handing the code or tokens to an app. Cognito takes HTTPS, http for
+// localhost only, and an app's own scheme such as myapp://callback.
+var refusedSchemes = []string{"javascript", "vbscript", "data", "file", "blob", "about", "filesystem", "view-source"}
+
+// checkRedirectURL is Cognito's rule for a callback or logout URL.
 func checkRedirectURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" {
@@ -238,6 +251,9 @@ func checkRedirectURL(raw string) error {
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return errors.New("a fragment is not allowed")
+	}
+	if slices.Contains(refusedSchemes, strings.ToLower(u.Scheme)) {
+		return errors.New("the " + strings.ToLower(u.Scheme) + " scheme is not allowed")
 	}
 	if u.Scheme == "http" {
 		h := u.Hostname()
