@@ -13,6 +13,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/config"
 )
@@ -70,5 +74,46 @@ func TestDataDirectoryFilesArePrivate(t *testing.T) {
 	defer b.Close()
 	if strings.Contains(logs.String(), private) {
 		t.Errorf("a warning for a 0700 data directory:\n%s", logs.String())
+	}
+}
+
+// TestLambdaARNsAreValidated (issue 15 item 10): a pool's LambdaConfig takes
+// only Lambda function ARNs whose parts are what Lambda names them, so that
+// no Region or name can point the invocation at another host; the
+// model's pattern alone lets "attacker.example/x" through as a Region.
+func TestLambdaARNsAreValidated(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	c := ts.client("us-east-1", false)
+	ctx := context.Background()
+	good := "arn:aws:lambda:us-east-1:123456789012:function:hook"
+	out, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("ok"),
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String(good), CustomMessage: aws.String(good + ":live"),
+			PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: aws.String(good), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV20}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(out.UserPool.Id)
+	for _, bad := range []string{
+		"arn:aws:lambda:attacker.example/x:123456789012:function:f",
+		"arn:aws:lambda:us-east-1@attacker.example:123456789012:function:f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f/../../x",
+		"arn:aws:sns:us-east-1:123456789012:function:topic",
+		"arn:aws:lambda:us-east-1:1234567890:function:f",
+	} {
+		for _, lc := range map[string]*types.LambdaConfigType{
+			"PreSignUp":                   {PreSignUp: aws.String(bad)},
+			"DefineAuthChallenge":         {DefineAuthChallenge: aws.String(bad)},
+			"PreTokenGenerationConfig":    {PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: aws.String(bad), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV10}},
+			"CustomEmailSender.LambdaArn": {CustomEmailSender: &types.CustomEmailLambdaVersionConfigType{LambdaArn: aws.String(bad), LambdaVersion: types.CustomEmailSenderLambdaVersionTypeV10}, KMSKeyID: aws.String("arn:aws:kms:us-east-1:123456789012:key/k")},
+		} {
+			_, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("bad"), LambdaConfig: lc})
+			wantAPIError(t, err, "InvalidParameterException", bad)
+			_, err = c.UpdateUserPool(ctx, &cognito.UpdateUserPoolInput{UserPoolId: aws.String(poolID), LambdaConfig: lc})
+			wantAPIError(t, err, "InvalidParameterException", bad)
+		}
+	}
+	d, err := c.DescribeUserPool(ctx, &cognito.DescribeUserPoolInput{UserPoolId: aws.String(poolID)})
+	if err != nil || aws.ToString(d.UserPool.LambdaConfig.PreSignUp) != good {
+		t.Fatalf("the pool's triggers changed: %v", err)
 	}
 }
