@@ -6,6 +6,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/gognito/gognito/internal/app"
 	"github.com/gognito/gognito/internal/config"
@@ -115,5 +117,90 @@ func TestLambdaARNsAreValidated(t *testing.T) {
 	d, err := c.DescribeUserPool(ctx, &cognito.DescribeUserPoolInput{UserPoolId: aws.String(poolID)})
 	if err != nil || aws.ToString(d.UserPool.LambdaConfig.PreSignUp) != good {
 		t.Fatalf("the pool's triggers changed: %v", err)
+	}
+}
+
+// TestSchemaRefusesWhatCognitoRefuses (issue 15 item 17): CreateUserPool and
+// AddCustomAttributes refuse a custom attribute without a data type, a
+// standard attribute retyped or made developer-only, and constraints that
+// are not numbers or whose minimum exceeds the maximum, with Cognito's
+// messages (none of which prints an absent bound as "max .").
+func TestSchemaRefusesWhatCognitoRefuses(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	c := ts.client("us-east-1", true)
+	ctx := context.Background()
+	out, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("schema")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := out.UserPool.Id
+	str := func(name, lo, hi string) types.SchemaAttributeType {
+		a := types.SchemaAttributeType{Name: aws.String(name), AttributeDataType: types.AttributeDataTypeString, StringAttributeConstraints: &types.StringAttributeConstraintsType{}}
+		if lo != "" {
+			a.StringAttributeConstraints.MinLength = aws.String(lo)
+		}
+		if hi != "" {
+			a.StringAttributeConstraints.MaxLength = aws.String(hi)
+		}
+		return a
+	}
+	num := func(name, lo, hi string) types.SchemaAttributeType {
+		a := types.SchemaAttributeType{Name: aws.String(name), AttributeDataType: types.AttributeDataTypeNumber, NumberAttributeConstraints: &types.NumberAttributeConstraintsType{}}
+		if lo != "" {
+			a.NumberAttributeConstraints.MinValue = aws.String(lo)
+		}
+		if hi != "" {
+			a.NumberAttributeConstraints.MaxValue = aws.String(hi)
+		}
+		return a
+	}
+	for _, tc := range []struct {
+		name   string
+		attr   types.SchemaAttributeType
+		custom bool // also refused by AddCustomAttributes
+		msg    string
+	}{
+		{"custom without a type", types.SchemaAttributeType{Name: aws.String("nick2")}, true,
+			"Invalid AttributeDataType input, consider using the provided AttributeDataType enum."},
+		{"developer-only standard", types.SchemaAttributeType{Name: aws.String("email"), DeveloperOnlyAttribute: aws.Bool(true)}, false,
+			"You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email"},
+		{"retyped standard", types.SchemaAttributeType{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeNumber}, false,
+			"You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email"},
+		{"number min not a number", num("n", "abc", ""), true, "Invalid NumberAttributeConstraints for schema attribute custom:n"},
+		{"number max not a number", num("n", "1", "1e3"), true, "Invalid NumberAttributeConstraints for schema attribute custom:n"},
+		{"number min > max", num("n", "10", "5"), true, "user.custom:n: Max value cannot be less than min value."},
+		{"string min over 2048, no max", str("s", "3000", ""), true, "user.custom:s: String attributes cannot have a length of more than 2048"},
+		{"string max over 2048", str("s", "", "4096"), true, "user.custom:s: String attributes cannot have a length of more than 2048"},
+		{"string min > max", str("s", "10", "5"), true, "user.custom:s: Max length cannot be less than min length."},
+		{"string min not a number", str("s", "x", ""), true, "Invalid StringAttributeConstraints for schema attribute custom:s"},
+		{"standard string min > max", str("name", "10", "5"), false, "user.name: Max length cannot be less than min length."},
+	} {
+		_, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("bad"), Schema: []types.SchemaAttributeType{tc.attr}})
+		wantExactAPIError(t, tc.name+" (CreateUserPool)", err, "InvalidParameterException", tc.msg)
+		if tc.custom {
+			_, err := c.AddCustomAttributes(ctx, &cognito.AddCustomAttributesInput{UserPoolId: poolID, CustomAttributes: []types.SchemaAttributeType{tc.attr}})
+			wantExactAPIError(t, tc.name+" (AddCustomAttributes)", err, "InvalidParameterException", tc.msg)
+		}
+	}
+	// What Cognito accepts still goes through.
+	if _, err := c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("good"), Schema: []types.SchemaAttributeType{
+		str("s", "1", "256"), num("n", "-5", "5"), num("m", "0", ""), str("name", "", "100"),
+		{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true)},
+		{Name: aws.String("b"), AttributeDataType: types.AttributeDataTypeBoolean, DeveloperOnlyAttribute: aws.Bool(true)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantExactAPIError asserts err is the AWS error typ with exactly message msg.
+func wantExactAPIError(t *testing.T, what string, err error, typ, msg string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Errorf("%s: want %s %q, got %v", what, typ, msg, err)
+		return
+	}
+	if ae.ErrorCode() != typ || ae.ErrorMessage() != msg {
+		t.Errorf("%s:\n got %s %q\nwant %s %q", what, ae.ErrorCode(), ae.ErrorMessage(), typ, msg)
 	}
 }
