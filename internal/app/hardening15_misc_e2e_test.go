@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -202,5 +204,101 @@ func wantExactAPIError(t *testing.T, what string, err error, typ, msg string) {
 	}
 	if ae.ErrorCode() != typ || ae.ErrorMessage() != msg {
 		t.Errorf("%s:\n got %s %q\nwant %s %q", what, ae.ErrorCode(), ae.ErrorMessage(), typ, msg)
+	}
+}
+
+// TestREADMEQuickStart (issue 15 item 21) runs the README's quick start as
+// written (its sh blocks, from "Quick start" to "Request signing") with the
+// AWS CLI and curl against a real server, with only the server's addresses
+// put in place of 127.0.0.1:9229 and :9443: a reader who follows it gets a
+// confirmation code from the outbox, confirms, signs in, and sees the
+// custom domain's page over HTTPS.
+func TestREADMEQuickStart(t *testing.T) {
+	for _, tool := range []string{"aws", "curl", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is required for this test: %v", tool, err)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Quick start with the AWS CLI\n")
+	section, _, ok2 := strings.Cut(section, "\n### Request signing")
+	if !ok || !ok2 {
+		t.Fatal("the README has no quick start section")
+	}
+	var script []string
+	for _, block := range strings.Split(section, "```sh\n")[1:] {
+		code, _, _ := strings.Cut(block, "```")
+		for _, line := range strings.Split(code, "\n") {
+			if strings.HasPrefix(line, "make run") {
+				continue // the test runs the server
+			}
+			script = append(script, line)
+		}
+	}
+	text := strings.Join(script, "\n")
+	if strings.Contains(text, "<") {
+		t.Fatalf("the quick start has placeholders a reader must fill in:\n%s", text)
+	}
+	ts := startServer(t, t.TempDir())
+	_, edgePort, _ := net.SplitHostPort(ts.EdgeAddr)
+	text = strings.ReplaceAll(text, "http://127.0.0.1:9229", ts.URL)
+	text = strings.ReplaceAll(text, ":9443", ":"+edgePort)
+	dir := t.TempDir()
+	cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", text)
+	cmd.Dir = dir
+	cmd.Env = awsEnv(t)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the quick start fails: %v\n%s\n--- script:\n%s", err, out, text)
+	}
+	for _, want := range []string{`"UserConfirmed": false`, "Your verification code is", `"AccessToken"`, `"IdToken"`, `id="user-pool-id"`, "/login"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the quick start's output has no %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "not built yet") {
+		t.Errorf("the custom domain's page says something is not built yet:\n%s", out)
+	}
+}
+
+// TestREADMELayoutListsEveryPackage (issue 15 item 21): the README's layout
+// section names every command and package of the repository.
+func TestREADMELayoutListsEveryPackage(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layout, _ := strings.Cut(string(readme), "\n## Layout\n")
+	layout, _, _ = strings.Cut(layout, "\n## ")
+	listed := map[string]bool{}
+	for _, line := range strings.Split(layout, "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			listed[f[0]] = true
+		}
+	}
+	for _, root := range []string{"cmd", "internal"} {
+		err := filepath.WalkDir(filepath.Join("../..", root), func(path string, d os.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			if d.Name() == "testdata" || d.Name() == "models" {
+				return filepath.SkipDir
+			}
+			goFiles, _ := filepath.Glob(filepath.Join(path, "*.go"))
+			if len(goFiles) == 0 {
+				return nil
+			}
+			rel, _ := filepath.Rel("../..", path)
+			if !listed[filepath.ToSlash(rel)] {
+				t.Errorf("the README's layout does not list %s", rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
