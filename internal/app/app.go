@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -132,6 +133,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, store: st, dataPath: path, clock: &clock.Settable{}}
+	for _, dir := range dataDirs(path, cfg.SecretKeyPath()) {
+		if w := config.DirWarning(dir); w != "" {
+			log.Warn(w)
+		}
+	}
 
 	a.cluster = cluster.New(st, log, a.clock)
 
@@ -233,6 +239,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock})
 	a.handler = a.sites.API(mux)
 	return a, nil
+}
+
+// dataDirs are the directories of the SQLite database (dbPath, "" for
+// PostgreSQL) and of the secret key, each once.
+func dataDirs(dbPath, keyPath string) []string {
+	dirs := []string{filepath.Dir(keyPath)}
+	if dbPath != "" && filepath.Dir(dbPath) != dirs[0] {
+		dirs = append(dirs, filepath.Dir(dbPath))
+	}
+	return dirs
 }
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, string, error) {

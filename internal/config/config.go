@@ -401,5 +401,22 @@ func (c *Config) SecretKeyPath() string {
 	return filepath.Join(c.DataDir, "secret.key")
 }
 
+// DirWarning is a warning when group or others have any permission on dir,
+// a directory of gognito's data (the SQLite database, the secret key), or ""
+// when they have none or dir cannot be read. The files gognito creates there
+// are 0600 whatever the directory's mode, but a directory others may enter
+// shows them the names, and one they may write lets them replace the files.
+func DirWarning(dir string) string {
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		return ""
+	}
+	perm := info.Mode().Perm()
+	if perm&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("data directory %s has mode %04o: group or others may list it (and, where they may write to it, replace its files); chmod 700 %s", dir, perm, dir)
+}
+
 // EnvLookup is os.Getenv, for callers that want the process environment.
 func EnvLookup(k string) string { return os.Getenv(k) }

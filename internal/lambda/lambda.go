@@ -56,43 +56,41 @@ func New(o Options) *Client {
 	return &Client{o: o, signer: v4.NewSigner()}
 }
 
-// regionOf is the Region of a function ARN
-// (arn:aws:lambda:<region>:<account>:function:<name>).
-func regionOf(arn string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) > 3 && parts[0] == "arn" {
-		return parts[3]
-	}
-	return "us-east-1"
-}
-
-// nameOf is the function name and qualifier (version or alias) of an ARN
-// (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]).
-func nameOf(arn string) (name, qualifier string) {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 7 || parts[0] != "arn" || parts[5] != "function" {
-		return arn, ""
-	}
-	if len(parts) > 7 {
-		qualifier = parts[7]
-	}
-	return parts[6], qualifier
-}
-
-// Invoke calls the function synchronously.
-func (c *Client) Invoke(ctx context.Context, functionARN string, payload []byte) ([]byte, error) {
-	region := regionOf(functionARN)
-	base := strings.TrimSuffix(c.o.Endpoint, "/")
-	if base == "" {
-		base = "https://lambda." + region + ".amazonaws.com"
-	}
-	u := base + "/2015-03-31/functions/" + url.PathEscape(functionARN) + "/invocations"
-	if c.o.ByName {
-		name, qualifier := nameOf(functionARN)
-		u = base + "/2015-03-31/functions/" + url.PathEscape(name) + "/invocations"
-		if qualifier != "" {
-			u += "?Qualifier=" + url.QueryEscape(qualifier)
+// invokeURL is the Invoke API's URL for the function: the configured
+// endpoint, or the Lambda endpoint of the function's Region, built from the
+// ARN's checked parts (a Region or name cannot name another host or path).
+func (c *Client) invokeURL(fn triggers.FunctionARN) (string, error) {
+	u := &url.URL{Scheme: "https", Host: fn.Host()}
+	if c.o.Endpoint != "" {
+		base, err := url.Parse(c.o.Endpoint)
+		if err != nil || base.Host == "" {
+			return "", fmt.Errorf("lambda: endpoint %q is not a URL", c.o.Endpoint)
 		}
+		u = &url.URL{Scheme: base.Scheme, Host: base.Host, Path: strings.TrimSuffix(base.Path, "/")}
+	}
+	function := fn.String()
+	if c.o.ByName {
+		function = fn.Name
+		if fn.Qualifier != "" {
+			u.RawQuery = url.Values{"Qualifier": {fn.Qualifier}}.Encode()
+		}
+	}
+	u.Path += "/2015-03-31/functions/" + function + "/invocations"
+	u.RawPath = ""
+	return u.String(), nil
+}
+
+// Invoke calls the function synchronously. An ARN that is not a Lambda
+// function's is refused (InvalidParameterValueException) without a request.
+func (c *Client) Invoke(ctx context.Context, functionARN string, payload []byte) ([]byte, error) {
+	fn, err := triggers.ParseFunctionARN(functionARN)
+	if err != nil {
+		return nil, &triggers.ServiceError{Code: "InvalidParameterValueException", Message: err.Error()}
+	}
+	region := fn.Region
+	u, err := c.invokeURL(fn)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
 	if err != nil {

@@ -119,15 +119,6 @@ func TestInvokeErrors(t *testing.T) {
 	}
 }
 
-func TestRegionOf(t *testing.T) {
-	if r := regionOf(fnARN); r != "eu-west-2" {
-		t.Fatal(r)
-	}
-	if r := regionOf("hook"); !strings.HasPrefix(r, "us-east-1") {
-		t.Fatal(r)
-	}
-}
-
 func TestInvokeByName(t *testing.T) {
 	for arn, want := range map[string]string{
 		fnARN:           "/2015-03-31/functions/hook/invocations",
@@ -144,6 +135,57 @@ func TestInvokeByName(t *testing.T) {
 		srv.Close()
 		if got != want {
 			t.Errorf("%s: invoked %s, want %s", arn, got, want)
+		}
+	}
+}
+
+// recordingTransport records the URL of each request and answers none.
+type recordingTransport struct{ urls []string }
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.urls = append(rt.urls, r.URL.String())
+	return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{}`)), Header: http.Header{}, Request: r}, nil
+}
+
+// TestInvokeURLIsBuiltFromAValidARN (issue 15 item 10): the endpoint of a
+// function's Region is built from the ARN's checked parts; an ARN whose
+// Region or name would put another host (or path) into the URL is refused
+// before any request is made.
+func TestInvokeURLIsBuiltFromAValidARN(t *testing.T) {
+	rt := &recordingTransport{}
+	c := New(Options{HTTPClient: &http.Client{Transport: rt}})
+	for arn, want := range map[string]string{
+		"arn:aws:lambda:eu-west-2:123456789012:function:hook":            "https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:hook/invocations",
+		"arn:aws:lambda:us-east-1:123456789012:function:hook:live":       "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:hook:live/invocations",
+		"arn:aws-cn:lambda:cn-north-1:123456789012:function:hook":        "https://lambda.cn-north-1.amazonaws.com.cn/2015-03-31/functions/arn:aws-cn:lambda:cn-north-1:123456789012:function:hook/invocations",
+		"arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:h_1-": "https://lambda.us-gov-west-1.amazonaws.com/2015-03-31/functions/arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:h_1-/invocations",
+	} {
+		rt.urls = nil
+		if _, err := c.Invoke(context.Background(), arn, []byte(`{}`)); err != nil {
+			t.Errorf("%s: %v", arn, err)
+		}
+		if len(rt.urls) != 1 || rt.urls[0] != want {
+			t.Errorf("%s: requested %v, want %s", arn, rt.urls, want)
+		}
+	}
+	for _, arn := range []string{
+		"arn:aws:lambda:attacker.example/x:123456789012:function:f",
+		"arn:aws:lambda:us-east-1.attacker.example/:123456789012:function:f",
+		"arn:aws:lambda:us-east-1@attacker.example:123456789012:function:f",
+		"arn:aws:lambda:x:123456789012:function:f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f/../../admin",
+		"arn:aws:lambda:us-east-1:12345:function:f",
+		"arn:aws:s3:us-east-1:123456789012:function:f",
+		"arn:evil:lambda:us-east-1:123456789012:function:f",
+		"arn:aws:lambda:us-east-1:123456789012:layer:f",
+		"arn:aws:lambda:us-east-1:123456789012:function:f:v1:extra",
+		"arn:aws:lambda:us-east-1:123456789012:function:f:v/1",
+		"f",
+	} {
+		rt.urls = nil
+		_, err := c.Invoke(context.Background(), arn, []byte(`{}`))
+		if err == nil || len(rt.urls) != 0 {
+			t.Errorf("%s: err %v, requested %v", arn, err, rt.urls)
 		}
 	}
 }

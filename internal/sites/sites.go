@@ -118,7 +118,7 @@ var sitePageTmpl = template.Must(template.New("site").Parse(`<!doctype html>
 <main>
 <h1>{{.Name}}</h1>
 <p>This is a user pool domain of user pool <code id="user-pool-id">{{.PoolID}}</code>, served by gognito.</p>
-<p>The hosted sign-up and sign-in pages are not built yet.</p>
+<p>Its hosted pages are <code>/login</code>, <code>/signup</code> and <code>/forgotPassword</code>, and its OAuth 2.0 and OpenID Connect endpoints <code>/oauth2/authorize</code>, <code>/oauth2/token</code> and <code>/oauth2/userInfo</code>; each page takes an app client's <code>client_id</code>, <code>response_type</code> and <code>redirect_uri</code>.</p>
 </main>
 </body>
 </html>

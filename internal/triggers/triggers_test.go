@@ -130,3 +130,17 @@ func TestCallLogs(t *testing.T) {
 		t.Fatalf("a function error was logged: %q", buf.String())
 	}
 }
+
+func TestParseFunctionARN(t *testing.T) {
+	a, err := triggers.ParseFunctionARN("arn:aws:lambda:eu-west-1:123456789012:function:f:live")
+	if err != nil || a != (triggers.FunctionARN{"aws", "eu-west-1", "123456789012", "f", "live"}) || a.Host() != "lambda.eu-west-1.amazonaws.com" ||
+		a.String() != "arn:aws:lambda:eu-west-1:123456789012:function:f:live" {
+		t.Fatalf("%+v %v", a, err)
+	}
+	for _, bad := range []string{"", "f", "arn:aws:lambda:eu-west-1.evil.example:123456789012:function:f", "arn:aws:lambda:eu-west-1:123456789012:function:a.b",
+		"arn:aws:lambda:eu-west-1:123456789012:function:" + strings.Repeat("f", 65), "arn:aws:lambda:eu-west-1:123456789012:function:f:"} {
+		if _, err := triggers.ParseFunctionARN(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

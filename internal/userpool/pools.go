@@ -8,6 +8,7 @@ import (
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/pagetoken"
 	"github.com/gognito/gognito/internal/store"
+	"github.com/gognito/gognito/internal/triggers"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -35,6 +36,44 @@ type poolSettings struct {
 	AdminCreateUserConfig       *cip.AdminCreateUserConfigType
 	UserPoolAddOns              *cip.UserPoolAddOnsType
 	AccountRecoverySetting      *cip.AccountRecoverySettingType
+}
+
+// checkLambdaConfig refuses a trigger whose ARN is not a Lambda function's
+// (partition, Region, account and function name as Lambda names them): the
+// model's pattern would let a host name through as the Region, and the
+// Region names the endpoint a trigger is invoked at.
+func checkLambdaConfig(lc *cip.LambdaConfigType) error {
+	if lc == nil {
+		return nil
+	}
+	arns := []struct{ name, arn string }{
+		{"PreSignUp", lc.PreSignUp}, {"CustomMessage", lc.CustomMessage}, {"PostConfirmation", lc.PostConfirmation},
+		{"PreAuthentication", lc.PreAuthentication}, {"PostAuthentication", lc.PostAuthentication},
+		{"DefineAuthChallenge", lc.DefineAuthChallenge}, {"CreateAuthChallenge", lc.CreateAuthChallenge},
+		{"VerifyAuthChallengeResponse", lc.VerifyAuthChallengeResponse}, {"PreTokenGeneration", lc.PreTokenGeneration},
+		{"UserMigration", lc.UserMigration},
+	}
+	if c := lc.PreTokenGenerationConfig; c != nil {
+		arns = append(arns, struct{ name, arn string }{"PreTokenGenerationConfig.LambdaArn", c.LambdaArn})
+	}
+	if c := lc.CustomSMSSender; c != nil {
+		arns = append(arns, struct{ name, arn string }{"CustomSMSSender.LambdaArn", c.LambdaArn})
+	}
+	if c := lc.CustomEmailSender; c != nil {
+		arns = append(arns, struct{ name, arn string }{"CustomEmailSender.LambdaArn", c.LambdaArn})
+	}
+	if c := lc.InboundFederation; c != nil {
+		arns = append(arns, struct{ name, arn string }{"InboundFederation.LambdaArn", c.LambdaArn})
+	}
+	for _, a := range arns {
+		if a.arn == "" {
+			continue
+		}
+		if _, err := triggers.ParseFunctionARN(a.arn); err != nil {
+			return awserr.Newf(awserr.InvalidParameter, "Invalid Lambda function ARN %s for %s.", a.arn, a.name)
+		}
+	}
+	return nil
 }
 
 // apply validates the settings and writes them, with defaults, into p.
@@ -70,6 +109,9 @@ func (ps poolSettings) apply(p *cip.UserPoolType) error {
 	p.DeletionProtection = ps.DeletionProtection
 	if p.DeletionProtection == "" {
 		p.DeletionProtection = "INACTIVE"
+	}
+	if err := checkLambdaConfig(ps.LambdaConfig); err != nil {
+		return err
 	}
 	p.LambdaConfig = ps.LambdaConfig
 	if p.LambdaConfig == nil {

@@ -1,7 +1,7 @@
 package userpool
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -79,13 +79,13 @@ func customAttribute(in cip.SchemaAttributeType) (cip.SchemaAttributeType, error
 	if in.Required != nil && *in.Required {
 		return in, awserr.New(awserr.InvalidParameter, "Required custom attributes are not supported currently.")
 	}
+	if in.AttributeDataType == "" {
+		return in, awserr.New(awserr.InvalidParameter, "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.")
+	}
 	out := in
 	out.Name = "custom:" + name
 	if in.DeveloperOnlyAttribute != nil && *in.DeveloperOnlyAttribute {
 		out.Name = "dev:custom:" + name
-	}
-	if out.AttributeDataType == "" {
-		out.AttributeDataType = "String"
 	}
 	if out.DeveloperOnlyAttribute == nil {
 		out.DeveloperOnlyAttribute = ptr(false)
@@ -98,14 +98,14 @@ func customAttribute(in cip.SchemaAttributeType) (cip.SchemaAttributeType, error
 	case "String":
 		out.NumberAttributeConstraints = nil
 		if c := out.StringAttributeConstraints; c != nil {
-			if err := checkRange("string length", c.MinLength, c.MaxLength, 0, 2048); err != nil {
+			if err := checkStringLength(out.Name, c.MinLength, c.MaxLength); err != nil {
 				return in, err
 			}
 		}
 	case "Number":
 		out.StringAttributeConstraints = nil
 		if c := out.NumberAttributeConstraints; c != nil {
-			if err := checkRange("number value", c.MinValue, c.MaxValue, -1<<62, 1<<62); err != nil {
+			if err := checkNumberRange(out.Name, c.MinValue, c.MaxValue); err != nil {
 				return in, err
 			}
 		}
@@ -115,20 +115,55 @@ func customAttribute(in cip.SchemaAttributeType) (cip.SchemaAttributeType, error
 	return out, nil
 }
 
-func checkRange(what, lo, hi string, floor, ceil int64) error {
-	var l, h int64 = floor, ceil
-	if lo != "" {
-		if _, err := fmt.Sscan(lo, &l); err != nil {
-			return awserr.Newf(awserr.InvalidParameter, "Invalid minimum %s: %s", what, lo)
-		}
+// bound parses a constraint's bound ("" is none) as Cognito does: a whole
+// number, else "Invalid <constraints> for schema attribute <name>".
+func bound(v, constraints, attr string) (n int64, set bool, err error) {
+	if v == "" {
+		return 0, false, nil
 	}
-	if hi != "" {
-		if _, err := fmt.Sscan(hi, &h); err != nil {
-			return awserr.Newf(awserr.InvalidParameter, "Invalid maximum %s: %s", what, hi)
-		}
+	n, perr := strconv.ParseInt(v, 10, 64)
+	if perr != nil {
+		return 0, false, awserr.Newf(awserr.InvalidParameter, "Invalid %s for schema attribute %s", constraints, attr)
 	}
-	if l < floor || h > ceil || l > h {
-		return awserr.Newf(awserr.InvalidParameter, "Invalid %s constraints: min %s, max %s.", what, lo, hi)
+	return n, true, nil
+}
+
+// checkStringLength checks StringAttributeConstraints as Cognito does: whole
+// numbers, neither over 2048, the minimum not over the maximum.
+func checkStringLength(attr, lo, hi string) error {
+	l, lset, err := bound(lo, "StringAttributeConstraints", attr)
+	if err != nil {
+		return err
+	}
+	h, hset, err := bound(hi, "StringAttributeConstraints", attr)
+	if err != nil {
+		return err
+	}
+	if l < 0 || h < 0 {
+		return awserr.Newf(awserr.InvalidParameter, "Invalid StringAttributeConstraints for schema attribute %s", attr)
+	}
+	if l > 2048 || h > 2048 {
+		return awserr.Newf(awserr.InvalidParameter, "user.%s: String attributes cannot have a length of more than 2048", attr)
+	}
+	if lset && hset && l > h {
+		return awserr.Newf(awserr.InvalidParameter, "user.%s: Max length cannot be less than min length.", attr)
+	}
+	return nil
+}
+
+// checkNumberRange checks NumberAttributeConstraints as Cognito does: whole
+// numbers, the minimum not over the maximum.
+func checkNumberRange(attr, lo, hi string) error {
+	l, lset, err := bound(lo, "NumberAttributeConstraints", attr)
+	if err != nil {
+		return err
+	}
+	h, hset, err := bound(hi, "NumberAttributeConstraints", attr)
+	if err != nil {
+		return err
+	}
+	if lset && hset && l > h {
+		return awserr.Newf(awserr.InvalidParameter, "user.%s: Max value cannot be less than min value.", attr)
 	}
 	return nil
 }
@@ -144,8 +179,8 @@ func buildSchema(req []cip.SchemaAttributeType) ([]cip.SchemaAttributeType, erro
 		seen[a.Name] = true
 		if i := indexOfAttr(schema, a.Name); i >= 0 && !strings.HasPrefix(a.Name, "custom:") {
 			std := &schema[i]
-			if a.AttributeDataType != "" && a.AttributeDataType != std.AttributeDataType {
-				return nil, awserr.Newf(awserr.InvalidParameter, "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.")
+			if (a.AttributeDataType != "" && a.AttributeDataType != std.AttributeDataType) || (a.DeveloperOnlyAttribute != nil && *a.DeveloperOnlyAttribute) {
+				return nil, awserr.Newf(awserr.InvalidParameter, "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute %s", a.Name)
 			}
 			if a.Name == "sub" {
 				continue
@@ -158,7 +193,7 @@ func buildSchema(req []cip.SchemaAttributeType) ([]cip.SchemaAttributeType, erro
 			}
 			if a.StringAttributeConstraints != nil && std.StringAttributeConstraints != nil {
 				c := *a.StringAttributeConstraints
-				if err := checkRange("string length", c.MinLength, c.MaxLength, 0, 2048); err != nil {
+				if err := checkStringLength(a.Name, c.MinLength, c.MaxLength); err != nil {
 					return nil, err
 				}
 				if c.MinLength != "" {

@@ -46,6 +46,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 		}
 	}
+	if err := makePrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
 		q.Add("_pragma", p)
@@ -83,6 +86,34 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.startCommitter()
 	return s, nil
+}
+
+// makePrivate creates the database file 0600 when it does not exist, before
+// SQLite does (SQLite would create it 0644, less the umask, whatever the
+// directory's mode), and takes group and others' permissions off a database,
+// -wal and -shm file that an earlier version left readable. SQLite creates
+// the -wal and -shm files with the database file's mode.
+func makePrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	f.Close()
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			if err := os.Chmod(name, perm&^0o077); err != nil {
+				return fmt.Errorf("sqlite: %s has mode %04o and cannot be made private: %w", name, perm, err)
+			}
+		}
+	}
+	return nil
 }
 
 // OpenReadOnly opens an existing database file for reading only: no
