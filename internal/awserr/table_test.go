@@ -91,6 +91,16 @@ func (c *checker) check(path string, files []*ast.File) (*types.Info, error) {
 // exceptionLike is a string that reads as an AWS error type.
 var exceptionLike = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*Exception$`)
 
+// otherServices are error codes of other AWS services that the code names
+// without answering with them: they only ever reach a client inside the
+// message of one of gognito's own errors. Each says where and why.
+var otherServices = map[string]string{
+	// internal/lambda: an ARN that is no Lambda function's is refused as the
+	// Lambda service would refuse it; triggers turns that into
+	// UnexpectedLambdaException, quoting the code in the message.
+	"InvalidParameterValueException": "the Lambda service's code for a bad function ARN",
+}
+
 // use is one place where the code names an error type.
 type use struct {
 	pos, typ, how string
@@ -140,7 +150,7 @@ func errorTypeUses(fset *token.FileSet, files []*ast.File, info *types.Info) (us
 					return true
 				}
 				if tv := info.Types[n]; tv.Value != nil && tv.Value.Kind() == constant.String {
-					if s := constant.StringVal(tv.Value); exceptionLike.MatchString(s) {
+					if s := constant.StringVal(tv.Value); exceptionLike.MatchString(s) && otherServices[s] == "" {
 						uses = append(uses, use{fset.Position(n.Pos()).String(), s, "a string constant"})
 					}
 				}
