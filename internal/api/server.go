@@ -48,9 +48,10 @@ type Options struct {
 }
 
 // Authenticator checks that a request, whose body is body, is signed for the
-// service named signingName. Its errors are AWS errors to answer with.
+// service named signingName, and returns the Region of its credential scope
+// (verified with the signature). Its errors are AWS errors to answer with.
 type Authenticator interface {
-	Authenticate(r *http.Request, body []byte, signingName string) error
+	Authenticate(r *http.Request, body []byte, signingName string) (region string, err error)
 }
 
 // NewServer builds the front door for the services.
@@ -218,9 +219,17 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 		}
 		return nil, awserr.New(awserr.Serialization, "The request body could not be read.")
 	}
+	// The quota bucket is the configured Region's unless a signature was
+	// verified: a credential scope that nobody checked is the caller's word,
+	// and a new made-up Region per request would never be throttled.
+	bucket := s.region
 	if s.auth != nil && ep.op.Auth == wire.AuthSigV4 {
-		if err := s.auth.Authenticate(r, raw, svc.SigningName); err != nil {
+		region, err := s.auth.Authenticate(r, raw, svc.SigningName)
+		if err != nil {
 			return nil, err
+		}
+		if region != "" {
+			bucket = region
 		}
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
@@ -247,7 +256,7 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
 		}
 	}
-	if svc.RateLimited && !s.limiter.Allow(reqctx.Region(ctx, s.region), ep.op.Name, time.Now()) {
+	if svc.RateLimited && !s.limiter.Allow(bucket, ep.op.Name, time.Now()) {
 		return nil, awserr.New(awserr.TooManyRequests, "Rate exceeded")
 	}
 	if ep.handler == nil {
