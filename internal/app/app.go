@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -230,13 +231,29 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
-		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock})
+		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock,
+		Hosts: a.hostAllowed})
 	a.handler = a.sites.API(mux)
 	return a, nil
 }
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, string, error) {
 	return storeopen.Open(ctx, cfg.DatabaseDSN())
+}
+
+// hostAllowed reports whether the API listener answers to host: the
+// configuration's names, and the address it actually listens on (the
+// listen setting may name port 0).
+func (a *App) hostAllowed(host string) bool {
+	if a.cfg.HostAllowed(host) {
+		return true
+	}
+	if u, ok := a.publicURL.Load().(string); ok {
+		if p, err := url.Parse(u); err == nil && strings.EqualFold(p.Hostname(), strings.Trim(host, "[]")) {
+			return true
+		}
+	}
+	return false
 }
 
 // Handler is the API listener's handler.

@@ -32,6 +32,7 @@ type Config struct {
 	AccountID       string        `toml:"account-id"`
 	PublicURL       string        `toml:"public-url"`
 	BaseDomain      string        `toml:"base-domain"`
+	AllowedHosts    string        `toml:"allowed-hosts"`
 	LogLevel        string        `toml:"log-level"`
 	LogFormat       string        `toml:"log-format"`
 	MaxBodyBytes    int64         `toml:"max-body-bytes"`
@@ -155,6 +156,7 @@ func (c *Config) settings() []setting {
 		{name: "region", usage: "default AWS Region, used when a request carries no SigV4 credential scope", str: &c.Region},
 		{name: "account-id", usage: "AWS account id shown in ARNs", str: &c.AccountID},
 		{name: "public-url", usage: "URL clients reach the API listener at (default http://<listen>)", str: &c.PublicURL},
+		{name: "allowed-hosts", usage: "more host names the API listener answers to, comma-separated (it always answers to its listen address, the public URL's host, IP addresses, localhost names and user pool domains; other Host headers are refused against DNS rebinding)", str: &c.AllowedHosts},
 		{name: "base-domain", usage: "parent of prefix domains: <prefix>.auth.<region>.<base-domain>", str: &c.BaseDomain},
 		{name: "log-level", usage: "debug, info, warn or error", str: &c.LogLevel},
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
@@ -184,6 +186,32 @@ func (c *Config) settings() []setting {
 		{name: "lambda-timeout", usage: "how long a Lambda trigger may take (Cognito's is 5s)", dur: &c.LambdaTimeout},
 		{name: "lambda-invoke-by-name", usage: "invoke functions by name (the ARN's last part; a version or alias goes as Qualifier) rather than by ARN, for sam local start-lambda, which knows functions by name only", b: &c.LambdaInvokeByName},
 	}
+}
+
+// HostAllowed reports whether host (without a port) is one of the names
+// the API listener answers to besides user pool domains: the listen
+// address's and the public URL's hosts, --allowed-hosts, names under the
+// base domain, localhost names and IP addresses. Any other Host header is a
+// name that resolves to gognito without being gognito's (DNS rebinding).
+func (c Config) HostAllowed(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	if host == "" || net.ParseIP(host) != nil || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	names := strings.Split(c.AllowedHosts, ",")
+	if h, _, err := net.SplitHostPort(c.Listen); err == nil {
+		names = append(names, h)
+	}
+	if u, err := url.Parse(c.PublicURL); err == nil && c.PublicURL != "" {
+		names = append(names, u.Hostname())
+	}
+	for _, n := range names {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" && n == host {
+			return true
+		}
+	}
+	base := strings.ToLower(strings.Trim(c.BaseDomain, "."))
+	return base != "" && strings.HasSuffix(host, "."+base)
 }
 
 // EnvName is the environment variable of a setting.
