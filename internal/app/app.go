@@ -146,6 +146,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	// pushes ready sites to the edge and, through the cluster, to the other
 	// nodes.
 	a.edge = edge.New(log)
+	a.edge.SetLimits(edge.Limits{ReadTimeout: cfg.ReadTimeout, MaxConnsPerClient: int(cfg.MaxConnsPerClient)})
 	a.serving = serving.New(serving.Options{Edge: a.edge, Cluster: a.cluster, Clock: a.clock, Logger: log,
 		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval})
 	a.certs = certs.New(st, certs.Options{
@@ -341,6 +342,7 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       a.cfg.ReadTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
@@ -350,7 +352,10 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 		a.publicURL.Store("http://" + ls.API.Addr().String())
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ls.API) }()
+	// Slow clients: a request (body included) must arrive within
+	// ReadTimeout, and one address holds at most MaxConnsPerClient
+	// connections on each listener.
+	go func() { errc <- srv.Serve(edge.LimitConns(ls.API, int(a.cfg.MaxConnsPerClient))) }()
 	// edgeDone stays nil (never ready in a select) when there is no edge.
 	var edgeDone chan error
 	edgeCtx, stopEdge := context.WithCancel(context.Background())

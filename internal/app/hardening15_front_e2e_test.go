@@ -2,10 +2,16 @@ package app_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gognito/gognito/internal/config"
 )
 
 // rawCall posts an AWS JSON request to the API listener with the given
@@ -110,5 +116,89 @@ func TestForeignHostRefused(t *testing.T) {
 	status, _, _ = rawCall(t, ts, "GET", "/_gognito/outbox", "", "", "localhost:"+port, "")
 	if status != http.StatusOK {
 		t.Errorf("outbox under Host localhost: %d", status)
+	}
+}
+
+// waitClosed reads from c until the server closes it or answers, up to
+// bound (the test's own limit, far above the server's). It reports what
+// came back and whether the server ended the exchange within the bound.
+func waitClosed(t *testing.T, c net.Conn, bound time.Duration) (string, bool) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(bound))
+	got, err := io.ReadAll(c)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return string(got), false
+	}
+	return string(got), true
+}
+
+// TestSlowClientsAreCutOff (issue 15 item 6): a slowloris-style client on
+// loopback. A request body that trickles in is cut off by the body read
+// deadline (headers alone were before), and a client address holding as
+// many connections as it may gets its next one closed at once, on the API
+// listener and on the HTTPS edge; other connections are served meanwhile.
+func TestSlowClientsAreCutOff(t *testing.T) {
+	// The body deadline (500 ms) far below the test's bound (8 s); the
+	// connection bound's server keeps the default deadlines (10 s for
+	// headers and handshakes, above its 3 s bound), so only the bound can
+	// close its extra connection in time.
+	timed := startServerWith(t, t.TempDir(), func(c *config.Config) { c.ReadTimeout = 500 * time.Millisecond })
+	ts := startServerWith(t, t.TempDir(), func(c *config.Config) { c.MaxConnsPerClient = 3 })
+	apiAddr := strings.TrimPrefix(ts.URL, "http://")
+	timedAddr := strings.TrimPrefix(timed.URL, "http://")
+	dial := func(addr string) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+
+	// A body that never finishes: the server gives up on it.
+	slow := dial(timedAddr)
+	fmt.Fprintf(slow, "POST / HTTP/1.1\r\nHost: %s\r\nX-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n{", timedAddr)
+	if _, closed := waitClosed(t, slow, 8*time.Second); !closed {
+		t.Error("API listener: a request body that trickles in is never timed out")
+	}
+	slow.Close()
+
+	for _, l := range []struct{ name, addr string }{{"API listener", apiAddr}, {"HTTPS edge", ts.EdgeAddr}} {
+		// Connections that send nothing (or half a request), up to the bound.
+		var held []net.Conn
+		for i := 0; i < 3; i++ {
+			c := dial(l.addr)
+			if l.name == "API listener" {
+				fmt.Fprintf(c, "GET /_gognito/health HTTP/1.1\r\nHost: %s\r\n", apiAddr)
+			}
+			held = append(held, c)
+		}
+		// Give the server the moment it takes to accept them (a sleep is
+		// no assertion: a late accept only makes the extra one wait).
+		time.Sleep(100 * time.Millisecond)
+		extra := dial(l.addr)
+		if _, closed := waitClosed(t, extra, 3*time.Second); !closed {
+			t.Errorf("%s: a 4th connection from one address (bound 3) is kept open", l.name)
+		}
+		for _, c := range held {
+			c.Close()
+		}
+	}
+	// Once they are gone the address is served again.
+	var resp *http.Response
+	var err error
+	for i := 0; i < 50; i++ {
+		if resp, err = http.Get(ts.URL + "/_gognito/health"); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("after the slow connections closed: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("health after the slow connections closed: %d", resp.StatusCode)
 	}
 }

@@ -38,6 +38,11 @@ type Config struct {
 	MaxBodyBytes    int64         `toml:"max-body-bytes"`
 	RateLimits      string        `toml:"rate-limits"`
 	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
+	// ReadTimeout bounds the reading of a whole request, body included;
+	// MaxConnsPerClient bounds the open connections of one client address
+	// on each listener (0: no bound).
+	ReadTimeout       time.Duration `toml:"read-timeout"`
+	MaxConnsPerClient int64         `toml:"max-conns-per-client"`
 
 	// User pool domains and the TLS edge.
 	CustomDomainQuota      int64         `toml:"custom-domain-quota"`
@@ -120,6 +125,9 @@ func Default() Config {
 		LogFormat:       "text",
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
+		ReadTimeout:     30 * time.Second,
+
+		MaxConnsPerClient: 256,
 
 		CustomDomainQuota: 4,
 		CloudFrontSuffix:  ".cloudfront.net",
@@ -162,6 +170,8 @@ func (c *Config) settings() []setting {
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
 		{name: "rate-limits", usage: "request-rate quotas by Cognito category: off, cognito (Cognito's defaults, e.g. UserAuthentication=120/s), or Category=RPS items after an optional cognito, e.g. cognito,UserList=10; HostedUI limits each user pool domain (500/s, 300/s per source IP)", str: &c.RateLimits},
+		{name: "read-timeout", usage: "how long reading one request (headers and body) may take on either listener; a slower client is cut off", dur: &c.ReadTimeout},
+		{name: "max-conns-per-client", usage: "open connections one client address may hold on each listener (0: no bound); more are closed at once", i64: &c.MaxConnsPerClient},
 		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
 		{name: "custom-domain-quota", usage: "custom domains per Region (Cognito's quota is 4)", i64: &c.CustomDomainQuota},
 		{name: "domain-propagation-delay", usage: "how long a created or updated domain stays CREATING/UPDATING at least (to exercise wait loops)", dur: &c.DomainPropagationDelay},
@@ -340,6 +350,9 @@ func (c *Config) validate() error {
 	}
 	if c.CustomDomainQuota < 0 || c.DomainPropagationDelay < 0 {
 		errs = append(errs, errors.New("custom-domain-quota and domain-propagation-delay must not be negative"))
+	}
+	if c.ReadTimeout < 0 || c.MaxConnsPerClient < 0 {
+		errs = append(errs, errors.New("read-timeout and max-conns-per-client must not be negative"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-body-bytes %d is too small", c.MaxBodyBytes))
