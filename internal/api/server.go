@@ -48,9 +48,10 @@ type Options struct {
 }
 
 // Authenticator checks that a request, whose body is body, is signed for the
-// service named signingName. Its errors are AWS errors to answer with.
+// service named signingName, and returns the Region of its credential scope
+// (verified with the signature). Its errors are AWS errors to answer with.
 type Authenticator interface {
-	Authenticate(r *http.Request, body []byte, signingName string) error
+	Authenticate(r *http.Request, body []byte, signingName string) (region string, err error)
 }
 
 // NewServer builds the front door for the services.
@@ -80,10 +81,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	h := w.Header()
 	h.Set("x-amzn-RequestId", reqID)
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 
 	if r.Method == http.MethodOptions {
+		// A preflight names no operation: it is answered, and the request
+		// that follows gets a grant only for an operation it may make.
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 		h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
 		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 			h.Set("Access-Control-Allow-Headers", req)
@@ -112,10 +115,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var svc *Service
 		var ep *endpoint
 		svc, ep, err = s.route(r)
+		if err == nil {
+			svcName, opName = svc.Name, ep.op.Name
+			err = s.checkOrigin(r, ep)
+			if err != nil {
+				return
+			}
+		}
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 		if err != nil {
 			return
 		}
-		svcName, opName = svc.Name, ep.op.Name
 		result, err = s.call(ctx, r, svc, ep)
 	}()
 
@@ -152,6 +163,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("request_id", reqID), slog.String("service", svcName), slog.String("operation", opName),
 		slog.Int("status", status), slog.String("error_type", errType), slog.Duration("duration", elapsed))
+}
+
+// checkOrigin refuses, in unsigned mode, a cross-origin call of an
+// operation AWS authorises with IAM: without signatures nothing else stops
+// any web page a developer opens from administering gognito through the
+// browser. Such a request is answered as AWS answers an unsigned admin call
+// (MissingAuthenticationTokenException), before it does anything, and gets no
+// CORS grant. The operations browsers call on Cognito (caller None or an
+// access token) stay open to every origin, as in Cognito; with signatures
+// on, the signature protects every admin call.
+func (s *Server) checkOrigin(r *http.Request, ep *endpoint) error {
+	if s.auth != nil || ep.op.Auth != wire.AuthSigV4 {
+		return nil
+	}
+	origin := r.Header.Values("Origin")
+	if len(origin) == 0 || sameOrigin(origin[0], r.Host) && len(origin) == 1 {
+		return nil
+	}
+	s.log.Warn("refused a cross-origin call of an IAM-authorised operation in unsigned mode",
+		"operation", ep.op.Name, "origin", printable(origin[0]))
+	return awserr.New(awserr.MissingAuthenticationToken, "Missing Authentication Token")
+}
+
+// sameOrigin reports whether origin ("http://host:port") names the host the
+// request was sent to.
+func sameOrigin(origin, host string) bool {
+	scheme, rest, ok := strings.Cut(origin, "://")
+	if !ok || scheme != "http" && scheme != "https" || rest == "" || strings.ContainsAny(rest, "/?#@") {
+		return false
+	}
+	return strings.EqualFold(rest, host)
 }
 
 func errorBody(e *awserr.Error) []byte {
@@ -218,9 +260,17 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 		}
 		return nil, awserr.New(awserr.Serialization, "The request body could not be read.")
 	}
+	// The quota bucket is the configured Region's unless a signature was
+	// verified: a credential scope that nobody checked is the caller's word,
+	// and a new made-up Region per request would never be throttled.
+	bucket := s.region
 	if s.auth != nil && ep.op.Auth == wire.AuthSigV4 {
-		if err := s.auth.Authenticate(r, raw, svc.SigningName); err != nil {
+		region, err := s.auth.Authenticate(r, raw, svc.SigningName)
+		if err != nil {
 			return nil, err
+		}
+		if region != "" {
+			bucket = region
 		}
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
@@ -247,7 +297,7 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
 		}
 	}
-	if svc.RateLimited && !s.limiter.Allow(reqctx.Region(ctx, s.region), ep.op.Name, time.Now()) {
+	if svc.RateLimited && !s.limiter.Allow(bucket, ep.op.Name, time.Now()) {
 		return nil, awserr.New(awserr.TooManyRequests, "Rate exceeded")
 	}
 	if ep.handler == nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -151,6 +152,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	// pushes ready sites to the edge and, through the cluster, to the other
 	// nodes.
 	a.edge = edge.New(log)
+	a.edge.SetLimits(edge.Limits{ReadTimeout: cfg.ReadTimeout, MaxConnsPerClient: int(cfg.MaxConnsPerClient)})
 	a.serving = serving.New(serving.Options{Edge: a.edge, Cluster: a.cluster, Clock: a.clock, Logger: log,
 		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval})
 	a.certs = certs.New(st, certs.Options{
@@ -236,7 +238,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
-		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock})
+		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock,
+		Hosts: a.hostAllowed})
 	a.handler = a.sites.API(mux)
 	return a, nil
 }
@@ -253,6 +256,21 @@ func dataDirs(dbPath, keyPath string) []string {
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, string, error) {
 	return storeopen.Open(ctx, cfg.DatabaseDSN())
+}
+
+// hostAllowed reports whether the API listener answers to host: the
+// configuration's names, and the address it actually listens on (the
+// listen setting may name port 0).
+func (a *App) hostAllowed(host string) bool {
+	if a.cfg.HostAllowed(host) {
+		return true
+	}
+	if u, ok := a.publicURL.Load().(string); ok {
+		if p, err := url.Parse(u); err == nil && strings.EqualFold(p.Hostname(), strings.Trim(host, "[]")) {
+			return true
+		}
+	}
+	return false
 }
 
 // Handler is the API listener's handler.
@@ -340,6 +358,7 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       a.cfg.ReadTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
@@ -349,7 +368,10 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 		a.publicURL.Store("http://" + ls.API.Addr().String())
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ls.API) }()
+	// Slow clients: a request (body included) must arrive within
+	// ReadTimeout, and one address holds at most MaxConnsPerClient
+	// connections on each listener.
+	go func() { errc <- srv.Serve(edge.LimitConns(ls.API, int(a.cfg.MaxConnsPerClient))) }()
 	// edgeDone stays nil (never ready in a select) when there is no edge.
 	var edgeDone chan error
 	edgeCtx, stopEdge := context.WithCancel(context.Background())

@@ -14,9 +14,9 @@ import (
 // operations for the API front door.
 type signatures struct{ v *sigv4.Verifier }
 
-func (s signatures) Authenticate(r *http.Request, body []byte, signingName string) error {
-	_, err := s.v.Verify(r, body, signingName)
-	return err
+func (s signatures) Authenticate(r *http.Request, body []byte, signingName string) (string, error) {
+	id, err := s.v.Verify(r, body, signingName)
+	return id.Region, err
 }
 
 // newAuthenticator reads the access keys and says which mode is on. It

@@ -24,6 +24,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	f.Helper()
 	cfg := config.Default()
 	cfg.DataDir = f.TempDir()
+	cfg.AllowedHosts = "example.com" // the Host of httptest.NewRequest
 	a, err := app.New(context.Background(), cfg, nil)
 	if err != nil {
 		f.Fatal(err)

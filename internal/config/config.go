@@ -32,11 +32,17 @@ type Config struct {
 	AccountID       string        `toml:"account-id"`
 	PublicURL       string        `toml:"public-url"`
 	BaseDomain      string        `toml:"base-domain"`
+	AllowedHosts    string        `toml:"allowed-hosts"`
 	LogLevel        string        `toml:"log-level"`
 	LogFormat       string        `toml:"log-format"`
 	MaxBodyBytes    int64         `toml:"max-body-bytes"`
 	RateLimits      string        `toml:"rate-limits"`
 	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
+	// ReadTimeout bounds the reading of a whole request, body included;
+	// MaxConnsPerClient bounds the open connections of one client address
+	// on each listener (0: no bound).
+	ReadTimeout       time.Duration `toml:"read-timeout"`
+	MaxConnsPerClient int64         `toml:"max-conns-per-client"`
 
 	// User pool domains and the TLS edge.
 	CustomDomainQuota      int64         `toml:"custom-domain-quota"`
@@ -119,6 +125,9 @@ func Default() Config {
 		LogFormat:       "text",
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
+		ReadTimeout:     30 * time.Second,
+
+		MaxConnsPerClient: 256,
 
 		CustomDomainQuota: 4,
 		CloudFrontSuffix:  ".cloudfront.net",
@@ -155,11 +164,14 @@ func (c *Config) settings() []setting {
 		{name: "region", usage: "default AWS Region, used when a request carries no SigV4 credential scope", str: &c.Region},
 		{name: "account-id", usage: "AWS account id shown in ARNs", str: &c.AccountID},
 		{name: "public-url", usage: "URL clients reach the API listener at (default http://<listen>)", str: &c.PublicURL},
+		{name: "allowed-hosts", usage: "more host names the API listener answers to, comma-separated (it always answers to its listen address, the public URL's host, IP addresses, localhost names and user pool domains; other Host headers are refused against DNS rebinding)", str: &c.AllowedHosts},
 		{name: "base-domain", usage: "parent of prefix domains: <prefix>.auth.<region>.<base-domain>", str: &c.BaseDomain},
 		{name: "log-level", usage: "debug, info, warn or error", str: &c.LogLevel},
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
 		{name: "rate-limits", usage: "request-rate quotas by Cognito category: off, cognito (Cognito's defaults, e.g. UserAuthentication=120/s), or Category=RPS items after an optional cognito, e.g. cognito,UserList=10; HostedUI limits each user pool domain (500/s, 300/s per source IP)", str: &c.RateLimits},
+		{name: "read-timeout", usage: "how long reading one request (headers and body) may take on either listener; a slower client is cut off", dur: &c.ReadTimeout},
+		{name: "max-conns-per-client", usage: "open connections one client address may hold on each listener (0: no bound); more are closed at once", i64: &c.MaxConnsPerClient},
 		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
 		{name: "custom-domain-quota", usage: "custom domains per Region (Cognito's quota is 4)", i64: &c.CustomDomainQuota},
 		{name: "domain-propagation-delay", usage: "how long a created or updated domain stays CREATING/UPDATING at least (to exercise wait loops)", dur: &c.DomainPropagationDelay},
@@ -184,6 +196,32 @@ func (c *Config) settings() []setting {
 		{name: "lambda-timeout", usage: "how long a Lambda trigger may take (Cognito's is 5s)", dur: &c.LambdaTimeout},
 		{name: "lambda-invoke-by-name", usage: "invoke functions by name (the ARN's last part; a version or alias goes as Qualifier) rather than by ARN, for sam local start-lambda, which knows functions by name only", b: &c.LambdaInvokeByName},
 	}
+}
+
+// HostAllowed reports whether host (without a port) is one of the names
+// the API listener answers to besides user pool domains: the listen
+// address's and the public URL's hosts, --allowed-hosts, names under the
+// base domain, localhost names and IP addresses. Any other Host header is a
+// name that resolves to gognito without being gognito's (DNS rebinding).
+func (c Config) HostAllowed(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	if host == "" || net.ParseIP(host) != nil || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	names := strings.Split(c.AllowedHosts, ",")
+	if h, _, err := net.SplitHostPort(c.Listen); err == nil {
+		names = append(names, h)
+	}
+	if u, err := url.Parse(c.PublicURL); err == nil && c.PublicURL != "" {
+		names = append(names, u.Hostname())
+	}
+	for _, n := range names {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" && n == host {
+			return true
+		}
+	}
+	base := strings.ToLower(strings.Trim(c.BaseDomain, "."))
+	return base != "" && strings.HasSuffix(host, "."+base)
 }
 
 // EnvName is the environment variable of a setting.
@@ -312,6 +350,9 @@ func (c *Config) validate() error {
 	}
 	if c.CustomDomainQuota < 0 || c.DomainPropagationDelay < 0 {
 		errs = append(errs, errors.New("custom-domain-quota and domain-propagation-delay must not be negative"))
+	}
+	if c.ReadTimeout < 0 || c.MaxConnsPerClient < 0 {
+		errs = append(errs, errors.New("read-timeout and max-conns-per-client must not be negative"))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max-body-bytes %d is too small", c.MaxBodyBytes))

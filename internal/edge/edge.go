@@ -17,7 +17,8 @@ type Site = serving.Site
 
 // Edge is the SNI certificate index and the HTTPS listener that uses it.
 type Edge struct {
-	log *slog.Logger
+	log    *slog.Logger
+	limits Limits // set before Serve
 
 	mu    sync.RWMutex
 	sites map[string]*Site // guarded by mu

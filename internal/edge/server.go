@@ -50,12 +50,14 @@ func (e *Edge) Serve(ctx context.Context, ln net.Listener, handler http.Handler,
 		Handler:           handler,
 		TLSConfig:         e.TLSConfig(),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       e.limits.ReadTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
+	ln = LimitConns(ln, e.limits.MaxConnsPerClient)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
 	select {
 	case err := <-errc:

@@ -101,6 +101,9 @@ func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Identit
 	if dateErr != nil {
 		return Identity{}, dateErr
 	}
+	if err := auth.checkCovered(r); err != nil {
+		return Identity{}, err
+	}
 	if err := auth.checkScope(service, stamp, amzDate); err != nil {
 		return Identity{}, err
 	}
@@ -195,6 +198,23 @@ func parseAuthorization(header string, noDate bool) (*authorization, error) {
 		return nil, awserr.New(awserr.IncompleteSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	return a, nil
+}
+
+// mustSign are the headers a signature must cover when the request carries
+// them: X-Amz-Target names the operation and Content-Type how the body is
+// read, so a signature that leaves either out could be replayed as another
+// operation (a signed AdminGetUser sent again as AdminDeleteUser).
+var mustSign = []string{"X-Amz-Target", "Content-Type"}
+
+// checkCovered refuses a request that carries a header of mustSign its
+// signature does not cover.
+func (a *authorization) checkCovered(r *http.Request) error {
+	for _, h := range mustSign {
+		if len(r.Header.Values(h)) > 0 && !containsFold(a.signedHeaders, h) {
+			return awserr.Newf(awserr.IncompleteSignature, "'%s' must be a 'SignedHeader' in the AWS Authorization.", h)
+		}
+	}
+	return nil
 }
 
 var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)

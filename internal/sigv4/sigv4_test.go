@@ -337,3 +337,34 @@ func TestContentSHA256Header(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetAndContentTypeMustBeSigned: a signature that does not cover
+// X-Amz-Target (or Content-Type) could be replayed as another operation (a
+// signed AdminGetUser sent again as AdminDeleteUser); such a request is
+// refused with IncompleteSignatureException before its signature is checked.
+func TestTargetAndContentTypeMustBeSigned(t *testing.T) {
+	v := sigv4.New([]sigv4.Key{{AccessKeyID: "AKIAGOGNITOTEST00001", SecretAccessKey: "right"}}, sigv4.Options{Clock: clock.Func(func() time.Time { return now })})
+	for _, late := range []string{"X-Amz-Target", "Content-Type"} {
+		t.Run(late, func(t *testing.T) {
+			headers := map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminGetUser"}
+			value := headers[late]
+			delete(headers, late)
+			r, body := sdkRequest{method: "POST", url: "http://127.0.0.1:9229/", body: `{"UserPoolId":"us-east-1_abc","Username":"a"}`,
+				headers: headers, keyID: "AKIAGOGNITOTEST00001", secret: "right", service: "cognito-idp", region: "us-east-1", at: now}.build(t)
+			if strings.Contains(strings.ToLower(r.Header.Get("Authorization")), strings.ToLower(late)) {
+				t.Fatalf("the header is signed: %s", r.Header.Get("Authorization"))
+			}
+			// Added after signing: the signature does not cover it.
+			r.Header.Set(late, value)
+			_, err := v.Verify(r, body, "cognito-idp")
+			wantError(t, err, awserr.IncompleteSignature, "'"+late+"' must be a 'SignedHeader' in the AWS Authorization.")
+		})
+	}
+	// Signed, both verify (the SDKs sign every header they send).
+	r, body := sdkRequest{method: "POST", url: "http://127.0.0.1:9229/", body: `{}`,
+		headers: map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminGetUser"},
+		keyID:   "AKIAGOGNITOTEST00001", secret: "right", service: "cognito-idp", region: "us-east-1", at: now}.build(t)
+	if _, err := v.Verify(r, body, "cognito-idp"); err != nil {
+		t.Fatal(err)
+	}
+}

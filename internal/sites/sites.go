@@ -1,11 +1,14 @@
 package sites
 
 import (
+	"encoding/json"
 	"html/template"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/ratelimit"
@@ -34,6 +37,9 @@ type Options struct {
 	ImagePath string
 	Images    func(poolID string) http.Handler
 	Clock     clock.Clock
+	// Hosts, when set, says which Host names the API listener answers to
+	// besides user pool domains; others are refused (DNS rebinding).
+	Hosts func(host string) bool
 }
 
 // Router routes requests to user pool domains.
@@ -63,8 +69,41 @@ func (rt *Router) API(next http.Handler) http.Handler {
 				return
 			}
 		}
+		if rt.o.Hosts != nil && !rt.o.Hosts(hostOf(r)) {
+			if _, ok := rt.o.Index.Lookup(hostOf(r)); !ok {
+				refuseHost(w, r)
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refuseHost answers a request whose Host is not one of gognito's names as
+// the API answers errors: a page that had a name of its own resolve to
+// gognito (DNS rebinding) reaches neither the API nor the outbox.
+func refuseHost(w http.ResponseWriter, r *http.Request) {
+	e := awserr.Newf(awserr.AccessDenied, "The Host %q is not a name this server answers to (its listen address, public URL, localhost names, user pool domains, or --allowed-hosts).", printableHost(r.Host))
+	body, _ := json.Marshal(map[string]string{"__type": e.Type(), "message": e.Message()})
+	h := w.Header()
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	h.Set("x-amzn-ErrorType", e.Type())
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.HTTPStatus())
+	w.Write(body)
+}
+
+// printableHost keeps an echoed Host short and free of control bytes.
+func printableHost(s string) string {
+	if len(s) > 128 {
+		s = s[:128]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // Edge serves requests that arrive on the HTTPS edge.
