@@ -74,6 +74,9 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err := c.checkWritable(attrs); err != nil {
 		return nil, err
 	}
+	if err := refuseVerifiedFlags(attrs); err != nil {
+		return nil, err
+	}
 	if err := p.checkAttributes(attrs, true); err != nil {
 		return nil, err
 	}
