@@ -2,7 +2,11 @@ package app_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/aws/smithy-go"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -33,5 +37,67 @@ func TestSignUpRefusesVerifiedAttributes(t *testing.T) {
 	u := must[*cognito.AdminGetUserOutput](t)(f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("mallory")}))
 	if v := attrOf(u.UserAttributes, "email_verified"); v == "true" {
 		t.Fatalf("email_verified = %q after sign-up", v)
+	}
+}
+
+// secretHashAnswers calls every public operation that takes a SECRET_HASH
+// for username with a wrong hash, and returns each answer as
+// "operation: type: message" (or "operation: ok").
+func secretHashAnswers(t *testing.T, f *authFixture, username string) []string {
+	t.Helper()
+	ctx := context.Background()
+	wrong := aws.String(secretHash("not-the-secret", username, *f.client.ClientId))
+	id := f.client.ClientId
+	answer := func(op string, err error) string {
+		if err == nil {
+			return op + ": ok"
+		}
+		var ae smithy.APIError
+		if !errors.As(err, &ae) {
+			t.Fatalf("%s: %v", op, err)
+		}
+		return op + ": " + ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	var out []string
+	for _, flow := range []types.AuthFlowType{types.AuthFlowTypeUserPasswordAuth, types.AuthFlowTypeUserSrpAuth} {
+		_, err := f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: id, AuthFlow: flow,
+			AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": "Wr0ngPass!", "SRP_A": "1234", "SECRET_HASH": *wrong}})
+		out = append(out, answer("InitiateAuth "+string(flow), err))
+	}
+	_, err := f.c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: id, Username: &username, SecretHash: wrong})
+	out = append(out, answer("ForgotPassword", err))
+	_, err = f.c.ResendConfirmationCode(ctx, &cognito.ResendConfirmationCodeInput{ClientId: id, Username: &username, SecretHash: wrong})
+	out = append(out, answer("ResendConfirmationCode", err))
+	_, err = f.c.ConfirmForgotPassword(ctx, &cognito.ConfirmForgotPasswordInput{ClientId: id, Username: &username, SecretHash: wrong,
+		ConfirmationCode: aws.String("123456"), Password: aws.String("N3wPassw0rd!")})
+	out = append(out, answer("ConfirmForgotPassword", err))
+	_, err = f.c.ConfirmSignUp(ctx, &cognito.ConfirmSignUpInput{ClientId: id, Username: &username, SecretHash: wrong, ConfirmationCode: aws.String("123456")})
+	out = append(out, answer("ConfirmSignUp", err))
+	return out
+}
+
+// Issue 15 item 2: a wrong SECRET_HASH is refused, checked against the
+// username of the request before any look-up, so that its answer is the
+// same for a user who exists and one who does not, with and without
+// PreventUserExistenceErrors.
+func TestWrongSecretHashTellsNobodyWhoExists(t *testing.T) {
+	for _, prevent := range []types.PreventUserExistenceErrorTypes{types.PreventUserExistenceErrorTypesEnabled, types.PreventUserExistenceErrorTypesLegacy} {
+		t.Run(string(prevent), func(t *testing.T) {
+			f := newAuthFixture(t, &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}},
+				&cognito.CreateUserPoolClientInput{GenerateSecret: true, PreventUserExistenceErrors: prevent})
+			f.confirmedUser(t, "alice", "Passw0rd!", "email", "alice@example.com", "email_verified", "true")
+			// An unconfirmed user too, for the sign-up codes.
+			must[*cognito.SignUpOutput](t)(f.c.SignUp(context.Background(), &cognito.SignUpInput{ClientId: f.client.ClientId, Username: aws.String("bob"),
+				Password: aws.String("Passw0rd!"), UserAttributes: attrs("email", "bob@example.com"),
+				SecretHash: aws.String(secretHash(*f.client.ClientSecret, "bob", *f.client.ClientId))}))
+			for _, who := range []string{"alice", "bob", "nobody"} {
+				for _, got := range secretHashAnswers(t, f, who) {
+					_, msg, _ := strings.Cut(got, ": ")
+					if msg != "NotAuthorizedException: Unable to verify secret hash for client "+*f.client.ClientId {
+						t.Errorf("%s: %s", who, got)
+					}
+				}
+			}
+		})
 	}
 }

@@ -32,12 +32,17 @@ func (c *client) checkSecretHash(username, got string) error {
 // user existed.
 var errHiddenUser = errors.New("users: unknown user, hidden")
 
-// clientUser resolves the user a public operation names through its app
-// client and checks the SECRET_HASH. An unknown user is Cognito's
+// clientUser checks the SECRET_HASH of a public operation, then resolves
+// the user it names through its app client. An unknown user is Cognito's
 // UserNotFoundException, or errHiddenUser when the client hides it.
 func (s *Service) clientUser(ctx context.Context, clientID, username, secretHash string) (*client, *user, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
+		return nil, nil, err
+	}
+	// The SECRET_HASH is checked against the username of the request before
+	// any look-up, so that its answer does not tell who exists.
+	if err := c.checkCaller(ctx, username, secretHash); err != nil {
 		return nil, nil, err
 	}
 	u, err := s.resolve(ctx, c.pool, username)
@@ -48,9 +53,6 @@ func (s *Service) clientUser(ctx context.Context, clientID, username, secretHash
 		return nil, nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
 	}
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := c.checkCaller(ctx, username, secretHash); err != nil {
 		return nil, nil, err
 	}
 	return c, u, nil
