@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/smithy-go"
 
@@ -100,4 +101,44 @@ func TestWrongSecretHashTellsNobodyWhoExists(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Issue 15 item 4: a sign-out (or a disable) refuses every token issued
+// before it, also one of the same second, and no token issued after it,
+// whatever the clock's resolution: here the clock stands still, so every
+// token and the sign-out itself are stamped with the same instant.
+func TestSignOutRefusesTokensOfItsOwnSecond(t *testing.T) {
+	f := newAuthFixture(t, nil, nil)
+	ctx := context.Background()
+	f.confirmedUser(t, "sam", "Passw0rd!")
+	frozen := time.Now().Truncate(time.Second).Add(500 * time.Millisecond)
+	f.ts.App.SetNow(func() time.Time { return frozen })
+	defer f.ts.App.SetNow(time.Now)
+
+	before := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("sam", "Passw0rd!")).AuthenticationResult
+	must[*cognito.AdminUserGlobalSignOutOutput](t)(f.c.AdminUserGlobalSignOut(ctx, &cognito.AdminUserGlobalSignOutInput{UserPoolId: &f.poolID, Username: aws.String("sam")}))
+	after := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("sam", "Passw0rd!")).AuthenticationResult
+
+	_, err := f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: before.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Access Token has been revoked")
+	_, err = f.c.ChangePassword(ctx, &cognito.ChangePasswordInput{AccessToken: before.AccessToken, PreviousPassword: aws.String("Passw0rd!"), ProposedPassword: aws.String("Stol3nPass!")})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	_, err = f.c.DeleteUser(ctx, &cognito.DeleteUserInput{AccessToken: before.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	_, err = f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: f.client.ClientId, AuthFlow: types.AuthFlowTypeRefreshTokenAuth, AuthParameters: map[string]string{"REFRESH_TOKEN": *before.RefreshToken}})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: after.AccessToken}))
+
+	// GlobalSignOut by the user, then a disable: the same.
+	must[*cognito.GlobalSignOutOutput](t)(f.c.GlobalSignOut(ctx, &cognito.GlobalSignOutInput{AccessToken: after.AccessToken}))
+	_, err = f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: after.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	again := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("sam", "Passw0rd!")).AuthenticationResult
+	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: again.AccessToken}))
+	must[*cognito.AdminDisableUserOutput](t)(f.c.AdminDisableUser(ctx, &cognito.AdminDisableUserInput{UserPoolId: &f.poolID, Username: aws.String("sam")}))
+	must[*cognito.AdminEnableUserOutput](t)(f.c.AdminEnableUser(ctx, &cognito.AdminEnableUserInput{UserPoolId: &f.poolID, Username: aws.String("sam")}))
+	_, err = f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: again.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	last := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("sam", "Passw0rd!")).AuthenticationResult
+	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: last.AccessToken}))
 }

@@ -29,7 +29,7 @@ func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.Acces
 		}
 		return nil, nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
-	me, err := s.users.Caller(ctx, users.Token{PoolID: c.PoolID, Username: c.Username, IssuedAt: c.IssuedAt})
+	me, err := s.users.Caller(ctx, users.Token{PoolID: c.PoolID, Username: c.Username, IssuedAt: c.IssuedAt, IssuedExact: c.IssuedExact})
 	if err != nil {
 		return nil, nil, err
 	}

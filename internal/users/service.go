@@ -83,6 +83,10 @@ const (
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
 
+// stamp is the instant of a sign-out: a clock.Stamp, ordered exactly with
+// the tokens package tokens issues (see signedOutBefore).
+func (s *Service) stamp() time.Time { return clock.Stamp(s.clock).UTC() }
+
 func ptr[T any](v T) *T { return &v }
 
 // pool is a pool of the operation: the loader's read-only view.
