@@ -142,3 +142,28 @@ func TestSignOutRefusesTokensOfItsOwnSecond(t *testing.T) {
 	last := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("sam", "Passw0rd!")).AuthenticationResult
 	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: last.AccessToken}))
 }
+
+// Issue 15 item 16: the access tokens of a deleted app client are refused,
+// a user's and a machine's (client_credentials) alike; those of another
+// client of the pool keep working.
+func TestDeletedClientsTokensAreRefused(t *testing.T) {
+	f := newAuthFixture(t, nil, nil)
+	ctx := context.Background()
+	f.confirmedUser(t, "dora", "Passw0rd!")
+	other := must[*cognito.CreateUserPoolClientOutput](t)(f.c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: &f.poolID,
+		ClientName: aws.String("other"), ExplicitAuthFlows: allFlows})).UserPoolClient
+	tok := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("dora", "Passw0rd!")).AuthenticationResult
+	kept := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: other.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "dora", "PASSWORD": "Passw0rd!"}})).AuthenticationResult
+	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: tok.AccessToken}))
+
+	must[*cognito.DeleteUserPoolClientOutput](t)(f.c.DeleteUserPoolClient(ctx, &cognito.DeleteUserPoolClientInput{UserPoolId: &f.poolID, ClientId: f.client.ClientId}))
+	_, err := f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: tok.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	_, err = f.c.ChangePassword(ctx, &cognito.ChangePasswordInput{AccessToken: tok.AccessToken, PreviousPassword: aws.String("Passw0rd!"), ProposedPassword: aws.String("Stol3nPass!")})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	_, err = f.c.DeleteUser(ctx, &cognito.DeleteUserInput{AccessToken: tok.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+	// The token of the pool's other client still works.
+	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: kept.AccessToken}))
+}

@@ -24,10 +24,11 @@ import (
 // ScopeAdmin is the scope of tokens the API issues.
 const ScopeAdmin = "aws.cognito.signin.user.admin"
 
-// Pools tells whether a pool exists (package userpool's loader): a token
-// of a deleted pool is refused.
+// Pools tells whether a pool and an app client exist (package userpool's
+// loader): a token of a deleted pool or of a deleted app client is refused.
 type Pools interface {
 	CheckPool(ctx context.Context, poolID string) error
+	CheckClient(ctx context.Context, poolID, clientID string) error
 }
 
 // Options configure the service.
@@ -486,6 +487,13 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 	now := s.o.Clock.Now()
 	if now.Unix() >= c.Exp {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has expired")
+	}
+	// The app client the token was issued to must still exist (a loader
+	// read, cached).
+	if err := s.o.Pools.CheckClient(ctx, poolID, c.ClientID); awserr.Is(err, awserr.ResourceNotFound) {
+		return nil, errInvalidAccess()
+	} else if err != nil {
+		return nil, err
 	}
 	if revoked, err := s.Revoked(ctx, c.OriginJTI); err != nil {
 		return nil, err
