@@ -167,3 +167,26 @@ func TestDeletedClientsTokensAreRefused(t *testing.T) {
 	// The token of the pool's other client still works.
 	must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: kept.AccessToken}))
 }
+
+// Issue 15 item 8: GetUser shows only the attributes the app client may
+// read, as the ID token does.
+func TestGetUserHonoursReadAttributes(t *testing.T) {
+	f := newAuthFixture(t, nil, &cognito.CreateUserPoolClientInput{ReadAttributes: []string{"email", "name"}})
+	ctx := context.Background()
+	f.confirmedUser(t, "rita", "Passw0rd!", "email", "rita@example.com", "name", "Rita", "phone_number", "+15555550100", "family_name", "Secret")
+	tok := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("rita", "Passw0rd!")).AuthenticationResult
+	claims := f.verifyJWT(t, *tok.IdToken)
+	got := must[*cognito.GetUserOutput](t)(f.c.GetUser(ctx, &cognito.GetUserInput{AccessToken: tok.AccessToken}))
+	seen := map[string]bool{}
+	for _, a := range got.UserAttributes {
+		seen[*a.Name] = true
+		if _, inToken := claims[*a.Name]; !inToken {
+			t.Errorf("GetUser shows %s, which the ID token (and ReadAttributes) leave out", *a.Name)
+		}
+	}
+	for _, want := range []string{"sub", "email", "name"} {
+		if !seen[want] {
+			t.Errorf("GetUser misses %s", want)
+		}
+	}
+}
