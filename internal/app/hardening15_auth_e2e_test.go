@@ -190,3 +190,21 @@ func TestGetUserHonoursReadAttributes(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15 item 18: in a pool that signs in by email, changing a user's
+// email to another user's answers AliasExistsException, as Cognito does
+// (creating a user with it stays UsernameExistsException).
+func TestEmailTakenByAnotherUserIsAnAlias(t *testing.T) {
+	f := newAuthFixture(t, &cognito.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}}, nil)
+	ctx := context.Background()
+	f.confirmedUser(t, "ann@example.com", "Passw0rd!")
+	f.confirmedUser(t, "ben@example.com", "Passw0rd!")
+	tok := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("ben@example.com", "Passw0rd!")).AuthenticationResult
+	_, err := f.c.UpdateUserAttributes(ctx, &cognito.UpdateUserAttributesInput{AccessToken: tok.AccessToken, UserAttributes: attrs("email", "ann@example.com")})
+	wantAPIError(t, err, "AliasExistsException", "An account with the given email already exists.")
+	_, err = f.c.AdminUpdateUserAttributes(ctx, &cognito.AdminUpdateUserAttributesInput{UserPoolId: &f.poolID, Username: aws.String("ben@example.com"),
+		UserAttributes: attrs("email", "ann@example.com")})
+	wantAPIError(t, err, "AliasExistsException", "An account with the given email already exists.")
+	_, err = f.c.SignUp(ctx, &cognito.SignUpInput{ClientId: f.client.ClientId, Username: aws.String("ann@example.com"), Password: aws.String("Passw0rd!")})
+	wantAPIError(t, err, "UsernameExistsException", "")
+}

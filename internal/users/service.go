@@ -398,7 +398,7 @@ func (s *Service) save(ctx context.Context, p *pool, key string, fn func(u *user
 		return nil
 	})
 	if err != nil {
-		return nil, userError(err)
+		return nil, updateError(err)
 	}
 	return out, nil
 }
