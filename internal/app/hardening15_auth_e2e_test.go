@@ -208,3 +208,42 @@ func TestEmailTakenByAnotherUserIsAnAlias(t *testing.T) {
 	_, err = f.c.SignUp(ctx, &cognito.SignUpInput{ClientId: f.client.ClientId, Username: aws.String("ann@example.com"), Password: aws.String("Passw0rd!")})
 	wantAPIError(t, err, "UsernameExistsException", "")
 }
+
+// Issue 15 item 19: a TOTP code used once (to verify the set-up, or to sign
+// in) answers ExpiredCodeException "Your software token has already been
+// used once." when used again, as Cognito does; a wrong code stays
+// CodeMismatchException. The clock stands still so that the step does not
+// change under the test.
+func TestTOTPCodeUsedTwiceHasExpired(t *testing.T) {
+	f := newAuthFixture(t, mfaPool(""), nil)
+	enableMFA(t, f, types.UserPoolMfaTypeOptional)
+	ctx := context.Background()
+	now := time.Now().Truncate(30 * time.Second).Add(10 * time.Second)
+	f.ts.App.SetNow(func() time.Time { return now })
+	defer f.ts.App.SetNow(time.Now)
+	f.confirmedUser(t, "tom", "Passw0rd!")
+	tok := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("tom", "Passw0rd!")).AuthenticationResult.AccessToken
+	secret := *must[*cognito.AssociateSoftwareTokenOutput](t)(f.c.AssociateSoftwareToken(ctx, &cognito.AssociateSoftwareTokenInput{AccessToken: tok})).SecretCode
+	setup := totp(t, secret, now)
+	must[*cognito.VerifySoftwareTokenOutput](t)(f.c.VerifySoftwareToken(ctx, &cognito.VerifySoftwareTokenInput{AccessToken: tok, UserCode: &setup}))
+	must[*cognito.SetUserMFAPreferenceOutput](t)(f.c.SetUserMFAPreference(ctx, &cognito.SetUserMFAPreferenceInput{AccessToken: tok,
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}))
+	respond := func(code string) (*cognito.RespondToAuthChallengeOutput, error) {
+		start := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("tom", "Passw0rd!"))
+		return f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: f.client.ClientId, ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa,
+			Session: start.Session, ChallengeResponses: map[string]string{"USERNAME": "tom", "SOFTWARE_TOKEN_MFA_CODE": code}})
+	}
+	_, err := respond(setup)
+	wantAPIError(t, err, "ExpiredCodeException", "Your software token has already been used once.")
+	_, err = respond(wrongCode(setup))
+	wantAPIError(t, err, "CodeMismatchException", "")
+
+	later := now.Add(30 * time.Second)
+	f.ts.App.SetNow(func() time.Time { return later })
+	code := totp(t, secret, later)
+	if out := must[*cognito.RespondToAuthChallengeOutput](t)(respond(code)); out.AuthenticationResult == nil {
+		t.Fatalf("a fresh code did not sign in: %+v", out)
+	}
+	_, err = respond(code)
+	wantAPIError(t, err, "ExpiredCodeException", "Your software token has already been used once.")
+}
