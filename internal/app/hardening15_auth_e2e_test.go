@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -246,4 +247,38 @@ func TestTOTPCodeUsedTwiceHasExpired(t *testing.T) {
 	}
 	_, err = respond(code)
 	wantAPIError(t, err, "ExpiredCodeException", "Your software token has already been used once.")
+}
+
+// Issue 15 item 7: with PreventUserExistenceErrors, the made-up delivery of
+// a missing user has the shape of a real one (not the username's first
+// letter at e***), and is the same each time it is asked, as a real
+// user's is.
+func TestMadeUpDeliveryLooksReal(t *testing.T) {
+	f := newAuthFixture(t, &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		AccountRecoverySetting: &types.AccountRecoverySettingType{RecoveryMechanisms: []types.RecoveryOptionType{{Name: types.RecoveryOptionNameTypeVerifiedEmail, Priority: aws.Int32(1)}}}},
+		&cognito.CreateUserPoolClientInput{PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
+	ctx := context.Background()
+	shape := regexp.MustCompile(`^[a-z0-9]\*\*\*@[a-z0-9]\*\*\*$`)
+	locals := map[string]bool{}
+	for _, name := range []string{"gus", "gail", "gwen", "gina", "greg", "gary"} {
+		var seen string
+		for range 2 {
+			fp := must[*cognito.ForgotPasswordOutput](t)(f.c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: f.client.ClientId, Username: aws.String(name)})).CodeDeliveryDetails
+			rc := must[*cognito.ResendConfirmationCodeOutput](t)(f.c.ResendConfirmationCode(ctx, &cognito.ResendConfirmationCodeInput{ClientId: f.client.ClientId, Username: aws.String(name)})).CodeDeliveryDetails
+			for _, d := range []*types.CodeDeliveryDetailsType{fp, rc} {
+				dest := aws.ToString(d.Destination)
+				if !shape.MatchString(dest) || d.DeliveryMedium != types.DeliveryMediumTypeEmail || aws.ToString(d.AttributeName) != "email" {
+					t.Fatalf("%s: made-up delivery %+v", name, d)
+				}
+				if seen != "" && dest != seen {
+					t.Fatalf("%s: made-up delivery changes: %s, then %s", name, seen, dest)
+				}
+				seen = dest
+			}
+		}
+		locals[seen] = true
+	}
+	if len(locals) == 1 {
+		t.Fatalf("every missing g... user gets the same made-up destination %v: it tells them from real users", locals)
+	}
 }
