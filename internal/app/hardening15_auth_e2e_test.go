@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -280,5 +281,47 @@ func TestMadeUpDeliveryLooksReal(t *testing.T) {
 	}
 	if len(locals) == 1 {
 		t.Fatalf("every missing g... user gets the same made-up destination %v: it tells them from real users", locals)
+	}
+}
+
+// Issue 15 item 7: with PreventUserExistenceErrors, a missing user gets the
+// answers an existing one gets: ConfirmForgotPassword's (expired before a
+// code was asked for, a mismatch after), and the lock-out after repeated
+// wrong passwords.
+func TestMissingUserAnswersAsAnExistingOne(t *testing.T) {
+	f := newAuthFixture(t, &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}},
+		&cognito.CreateUserPoolClientInput{PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
+	ctx := context.Background()
+	f.confirmedUser(t, "olga", "Passw0rd!", "email", "olga@example.com", "email_verified", "true")
+	answer := func(err error) string {
+		if err == nil {
+			return "ok"
+		}
+		var ae smithy.APIError
+		if !errors.As(err, &ae) {
+			t.Fatal(err)
+		}
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	answers := func(who string) []string {
+		confirm := func() string {
+			_, err := f.c.ConfirmForgotPassword(ctx, &cognito.ConfirmForgotPasswordInput{ClientId: f.client.ClientId, Username: &who,
+				ConfirmationCode: aws.String("000000"), Password: aws.String("N3wPassw0rd!")})
+			return answer(err)
+		}
+		out := []string{"before a code: " + confirm()}
+		must[*cognito.ForgotPasswordOutput](t)(f.c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: f.client.ClientId, Username: &who}))
+		for i := range 6 {
+			out = append(out, fmt.Sprintf("wrong code %d: %s", i, confirm()))
+		}
+		for i := range 7 {
+			_, err := f.passwordAuth(who, "Wr0ngPassw0rd!")
+			out = append(out, fmt.Sprintf("wrong password %d: %s", i, answer(err)))
+		}
+		return out
+	}
+	real, missing := answers("olga"), answers("oscar")
+	if strings.Join(real, "\n") != strings.Join(missing, "\n") {
+		t.Fatalf("an existing user gets:\n%s\na missing one:\n%s", strings.Join(real, "\n"), strings.Join(missing, "\n"))
 	}
 }

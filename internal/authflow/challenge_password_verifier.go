@@ -54,6 +54,10 @@ func (s *Service) srpVerify(ctx context.Context, at *attempt) (*outcome, error) 
 		return nil, incorrect() // a replayed or badly clocked answer
 	}
 	if block.Fake {
+		// A wrong password, counted toward a lock-out as an existing user's.
+		if err := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, block.Username); err != nil {
+			return nil, err
+		}
 		return nil, incorrect()
 	}
 	a, err := s.users.Account(ctx, c.cfg.UserPoolId, block.Username)

@@ -49,10 +49,12 @@ func (s *Service) passwordAuth(ctx context.Context, at *attempt) (*outcome, erro
 		}
 	}
 	if err != nil && c.preventExistence() && awserr.Is(err, awserr.NotAuthorized) {
-		if c.checkSecretHash(params["SECRET_HASH"], username) == nil {
-			if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
-				return nil, perr
-			}
+		if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
+			return nil, perr
+		}
+		// A wrong password, counted toward a lock-out as an existing user's.
+		if lerr := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, username); lerr != nil {
+			return nil, lerr
 		}
 	}
 	if err != nil {

@@ -61,6 +61,7 @@ type Service struct {
 	sealer   *secrets.Sealer
 	triggers *triggers.Service
 	attempts *attemptLocks
+	phantoms phantoms
 }
 
 // New builds the service.

@@ -339,6 +339,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 		}
 	}
 	if errors.Is(err, errHiddenUser) {
+		s.phantomForgot(c.pool, in.Username)
 		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: s.madeUpDelivery(c.pool, in.Username, c.pool.recoveryAttributes())}, nil
 	}
 	if err != nil {
@@ -375,7 +376,10 @@ func (s *Service) migrateForgotten(ctx context.Context, in *cip.ForgotPasswordRe
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordRequest) (*cip.ConfirmForgotPasswordResponse, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if errors.Is(err, errHiddenUser) {
-		return nil, errCodeMismatch()
+		if err := c.pool.checkPassword(in.Password); err != nil {
+			return nil, err // checked before the code, as for an existing user
+		}
+		return nil, s.phantomConfirmForgot(c.pool, in.Username)
 	}
 	if err != nil {
 		return nil, err
