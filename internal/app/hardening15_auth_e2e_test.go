@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"regexp"
@@ -9,11 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/smithy-go"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/gognito/gognito/internal/srp"
 )
 
 // Issue 15 item 1: SignUp refuses email_verified and phone_number_verified
@@ -323,5 +325,36 @@ func TestMissingUserAnswersAsAnExistingOne(t *testing.T) {
 	real, missing := answers("olga"), answers("oscar")
 	if strings.Join(real, "\n") != strings.Join(missing, "\n") {
 		t.Fatalf("an existing user gets:\n%s\na missing one:\n%s", strings.Join(real, "\n"), strings.Join(missing, "\n"))
+	}
+}
+
+// Issue 15 item 2, the SRP answer: with PreventUserExistenceErrors, a wrong
+// SECRET_HASH in the PASSWORD_VERIFIER answer gets the same refusal for an
+// existing and a missing user.
+func TestWrongSecretHashInSRPAnswerTellsNobodyWhoExists(t *testing.T) {
+	f := newAuthFixture(t, nil, &cognito.CreateUserPoolClientInput{GenerateSecret: true, PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
+	ctx := context.Background()
+	f.confirmedUser(t, "ivan", "Passw0rd!")
+	var got []string
+	for _, who := range []string{"ivan", "nobody"} {
+		cl, _ := srp.NewClient(rand.Reader, f.poolID)
+		start := must[*cognito.InitiateAuthOutput](t)(f.c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: f.client.ClientId, AuthFlow: types.AuthFlowTypeUserSrpAuth,
+			AuthParameters: map[string]string{"USERNAME": who, "SRP_A": cl.AHex(), "SECRET_HASH": secretHash(*f.client.ClientSecret, who, *f.client.ClientId)}}))
+		p := start.ChallengeParameters
+		sig, ts, err := cl.Respond(p["USER_ID_FOR_SRP"], "Passw0rd!", p["SALT"], p["SRP_B"], p["SECRET_BLOCK"], time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.c.RespondToAuthChallenge(ctx, &cognito.RespondToAuthChallengeInput{ClientId: f.client.ClientId, ChallengeName: types.ChallengeNameTypePasswordVerifier,
+			ChallengeResponses: map[string]string{"USERNAME": p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts,
+				"SECRET_HASH": secretHash("not-the-secret", who, *f.client.ClientId)}})
+		var ae smithy.APIError
+		if !errors.As(err, &ae) {
+			t.Fatalf("%s: %v", who, err)
+		}
+		got = append(got, ae.ErrorCode()+": "+ae.ErrorMessage())
+	}
+	if got[0] != got[1] || !strings.Contains(got[0], "Unable to verify secret hash") {
+		t.Fatalf("existing user: %s; missing user: %s", got[0], got[1])
 	}
 }

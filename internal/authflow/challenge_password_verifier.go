@@ -53,6 +53,11 @@ func (s *Service) srpVerify(ctx context.Context, at *attempt) (*outcome, error) 
 	if d := s.now().Sub(ts); d > maxTimestampSkew || d < -maxTimestampSkew {
 		return nil, incorrect() // a replayed or badly clocked answer
 	}
+	// The SECRET_HASH before anything about the user: its answer must not
+	// tell who exists (block.Username is the user's, or the missing name).
+	if err := c.checkSecretHash(resp["SECRET_HASH"], block.Username, resp["USERNAME"]); err != nil {
+		return nil, err
+	}
 	if block.Fake {
 		// A wrong password, counted toward a lock-out as an existing user's.
 		if err := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, block.Username); err != nil {
