@@ -398,6 +398,8 @@ func TestHostedForgotPassword(t *testing.T) {
 
 // TestHostedPagesHideUsers: with PreventUserExistenceErrors ENABLED the
 // pages pageAnswer the same for an unknown user as for a known one.
+var maskedEmailRE = regexp.MustCompile(`[a-z0-9]\*\*\*@[a-z0-9]\*\*\*`)
+
 func TestHostedPagesHideUsers(t *testing.T) {
 	f := newPagesFixture(t, &cognito.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}, true)
 	f.confirmedUser(t, "olga", "Passw0rd!", "email", "olga@example.com", "email_verified", "true")
@@ -414,9 +416,12 @@ func TestHostedPagesHideUsers(t *testing.T) {
 			t.Fatalf("forgot password for %s: %d %v %s", user, a.status, a.loc, a.body)
 		}
 		page := b.follow(a, "/confirmForgotPassword")
-		pages[user] = pageAnswer{status: page.status, body: strings.ReplaceAll(page.body, user, "USER")}
+		// The made-up destination of an unknown user has a real one's shape,
+		// not its letters (issue 15 item 7).
+		body := maskedEmailRE.ReplaceAllString(page.body, "X***@X***")
+		pages[user] = pageAnswer{status: page.status, body: strings.ReplaceAll(body, user, "USER")}
 	}
-	if pages["olga"].body != pages["oscar"].body || !strings.Contains(pages["oscar"].body, "We have sent a password reset code by email to o***@e***") {
+	if pages["olga"].body != pages["oscar"].body || !strings.Contains(pages["oscar"].body, "We have sent a password reset code by email to X***@X***") {
 		t.Fatalf("the reset page differs for an unknown user:\n%s\n----\n%s", pages["olga"].body, pages["oscar"].body)
 	}
 	if len(f.ts.outbox(t, f.poolID, "olga")) != 1 {

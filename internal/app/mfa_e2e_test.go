@@ -88,7 +88,7 @@ func TestTOTPMFA(t *testing.T) {
 	}
 	again := must[*cognito.InitiateAuthOutput](t)(f.passwordAuth("tina", "Passw0rd!"))
 	_, err = respond(again.Session, code)
-	wantAPIError(t, err, "CodeMismatchException", "")
+	wantAPIError(t, err, "ExpiredCodeException", "Your software token has already been used once.")
 
 	// AdminSetUserMFAPreference turns it off.
 	must[*cognito.AdminSetUserMFAPreferenceOutput](t)(f.c.AdminSetUserMFAPreference(ctx, &cognito.AdminSetUserMFAPreferenceInput{UserPoolId: &f.poolID, Username: aws.String("tina"),

@@ -323,6 +323,16 @@ func (s *Service) issue(ctx context.Context, at *attempt, a *users.Account, auth
 		ExpiresIn: &t.ExpiresIn, TokenType: "Bearer"}}, nil
 }
 
+// mayRead tells whether the client may read an attribute: those of its
+// ReadAttributes (all when it lists none), never a developer-only one.
+// The ID token, userInfo and GetUser show only these (and sub).
+func (c *client) mayRead(name string) bool {
+	if strings.HasPrefix(name, "dev:") {
+		return false
+	}
+	return len(c.cfg.ReadAttributes) == 0 || slices.Contains(c.cfg.ReadAttributes, name)
+}
+
 // subject is what the tokens say about the user, limited to what the
 // client may read.
 func (s *Service) subject(ctx context.Context, c *client, a *users.Account) (tokens.Subject, error) {
@@ -332,10 +342,8 @@ func (s *Service) subject(ctx context.Context, c *client, a *users.Account) (tok
 	}
 	attrs := map[string]string{}
 	for _, at := range a.Attributes {
-		if len(c.cfg.ReadAttributes) == 0 || slices.Contains(c.cfg.ReadAttributes, at.Name) {
-			if !strings.HasPrefix(at.Name, "dev:") {
-				attrs[at.Name] = at.Value
-			}
+		if c.mayRead(at.Name) {
+			attrs[at.Name] = at.Value
 		}
 	}
 	return tokens.Subject{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Username: a.Username, Sub: a.Sub, Groups: groups, Attributes: attrs}, nil

@@ -53,7 +53,16 @@ func (s *Service) srpVerify(ctx context.Context, at *attempt) (*outcome, error) 
 	if d := s.now().Sub(ts); d > maxTimestampSkew || d < -maxTimestampSkew {
 		return nil, incorrect() // a replayed or badly clocked answer
 	}
+	// The SECRET_HASH before anything about the user: its answer must not
+	// tell who exists (block.Username is the user's, or the missing name).
+	if err := c.checkSecretHash(resp["SECRET_HASH"], block.Username, resp["USERNAME"]); err != nil {
+		return nil, err
+	}
 	if block.Fake {
+		// A wrong password, counted toward a lock-out as an existing user's.
+		if err := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, block.Username); err != nil {
+			return nil, err
+		}
 		return nil, incorrect()
 	}
 	a, err := s.users.Account(ctx, c.cfg.UserPoolId, block.Username)

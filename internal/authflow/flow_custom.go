@@ -41,8 +41,10 @@ func (s *Service) customStart(ctx context.Context, at *attempt) (*outcome, error
 	if username == "" {
 		return nil, missing("USERNAME")
 	}
-	if c.secret() != "" && params["SECRET_HASH"] == "" {
-		return nil, c.checkSecretHash("", username)
+	// The SECRET_HASH is checked against the username of the request before
+	// the look-up: its answer must not tell who exists.
+	if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+		return nil, err
 	}
 	history := []triggers.ChallengeResult{}
 	srpA := params["SRP_A"]

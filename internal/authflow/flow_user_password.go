@@ -31,8 +31,10 @@ func (s *Service) passwordAuth(ctx context.Context, at *attempt) (*outcome, erro
 	if password == "" {
 		return nil, missing("PASSWORD")
 	}
-	if c.secret() != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
-		return nil, c.checkSecretHash("", username)
+	// The SECRET_HASH is checked against the username of the request before
+	// the look-up: its answer must not tell who exists.
+	if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+		return nil, err
 	}
 	a, err := s.findUser(ctx, c, username)
 	if (awserr.Is(err, awserr.UserNotFound) || awserr.Is(err, awserr.NotAuthorized)) && c.lambdas().UserMigration != "" {
@@ -47,10 +49,12 @@ func (s *Service) passwordAuth(ctx context.Context, at *attempt) (*outcome, erro
 		}
 	}
 	if err != nil && c.preventExistence() && awserr.Is(err, awserr.NotAuthorized) {
-		if c.checkSecretHash(params["SECRET_HASH"], username) == nil {
-			if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
-				return nil, perr
-			}
+		if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
+			return nil, perr
+		}
+		// A wrong password, counted toward a lock-out as an existing user's.
+		if lerr := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, username); lerr != nil {
+			return nil, lerr
 		}
 	}
 	if err != nil {

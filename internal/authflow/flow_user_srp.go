@@ -73,8 +73,10 @@ func (s *Service) srpStart(ctx context.Context, c *client, params map[string]str
 	if srpA == "" {
 		return nil, missing("SRP_A")
 	}
-	if c.secret() != "" && params["SECRET_HASH"] == "" { // before the lookup: it must not tell who exists
-		return nil, c.checkSecretHash("", username)
+	// The SECRET_HASH is checked against the username of the request before
+	// the look-up: its answer must not tell who exists.
+	if err := c.checkSecretHash(params["SECRET_HASH"], username); err != nil {
+		return nil, err
 	}
 	block := secretBlock{PoolID: c.cfg.UserPoolId, ClientID: c.cfg.ClientId, Expires: s.now().Add(s.sessionValidity(c))}
 	a, err := s.findUser(ctx, c, username)

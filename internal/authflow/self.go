@@ -29,7 +29,7 @@ func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.Acces
 		}
 		return nil, nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
-	me, err := s.users.Caller(ctx, users.Token{PoolID: c.PoolID, Username: c.Username, IssuedAt: c.IssuedAt})
+	me, err := s.users.Caller(ctx, users.Token{PoolID: c.PoolID, Username: c.Username, IssuedAt: c.IssuedAt, IssuedExact: c.IssuedExact})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -44,11 +44,24 @@ func (s *Service) caller(ctx context.Context, accessToken string) (*tokens.Acces
 
 // GetUser returns the caller's own user.
 func (s *Service) GetUser(ctx context.Context, in *cip.GetUserRequest) (*cip.GetUserResponse, error) {
-	_, me, err := s.caller(ctx, in.AccessToken)
+	c, me, err := s.caller(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	return s.users.SelfGetUser(me), nil
+	cl, err := s.loadClient(ctx, c.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	out := s.users.SelfGetUser(me)
+	// Only what the client may read, as in the ID token.
+	readable := make([]cip.AttributeType, 0, len(out.UserAttributes))
+	for _, a := range out.UserAttributes {
+		if a.Name == "sub" || cl.mayRead(a.Name) {
+			readable = append(readable, a)
+		}
+	}
+	out.UserAttributes = readable
+	return out, nil
 }
 
 // UpdateUserAttributes changes the caller's attributes.

@@ -3,7 +3,9 @@ package secrets
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -102,7 +104,8 @@ const version byte = 1
 
 // Sealer seals and opens values with one key. It is safe for concurrent use.
 type Sealer struct {
-	aead cipher.AEAD
+	aead   cipher.AEAD
+	derive []byte
 }
 
 // NewSealer builds a Sealer from a 32-byte key.
@@ -118,7 +121,18 @@ func NewSealer(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
-	return &Sealer{aead: aead}, nil
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("gognito derive v1"))
+	return &Sealer{aead: aead, derive: m.Sum(nil)}, nil
+}
+
+// Derive is a value only this key gives for label (HMAC-SHA256 under a
+// key derived from the sealing key): stable across restarts and nodes,
+// unguessable without the key file.
+func (s *Sealer) Derive(label string) []byte {
+	m := hmac.New(sha256.New, s.derive)
+	m.Write([]byte(label))
+	return m.Sum(nil)
 }
 
 // Seal encrypts plaintext bound to aad: a version byte, a random nonce, then

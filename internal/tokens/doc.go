@@ -3,8 +3,11 @@
 // tokens, one for access tokens, as Cognito has) that are created on first
 // use, kept sealed in the store and rotatable; opaque refresh tokens sealed
 // with the server's key and bound to client and user; the JWKS; and the
-// checks that refuse an expired, revoked, signed-out, foreign-pool or badly
-// signed token. ParseAccess makes the checks of the token alone, for a
+// checks that refuse an expired, revoked, signed-out, foreign-pool,
+// deleted-client or badly signed token. An access token's jti carries the
+// exact instant it was issued (iat has whole seconds), and issues and
+// sign-outs are stamped with clock.Stamp, so a sign-out refuses exactly
+// the tokens issued before it. ParseAccess makes the checks of the token alone, for a
 // caller that reads the user anyway and checks the sign-out on that read
 // (package users' Caller); VerifyAccess adds the sign-out check. A PreTokenGeneration trigger's changes (Overrides) are
 // applied to the claims, Cognito's protected claims excepted.

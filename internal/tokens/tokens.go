@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,10 +24,11 @@ import (
 // ScopeAdmin is the scope of tokens the API issues.
 const ScopeAdmin = "aws.cognito.signin.user.admin"
 
-// Pools tells whether a pool exists (package userpool's loader): a token
-// of a deleted pool is refused.
+// Pools tells whether a pool and an app client exist (package userpool's
+// loader): a token of a deleted pool or of a deleted app client is refused.
 type Pools interface {
 	CheckPool(ctx context.Context, poolID string) error
+	CheckClient(ctx context.Context, poolID, clientID string) error
 }
 
 // Options configure the service.
@@ -163,9 +165,50 @@ func (s *Service) uuid() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// stampJTI is a jti that carries the exact instant a token was issued (iat
+// has whole seconds only), so that a sign-out refuses exactly the tokens
+// issued before it: a version-8 UUID (RFC 9562) with the Unix milliseconds
+// in its first 48 bits (as a version 7 has them), the nanoseconds within
+// the millisecond in 20 of the next bits, and random bits after.
+func (s *Service) stampJTI(at time.Time) string {
+	var b [16]byte
+	io.ReadFull(s.o.Rand, b[:])
+	n := at.UnixNano()
+	ms, sub := uint64(n/1e6), uint64(n%1e6)
+	for i := 0; i < 6; i++ {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	b[6] = 0x80 | byte(sub>>16)&0x0f
+	b[7] = byte(sub >> 8)
+	b[8] = 0x80 | byte(sub>>2)&0x3f
+	b[9] = byte(sub&0x03)<<6 | b[9]&0x3f
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// jtiInstant recovers the instant stampJTI put in a jti; ok is false for a
+// jti without one (a token issued before jtis carried it).
+func jtiInstant(jti string) (time.Time, bool) {
+	h := strings.ReplaceAll(jti, "-", "")
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != 16 || len(jti) != 36 || b[6]>>4 != 8 || b[8]>>6 != 2 {
+		return time.Time{}, false
+	}
+	var ms uint64
+	for i := 0; i < 6; i++ {
+		ms = ms<<8 | uint64(b[i])
+	}
+	sub := uint64(b[6]&0x0f)<<16 | uint64(b[7])<<8 | uint64(b[8]&0x3f)<<2 | uint64(b[9]>>6)
+	if sub >= 1e6 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(ms)*1e6+int64(sub)), true
+}
+
 // Issue signs ID and access tokens, and makes a refresh token when asked.
+// Its instant is a clock.Stamp: strictly after every sign-out recorded
+// before it on this node, even within the clock's resolution.
 func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefresh bool) (*Issued, error) {
-	now := s.o.Clock.Now().UTC()
+	now := clock.Stamp(s.o.Clock).UTC()
 	keys, err := s.keys.keys(ctx, sub.PoolID, now)
 	if err != nil {
 		return nil, err
@@ -187,7 +230,7 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 	access := map[string]any{
 		"sub": sub.Sub, "iss": iss, "client_id": sub.ClientID, "origin_jti": origin, "event_id": eventID,
 		"token_use": "access", "scope": scope, "auth_time": authTime.Unix(), "exp": now.Add(v.Access).Unix(),
-		"iat": now.Unix(), "jti": s.uuid(),
+		"iat": now.Unix(), "jti": s.stampJTI(now),
 	}
 	if sub.Username != "" { // client_credentials tokens have no user
 		access["username"] = sub.Username
@@ -340,9 +383,12 @@ type AccessClaims struct {
 	JTI       string
 	OriginJTI string
 	Scopes    []string
-	IssuedAt  time.Time
-	Expires   time.Time
-	AuthTime  time.Time
+	// IssuedAt is the exact instant the token was issued when IssuedExact
+	// (recovered from its jti), else its iat (whole seconds).
+	IssuedAt    time.Time
+	IssuedExact bool
+	Expires     time.Time
+	AuthTime    time.Time
 }
 
 type accessJSON struct {
@@ -373,7 +419,11 @@ func (s *Service) VerifyAccess(ctx context.Context, token string) (*AccessClaims
 	}
 	// A machine token (client_credentials) is no user's: nobody signs it out.
 	if c.Username != "" {
-		if err := s.checkSignOutSeconds(ctx, c.PoolID, c.Username, c.IssuedAt.Unix()); errors.Is(err, errSignedOut) {
+		check := s.checkSignOut(ctx, c.PoolID, c.Username, c.IssuedAt)
+		if !c.IssuedExact {
+			check = s.checkSignOutSeconds(ctx, c.PoolID, c.Username, c.IssuedAt.Unix())
+		}
+		if err := check; errors.Is(err, errSignedOut) {
 			return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 		} else if err != nil {
 			return nil, err
@@ -438,13 +488,24 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 	if now.Unix() >= c.Exp {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has expired")
 	}
+	// The app client the token was issued to must still exist (a loader
+	// read, cached).
+	if err := s.o.Pools.CheckClient(ctx, poolID, c.ClientID); awserr.Is(err, awserr.ResourceNotFound) {
+		return nil, errInvalidAccess()
+	} else if err != nil {
+		return nil, err
+	}
 	if revoked, err := s.Revoked(ctx, c.OriginJTI); err != nil {
 		return nil, err
 	} else if revoked {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has been revoked")
 	}
+	issued, exact := jtiInstant(c.JTI)
+	if !exact || issued.Unix() != c.Iat {
+		issued, exact = time.Unix(c.Iat, 0), false
+	}
 	return &AccessClaims{PoolID: poolID, ClientID: c.ClientID, Username: c.Username, Sub: c.Sub, JTI: c.JTI, OriginJTI: c.OriginJTI,
-		Scopes: strings.Fields(c.Scope), IssuedAt: time.Unix(c.Iat, 0), Expires: time.Unix(c.Exp, 0), AuthTime: time.Unix(c.AuthTime, 0)}, nil
+		Scopes: strings.Fields(c.Scope), IssuedAt: issued, IssuedExact: exact, Expires: time.Unix(c.Exp, 0), AuthTime: time.Unix(c.AuthTime, 0)}, nil
 }
 
 func revokedKey(originJTI string) string { return "revoked-token/" + originJTI }

@@ -130,6 +130,20 @@ func (s *Service) CheckPool(ctx context.Context, poolID string) error {
 	return err
 }
 
+// CheckClient answers Cognito's ResourceNotFoundException when the app
+// client does not exist in the pool (a deleted client's tokens are
+// refused).
+func (s *Service) CheckClient(ctx context.Context, poolID, clientID string) error {
+	c, err := s.Client(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if c.UserPoolId != poolID {
+		return clientNotFound(clientID)
+	}
+	return nil
+}
+
 // ChangeTopic is the cluster topic on which a node announces the pools and
 // clients it changed (the keys of Options.Announce), so that the other
 // nodes Invalidate them.

@@ -182,7 +182,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context, poolID, key string) err
 
 func (s *Service) signOut(ctx context.Context, p *pool, key string) error {
 	_, err := s.save(ctx, p, key, func(u *user) error {
-		u.doc.SignedOutAt = s.now()
+		u.doc.SignedOutAt = s.stamp()
 		return nil
 	})
 	return err
@@ -214,7 +214,10 @@ func (s *Service) SignedOutAfter(ctx context.Context, poolID, username string) (
 type Token struct {
 	PoolID   string
 	Username string // the internal username
-	IssuedAt time.Time
+	// IssuedAt is when the token was issued: exactly when IssuedExact (a
+	// clock.Stamp, ordered with the sign-outs), else in whole seconds.
+	IssuedAt    time.Time
+	IssuedExact bool
 }
 
 // Self is the holder of an access token, read once by Caller: the
@@ -233,8 +236,8 @@ func errTokenRevoked() error {
 // Caller reads the user of an access token whose signature, expiry and
 // revocation have been checked, and refuses the token when the user no
 // longer exists, is disabled, or signed out everywhere after the token was
-// issued (a token from the second of the sign-out itself stays good, so a
-// sign-in right after a global sign-out works). The user is read from the
+// issued: exactly, for a token that carries its instant (see
+// signedOutBefore). The user is read from the
 // store on every call, so a GlobalSignOut made on any node counts at once.
 // The caller still compares the token's sub with Self.Sub: a token of a
 // deleted and re-created user of the same name is not the new user's.
@@ -253,10 +256,27 @@ func (s *Service) Caller(ctx context.Context, t Token) (*Self, error) {
 	if !u.rec.Enabled {
 		return nil, errTokenRevoked()
 	}
-	if at := u.doc.SignedOutAt; !at.IsZero() && t.IssuedAt.Unix() < at.Unix() {
+	if signedOutBefore(u.doc.SignedOutAt, t) {
 		return nil, errTokenRevoked()
 	}
 	return &Self{Account: s.account(u), p: p, u: u}, nil
+}
+
+// signedOutBefore reports whether a sign-out at out refuses the token t.
+// Sign-outs and tokens are stamped with clock.Stamp, so a token issued
+// before the sign-out, even within the same clock tick, has an earlier
+// instant and one issued after it a later one. A token that carries its
+// issue time in whole seconds only (issued before tokens carried the
+// exact instant) keeps the second's rule: refused when issued in an
+// earlier second.
+func signedOutBefore(out time.Time, t Token) bool {
+	if out.IsZero() {
+		return false
+	}
+	if t.IssuedExact {
+		return !t.IssuedAt.After(out)
+	}
+	return t.IssuedAt.Unix() < out.Unix()
 }
 
 // SelfGetUser is GetUser for the holder of an access token.

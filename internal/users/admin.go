@@ -264,7 +264,7 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 	_, err = s.save(ctx, p, u.rec.Key, func(u *user) error {
 		u.rec.Enabled = enabled
 		if !enabled {
-			u.doc.SignedOutAt = s.now() // tokens from before stay dead after a re-enable
+			u.doc.SignedOutAt = s.stamp() // tokens from before stay dead after a re-enable
 		}
 		return nil
 	})

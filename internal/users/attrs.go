@@ -133,6 +133,18 @@ func (c *client) checkWritable(attrs []cip.AttributeType) error {
 	return nil
 }
 
+// refuseVerifiedFlags refuses email_verified and phone_number_verified from
+// a user's own request (SignUp): only an administrator or a code marks an
+// attribute verified, as Cognito's write permissions have it.
+func refuseVerifiedFlags(attrs []cip.AttributeType) error {
+	for _, a := range attrs {
+		if strings.HasSuffix(a.Name, "_verified") {
+			return awserr.New(awserr.NotAuthorized, "A client attempted to write unauthorized attribute")
+		}
+	}
+	return nil
+}
+
 // readable filters attributes to those the client may read (all when the
 // client lists none).
 func (c *client) readable(attrs []cip.AttributeType) []cip.AttributeType {

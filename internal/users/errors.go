@@ -35,6 +35,18 @@ func userError(err error) error {
 	return awserr.New(awserr.UsernameExists, "User account already exists")
 }
 
+// updateError is userError for a change of an existing user: an email or
+// phone number used as username that another user holds is an alias
+// clash there (AliasExistsException), as Cognito answers it; creating a
+// user with it is UsernameExistsException.
+func updateError(err error) error {
+	var ue *store.UniqueError
+	if errors.As(err, &ue) && strings.HasPrefix(ue.Attribute, "username:") {
+		return awserr.Newf("AliasExistsException", "An account with the given %s already exists.", strings.TrimPrefix(ue.Attribute, "username:"))
+	}
+	return userError(err)
+}
+
 // groupError maps a store error about a group of poolID (a missing pool,
 // on creation, is the pool's error).
 func groupError(err error, poolID string, creating bool) error {

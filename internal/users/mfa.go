@@ -139,7 +139,13 @@ func (s *Service) CheckTOTP(ctx context.Context, poolID, key, code string) error
 			fail = ErrPasswordAttemptsExceeded()
 			return nil
 		}
-		if !ok || slices.Contains(u.doc.TOTPUsedSteps, step) {
+		if ok && slices.Contains(u.doc.TOTPUsedSteps, step) {
+			// The right code, used before: Cognito's answer (not a guess, so
+			// not counted as one).
+			fail = awserr.New(awserr.ExpiredCode, "Your software token has already been used once.")
+			return nil
+		}
+		if !ok {
 			fail = awserr.New("CodeMismatchException", "Invalid code received for user")
 			s.countFailure(u)
 			return nil

@@ -61,6 +61,7 @@ type Service struct {
 	sealer   *secrets.Sealer
 	triggers *triggers.Service
 	attempts *attemptLocks
+	phantoms phantoms
 }
 
 // New builds the service.
@@ -82,6 +83,10 @@ const (
 )
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// stamp is the instant of a sign-out: a clock.Stamp, ordered exactly with
+// the tokens package tokens issues (see signedOutBefore).
+func (s *Service) stamp() time.Time { return clock.Stamp(s.clock).UTC() }
 
 func ptr[T any](v T) *T { return &v }
 
@@ -394,7 +399,7 @@ func (s *Service) save(ctx context.Context, p *pool, key string, fn func(u *user
 		return nil
 	})
 	if err != nil {
-		return nil, userError(err)
+		return nil, updateError(err)
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package users
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -32,12 +33,17 @@ func (c *client) checkSecretHash(username, got string) error {
 // user existed.
 var errHiddenUser = errors.New("users: unknown user, hidden")
 
-// clientUser resolves the user a public operation names through its app
-// client and checks the SECRET_HASH. An unknown user is Cognito's
+// clientUser checks the SECRET_HASH of a public operation, then resolves
+// the user it names through its app client. An unknown user is Cognito's
 // UserNotFoundException, or errHiddenUser when the client hides it.
 func (s *Service) clientUser(ctx context.Context, clientID, username, secretHash string) (*client, *user, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
+		return nil, nil, err
+	}
+	// The SECRET_HASH is checked against the username of the request before
+	// any look-up, so that its answer does not tell who exists.
+	if err := c.checkCaller(ctx, username, secretHash); err != nil {
 		return nil, nil, err
 	}
 	u, err := s.resolve(ctx, c.pool, username)
@@ -48,9 +54,6 @@ func (s *Service) clientUser(ctx context.Context, clientID, username, secretHash
 		return nil, nil, awserr.New(awserr.UserNotFound, "Username/client id combination not found.")
 	}
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := c.checkCaller(ctx, username, secretHash); err != nil {
 		return nil, nil, err
 	}
 	return c, u, nil
@@ -72,6 +75,9 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	}
 	attrs := normalizeAttrs(in.UserAttributes)
 	if err := c.checkWritable(attrs); err != nil {
+		return nil, err
+	}
+	if err := refuseVerifiedFlags(attrs); err != nil {
 		return nil, err
 	}
 	if err := p.checkAttributes(attrs, true); err != nil {
@@ -209,7 +215,7 @@ func (s *Service) releaseAlias(ctx context.Context, p *pool, u *user) error {
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if errors.Is(err, errHiddenUser) {
-		return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
+		return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: s.madeUpDelivery(c.pool, in.Username, c.pool.Config.AutoVerifiedAttributes)}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -248,6 +254,46 @@ func fakeDelivery(username string) *cip.CodeDeliveryDetailsType {
 		return deliveryDetails(messaging.MediumEmail, "email", username)
 	}
 	return deliveryDetails(messaging.MediumEmail, "email", username+"@example.com")
+}
+
+// madeUpDelivery is fakeDelivery with the shape a real user's answer has:
+// the medium of the first of attrs (the pool's recovery or auto-verified
+// attributes), and, unless the username is itself the address, letters
+// and digits derived from the pool and username with the server's key —
+// the same on every call and node, and not the username's.
+func (s *Service) madeUpDelivery(p *pool, username string, attrs []string) *cip.CodeDeliveryDetailsType {
+	// The attribute a real user's code would most likely go to: the first
+	// of attrs the pool verifies (its users have it verified), else the
+	// first of attrs.
+	attr := "email"
+	if len(attrs) > 0 {
+		attr = attrs[0]
+		for _, a := range attrs {
+			if slices.Contains(p.Config.AutoVerifiedAttributes, a) {
+				attr = a
+				break
+			}
+		}
+	}
+	if attr != "phone_number" {
+		attr = "email"
+	}
+	if attr == "email" && emailRE.MatchString(username) {
+		return deliveryDetails(messaging.MediumEmail, "email", username)
+	}
+	if s.sealer == nil {
+		return fakeDelivery(username)
+	}
+	h := s.sealer.Derive("users/made-up-delivery/" + p.ID + "/" + p.normalize(username))
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	if attr == "phone_number" {
+		digits := make([]byte, 4)
+		for i := range digits {
+			digits[i] = '0' + h[i]%10
+		}
+		return deliveryDetails(messaging.MediumSMS, attr, "+1555555"+string(digits))
+	}
+	return deliveryDetails(messaging.MediumEmail, attr, string(letters[int(h[0])%len(letters)])+"@"+string(letters[int(h[1])%len(letters)])+".com")
 }
 
 // sendResetCode sends a password reset code to a verified email or phone
@@ -293,7 +339,8 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 		}
 	}
 	if errors.Is(err, errHiddenUser) {
-		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(in.Username)}, nil
+		s.phantomForgot(c.pool, in.Username)
+		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: s.madeUpDelivery(c.pool, in.Username, c.pool.recoveryAttributes())}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -329,7 +376,10 @@ func (s *Service) migrateForgotten(ctx context.Context, in *cip.ForgotPasswordRe
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordRequest) (*cip.ConfirmForgotPasswordResponse, error) {
 	c, u, err := s.clientUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if errors.Is(err, errHiddenUser) {
-		return nil, errCodeMismatch()
+		if err := c.pool.checkPassword(in.Password); err != nil {
+			return nil, err // checked before the code, as for an existing user
+		}
+		return nil, s.phantomConfirmForgot(c.pool, in.Username)
 	}
 	if err != nil {
 		return nil, err
