@@ -145,6 +145,32 @@ func TestReusedCodeRevokesItsTokens(t *testing.T) {
 	}
 }
 
+// TestReusedCodeRefusedWhileTheClockStands: the single-use mark of a code
+// is the hosted UI's, read from its clock; with that clock stopped, a code
+// presented twice on the same connection is still refused the second time.
+func TestReusedCodeRefusedWhileTheClockStands(t *testing.T) {
+	f := newOAuthFixture(t)
+	stopped := time.Now()
+	f.ts.App.SetNow(func() time.Time { return stopped })
+	t.Cleanup(func() { f.ts.App.SetNow(nil) })
+	jar, _ := cookiejar.New(nil)
+	hc := hostClient(f.ts, f.roots, jar)
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, hc)
+	conf := f.oauthConf()
+
+	code := signInWithBrowser(t, hc, conf.AuthCodeURL("c1"), "olga", "Passw0rd!").Query().Get("code")
+	tok, err := conf.Exchange(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conf.Exchange(ctx, code); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Fatalf("a code used twice under a stopped clock: %v", err)
+	}
+	if got := f.userInfoStatus(t, hc, tok.AccessToken); got != http.StatusUnauthorized {
+		t.Errorf("the access token of a reused code still works: userInfo %d", got)
+	}
+}
+
 // sessionCookieOf is the hosted-UI session cookie the jar holds for the
 // domain.
 func (f *oauthFixture) sessionCookieOf(t *testing.T, jar http.CookieJar) *http.Cookie {

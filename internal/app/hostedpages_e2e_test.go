@@ -457,6 +457,38 @@ func TestHostedPagesHideUsers(t *testing.T) {
 	}
 }
 
+// TestHostedPagesHideUsersMadeUpDelivery: an error the pages hide (a known
+// user whose code cannot go anywhere) is answered with the made-up
+// destination the API gives a missing user, in the pool's shape (here a
+// phone number, the pool's only recovery medium), so the page of a known
+// user matches a missing one's (issue 15 item 7).
+var maskedPhoneRE = regexp.MustCompile(`(\+|&#43;)\*+[0-9]{4}`)
+
+func TestHostedPagesHideUsersMadeUpDelivery(t *testing.T) {
+	f := newPagesFixture(t, &cognito.CreateUserPoolInput{AccountRecoverySetting: &types.AccountRecoverySettingType{
+		RecoveryMechanisms: []types.RecoveryOptionType{{Name: types.RecoveryOptionNameTypeVerifiedPhoneNumber, Priority: aws.Int32(1)}}}}, true)
+	f.confirmedUser(t, "ursula", "Passw0rd!", "email", "ursula@example.com", "email_verified", "true")
+	b := newPageBrowser(t, f)
+	b.authorize(oauth2.GenerateVerifier(), "md")
+	forgotURL := b.link("Forgot your password?")
+	bodies := map[string]string{}
+	for _, user := range []string{"ursula", "oscar"} {
+		b.get(forgotURL)
+		a := b.submit(0, url.Values{"username": {user}})
+		if a.status != http.StatusFound || a.loc.Path != "/confirmForgotPassword" {
+			t.Fatalf("forgot password for %s: %d %v %s", user, a.status, a.loc, a.body)
+		}
+		page := b.follow(a, "/confirmForgotPassword")
+		bodies[user] = strings.ReplaceAll(maskedPhoneRE.ReplaceAllString(page.body, "+***NNNN"), user, "USER")
+	}
+	if !strings.Contains(bodies["oscar"], "We have sent a password reset code by SMS to +***NNNN") {
+		t.Fatalf("the missing user's page:\n%s", bodies["oscar"])
+	}
+	if bodies["ursula"] != bodies["oscar"] {
+		t.Fatalf("the reset page differs for a known user:\n%s\n----\n%s", bodies["ursula"], bodies["oscar"])
+	}
+}
+
 // TestHostedNewPasswordRequired: a user created by an administrator with a
 // temporary password chooses a new one (and fills in a required attribute
 // it lacks) on the page, and is signed in.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/userpool"
-	"github.com/gognito/gognito/internal/users"
 )
 
 // The self-service pages: sign-up and its confirmation (/signup, /confirm,
@@ -152,7 +151,10 @@ func (h *Handler) resendCode(w http.ResponseWriter, r *http.Request, site Site) 
 	switch {
 	case err == nil:
 	case hidden(ar.client, err):
-		d = users.SimulatedDelivery(username)
+		if d, err = h.o.Auth.Users().MadeUpDelivery(r.Context(), ar.client.UserPoolId, username, false); err != nil {
+			h.sendError(w, r, ar, err)
+			return
+		}
 	default:
 		p := h.confirmPage(w, r, site, ar, username)
 		if p.Error = errorText(err); p.Error == "" {
@@ -271,7 +273,10 @@ func (h *Handler) forgotPassword(w http.ResponseWriter, r *http.Request, site Si
 	switch {
 	case err == nil:
 	case hidden(ar.client, err):
-		d = users.SimulatedDelivery(username)
+		if d, err = h.o.Auth.Users().MadeUpDelivery(r.Context(), ar.client.UserPoolId, username, true); err != nil {
+			h.sendError(w, r, ar, err)
+			return
+		}
 	default:
 		p := h.forgotPage(w, r, site, ar, username)
 		if p.Error = errorText(err); p.Error == "" {

@@ -88,8 +88,10 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
-		// Codes are single use: the first exchange marks it.
-		marker := []byte(r.RemoteAddr + time.Now().String())
+		// Codes are single use: the first exchange marks it, with a mark
+		// of its own (random: a stopped clock must not make two exchanges
+		// alike), stamped with the hosted UI's clock.
+		marker := []byte(h.random(16) + " " + r.RemoteAddr + " " + h.now().UTC().Format(time.RFC3339Nano))
 		// The mark is useless once the code has expired: it may go then.
 		got, err := h.o.Store.PutValueIfAbsentUntil(ctx, "oauth-code-used/"+cs.ID, marker, cs.Expires)
 		if err != nil {

@@ -8,10 +8,20 @@ import (
 
 // What the hosted pages need beyond the public operations.
 
-// SimulatedDelivery is where a code "went" for a user the app client
-// hides (PreventUserExistenceErrors): what ForgotPassword and
-// ResendConfirmationCode answer for an unknown user.
-func SimulatedDelivery(username string) *cip.CodeDeliveryDetailsType { return fakeDelivery(username) }
+// MadeUpDelivery is where a code "went" for a user the app client hides
+// (PreventUserExistenceErrors): the made-up destination ForgotPassword
+// (reset) or ResendConfirmationCode answers for a missing user, so that a
+// page hiding a known user's error answers as it would for a missing one.
+func (s *Service) MadeUpDelivery(ctx context.Context, poolID, username string, reset bool) (*cip.CodeDeliveryDetailsType, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if reset {
+		return s.madeUpDelivery(p, username, p.recoveryAttributes()), nil
+	}
+	return s.madeUpDelivery(p, username, p.Config.AutoVerifiedAttributes), nil
+}
 
 // CheckPasswordPolicy checks a password against the pool's policy alone,
 // before anything about the user is looked at.
