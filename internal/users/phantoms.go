@@ -1,6 +1,7 @@
 package users
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -109,24 +110,52 @@ func (s *Service) UnknownSignIn(ctx context.Context, poolID, username string, ch
 	defer mu.Unlock()
 	key := phantomKey(poolID, name)
 	now := s.now()
-	// The store round trips of VerifyPassword's: a read (its second read
-	// of the user, under the lock), then a read and a write (UpdateUser's
-	// transaction; here the record is made on first use, then set).
-	if _, err := s.store.GetValue(ctx, key); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	b, err := s.store.PutValueIfAbsentUntil(ctx, key, []byte("{}"), now.Add(phantomMemory))
+	// The store round trips of VerifyPassword's: the read of the count
+	// (its second read of the user, under the lock), the check, then a
+	// transaction that reads the count and makes it on first use (as
+	// UpdateUser reads the user it writes), and the write: one durable
+	// write each time, as an existing user's.
+	f, err := s.phantomSignIns(ctx, key, now)
 	if err != nil {
 		return err
-	}
-	var f phantomSignIns
-	if json.Unmarshal(b, &f) != nil || now.After(f.Expires) {
-		f = phantomSignIns{}
 	}
 	if now.Before(f.LockedUntil) {
 		return ErrPasswordAttemptsExceeded()
 	}
 	_ = check() // false: the verifier is made up
+	first := f.failed(now)
+	v, _ := json.Marshal(first)
+	got, err := s.store.PutValueIfAbsentUntil(ctx, key, v, first.Expires)
+	if err != nil || bytes.Equal(got, v) {
+		return err // made now (or already so)
+	}
+	// Counted meanwhile (by another node): count from what is there.
+	if json.Unmarshal(got, &f) != nil || now.After(f.Expires) {
+		f = phantomSignIns{}
+	}
+	next := f.failed(now)
+	v, _ = json.Marshal(next)
+	return s.store.SetValueUntil(ctx, key, v, next.Expires)
+}
+
+// phantomSignIns reads a missing name's count (zero when there is none).
+func (s *Service) phantomSignIns(ctx context.Context, key string, now time.Time) (phantomSignIns, error) {
+	var f phantomSignIns
+	b, err := s.store.GetValue(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return f, nil
+	} else if err != nil {
+		return f, err
+	}
+	if json.Unmarshal(b, &f) != nil || now.After(f.Expires) {
+		f = phantomSignIns{}
+	}
+	return f, nil
+}
+
+// failed is the count after one more wrong sign-in at now, locked out as
+// an existing user's count is (countFailure).
+func (f phantomSignIns) failed(now time.Time) phantomSignIns {
 	f.Failed++
 	if n := f.Failed - freeFailures; n >= 0 {
 		f.LockedUntil = now.Add(min(time.Second<<min(n, 10), maxLockout))
@@ -135,8 +164,7 @@ func (s *Service) UnknownSignIn(ctx context.Context, poolID, username string, ch
 	if f.LockedUntil.After(f.Expires) {
 		f.Expires = f.LockedUntil
 	}
-	b, _ = json.Marshal(f)
-	return s.store.SetValueUntil(ctx, key, b, f.Expires)
+	return f
 }
 
 // phantomMemory is how long a missing name's wrong sign-ins are counted
