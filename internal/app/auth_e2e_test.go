@@ -29,13 +29,13 @@ type authFixture struct {
 	client *types.UserPoolClientType
 }
 
-func newAuthFixture(t *testing.T, pool *cognito.CreateUserPoolInput, cl *cognito.CreateUserPoolClientInput) *authFixture {
+func newAuthFixture(t testing.TB, pool *cognito.CreateUserPoolInput, cl *cognito.CreateUserPoolClientInput) *authFixture {
 	t.Helper()
 	return newAuthFixtureOn(t, startServer(t, t.TempDir()), pool, cl)
 }
 
 // newAuthFixtureOn is newAuthFixture on a server of the test's own.
-func newAuthFixtureOn(t *testing.T, ts *testServer, pool *cognito.CreateUserPoolInput, cl *cognito.CreateUserPoolClientInput) *authFixture {
+func newAuthFixtureOn(t testing.TB, ts *testServer, pool *cognito.CreateUserPoolInput, cl *cognito.CreateUserPoolClientInput) *authFixture {
 	t.Helper()
 	ctx := context.Background()
 	c := ts.client("us-east-1", false)
@@ -58,7 +58,7 @@ func newAuthFixtureOn(t *testing.T, ts *testServer, pool *cognito.CreateUserPool
 }
 
 // confirmedUser makes a CONFIRMED user with a permanent password.
-func (f *authFixture) confirmedUser(t *testing.T, username, password string, kv ...string) {
+func (f *authFixture) confirmedUser(t testing.TB, username, password string, kv ...string) {
 	t.Helper()
 	ctx := context.Background()
 	must[*cognito.AdminCreateUserOutput](t)(f.c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: &f.poolID, Username: &username,

@@ -31,19 +31,19 @@ type testServer struct {
 }
 
 // startServer runs a real server on a free loopback port with its data in dir.
-func startServer(t *testing.T, dir string) *testServer {
+func startServer(t testing.TB, dir string) *testServer {
 	t.Helper()
 	return startServerWith(t, dir, nil)
 }
 
 // startServerWith is startServer with a hook to change the configuration.
-func startServerWith(t *testing.T, dir string, change func(*config.Config)) *testServer {
+func startServerWith(t testing.TB, dir string, change func(*config.Config)) *testServer {
 	t.Helper()
 	return startServerOpts(t, dir, change)
 }
 
 // startServerOpts is startServerWith with options for app.New.
-func startServerOpts(t *testing.T, dir string, change func(*config.Config), opts ...app.Option) *testServer {
+func startServerOpts(t testing.TB, dir string, change func(*config.Config), opts ...app.Option) *testServer {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dir
@@ -123,7 +123,7 @@ var testHTTPClient = &http.Client{Transport: sdkhttp.BufferedBodies{Next: http.D
 
 // wantAPIError asserts err is the AWS error typ, and that the message contains
 // want when want is not empty.
-func wantAPIError(t *testing.T, err error, typ, want string) {
+func wantAPIError(t testing.TB, err error, typ, want string) {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -137,7 +137,7 @@ func wantAPIError(t *testing.T, err error, typ, want string) {
 	}
 }
 
-func must[T any](t *testing.T) func(v T, err error) T {
+func must[T any](t testing.TB) func(v T, err error) T {
 	return func(v T, err error) T {
 		t.Helper()
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
@@ -48,6 +49,7 @@ type Service struct {
 	rand     io.Reader
 	triggers *triggers.Service
 	parts    registry
+	fakeKey  atomic.Pointer[[]byte] // fakeUserKey, once read
 }
 
 // New builds the service.

@@ -59,8 +59,13 @@ func (s *Service) srpVerify(ctx context.Context, at *attempt) (*outcome, error) 
 		return nil, err
 	}
 	if block.Fake {
-		// A wrong password, counted toward a lock-out as an existing user's.
-		if err := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, block.Username); err != nil {
+		// A wrong password, counted toward a lock-out as an existing user's,
+		// at an existing user's cost: the same SRP verification (against the
+		// made-up verifier) and the same kind of store write.
+		if err := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, block.Username, func() bool {
+			ses, err := srp.UnmarshalServerSession(block.SRP, block.Salt, block.Verifier)
+			return err == nil && ses.Verify(srp.PoolName(c.cfg.UserPoolId), block.Username, resp["PASSWORD_CLAIM_SECRET_BLOCK"], resp["TIMESTAMP"], resp["PASSWORD_CLAIM_SIGNATURE"])
+		}); err != nil {
 			return nil, err
 		}
 		return nil, incorrect()

@@ -2,8 +2,10 @@ package authflow
 
 import (
 	"context"
+	"encoding/hex"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/srp"
 )
 
 // USER_PASSWORD_AUTH: the username and password in the clear (over TLS),
@@ -52,8 +54,17 @@ func (s *Service) passwordAuth(ctx context.Context, at *attempt) (*outcome, erro
 		if perr := s.preAuthenticationUnknown(ctx, c, username); perr != nil {
 			return nil, perr
 		}
-		// A wrong password, counted toward a lock-out as an existing user's.
-		if lerr := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, username); lerr != nil {
+		// A wrong password, counted toward a lock-out as an existing user's,
+		// at an existing user's cost: the same password computation (against
+		// a made-up salt and verifier) and the same kind of store write.
+		secret, ferr := s.fakeSecret(ctx, c.cfg.UserPoolId, username)
+		if ferr != nil {
+			return nil, ferr
+		}
+		salt, verifier := hex.EncodeToString(secret[:16]), hex.EncodeToString(secret)
+		if lerr := s.users.UnknownSignIn(ctx, c.cfg.UserPoolId, username, func() bool {
+			return srp.CheckPassword(srp.PoolName(c.cfg.UserPoolId), username, password, salt, verifier)
+		}); lerr != nil {
 			return nil, lerr
 		}
 	}

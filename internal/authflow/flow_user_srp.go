@@ -50,16 +50,25 @@ const secretBlockAAD = "gognito srp secret block v1"
 // server's clock.
 const maxTimestampSkew = 5 * time.Minute
 
-// fakeVerifier gives an unknown user a stable, plausible salt and verifier
-// (from a secret), so the client cannot tell it from a real one.
-func (s *Service) fakeVerifier(ctx context.Context, poolID, username string) (salt, verifier string, err error) {
+// fakeSecret is the secret of an unknown user's made-up salt and verifier:
+// stable, from a server key.
+func (s *Service) fakeSecret(ctx context.Context, poolID, username string) ([]byte, error) {
 	key, err := s.fakeUserKey(ctx)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(poolID + "\x00" + username))
-	sum := m.Sum(nil)
+	return m.Sum(nil), nil
+}
+
+// fakeVerifier gives an unknown user a stable, plausible salt and verifier
+// (from a secret), so the client cannot tell it from a real one.
+func (s *Service) fakeVerifier(ctx context.Context, poolID, username string) (salt, verifier string, err error) {
+	sum, err := s.fakeSecret(ctx, poolID, username)
+	if err != nil {
+		return "", "", err
+	}
 	salt = hex.EncodeToString(sum[:16])
 	verifier, err = srp.VerifierFor(srp.PoolName(poolID), username, hex.EncodeToString(sum), salt)
 	return salt, verifier, err
@@ -128,11 +137,21 @@ func (s *Service) srpChallenge(block secretBlock, srpA, salt, verifier string) (
 	}}, nil
 }
 
-// fakeUserKey is a random key, the same on every node, for fakeVerifier.
+// fakeUserKey is a random key, the same on every node, for fakeVerifier;
+// kept in memory once read (it never changes), so that a missing user's
+// sign-in costs no store round trip an existing user's does not.
 func (s *Service) fakeUserKey(ctx context.Context) ([]byte, error) {
+	if k := s.fakeKey.Load(); k != nil {
+		return *k, nil
+	}
 	b := make([]byte, 32)
 	if _, err := io.ReadFull(s.rand, b); err != nil {
 		return nil, err
 	}
-	return s.st.PutValueIfAbsent(ctx, "authflow/fake-user-key", b)
+	k, err := s.st.PutValueIfAbsent(ctx, "authflow/fake-user-key", b)
+	if err != nil {
+		return nil, err
+	}
+	s.fakeKey.Store(&k)
+	return k, nil
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/messaging"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -70,5 +72,40 @@ func TestVerifyPasswordReadsTheAccountAgain(t *testing.T) {
 	fresh, ok, err := svc.VerifyPassword(ctx, stale, func(a *users.Account) bool { return a.Verifier != stale.Verifier })
 	if err != nil || !ok || fresh.Status != users.StatusConfirmed {
 		t.Fatalf("check saw the stale account: ok=%v err=%v status=%v", ok, err, fresh)
+	}
+}
+
+// Issue 15 item 7: a missing name's wrong sign-ins take an existing user's
+// path (the caller's password check runs each time, as VerifyPassword's
+// does) and are counted in the store, so that the lock-out holds across
+// nodes: here two services on one store, taking turns.
+func TestUnknownSignInCountsInTheStore(t *testing.T) {
+	node1, st, clk, pool, _ := setup(t)
+	ctx := context.Background()
+	pools := userpool.New(st, userpool.Options{Clock: clk})
+	node2 := users.New(st, users.Options{Pools: pools, Clock: clk, Sender: messaging.NewOutbox(st, clk)})
+	checks := 0
+	check := func() bool { checks++; return false }
+	for i, node := range []*users.Service{node1, node2, node1, node2, node1} {
+		if err := node.UnknownSignIn(ctx, pool, "Nobody", check); err != nil {
+			t.Fatalf("wrong sign-in %d: %v", i, err)
+		}
+	}
+	if checks != 5 {
+		t.Fatalf("%d password checks for 5 wrong sign-ins", checks)
+	}
+	// The sixth, on either node, is locked out
+	// without a check.
+	for _, node := range []*users.Service{node2, node1} {
+		if err := node.UnknownSignIn(ctx, pool, "Nobody", check); !awserr.Is(err, awserr.NotAuthorized) {
+			t.Fatalf("after 5 wrong sign-ins: %v, want the lock-out", err)
+		}
+	}
+	if checks != 5 {
+		t.Fatalf("a locked-out name was checked")
+	}
+	// Another name is not locked.
+	if err := node2.UnknownSignIn(ctx, pool, "somebody", check); err != nil {
+		t.Fatal(err)
 	}
 }

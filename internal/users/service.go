@@ -30,6 +30,10 @@ type Sender interface {
 type Store interface {
 	store.Users
 	store.Groups
+	// The failed sign-ins of missing usernames (phantoms.go).
+	GetValue(ctx context.Context, key string) ([]byte, error)
+	PutValueIfAbsentUntil(ctx context.Context, key string, v []byte, expires time.Time) ([]byte, error)
+	SetValueUntil(ctx context.Context, key string, v []byte, expires time.Time) error
 }
 
 // Pools is where the service gets the configuration of pools and app

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/gognito/gognito/internal/store"
@@ -173,6 +174,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, key string, fn func(*sto
 		if err != nil {
 			return err
 		}
+		index, unique := maps.Clone(u.Index), maps.Clone(u.Unique)
 		if err := fn(&u); err != nil {
 			return err
 		}
@@ -182,8 +184,12 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, key string, fn func(*sto
 			u.Username, u.Sub, u.Status, u.Enabled, ms(u.UpdatedAt), u.Version, nz(u.Doc), poolID, key); err != nil {
 			return s.fail("update user", err)
 		}
-		if err := s.writeUserIndexes(ctx, tx, u); err != nil {
-			return err
+		// The index rows are rewritten only when they change (most updates,
+		// such as a sign-in's count, change none).
+		if !maps.Equal(index, u.Index) || !maps.Equal(unique, u.Unique) {
+			if err := s.writeUserIndexes(ctx, tx, u); err != nil {
+				return err
+			}
 		}
 		out = u
 		return nil
