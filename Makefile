@@ -1,7 +1,7 @@
 # gognito: the two commands a new machine needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: help run build test fuzz bench bench-compare docs generate verify clean
+.PHONY: help run build test fuzz bench timing bench-compare docs generate verify clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ bench: ## the benchmarks (edge, users at 1,000 and 100,000, SRP, SQLite vs Postg
 	$(GO) test -run '^$$' -bench BenchmarkUsers -benchtime 2s ./internal/app
 	$(GO) test -run '^$$' -bench . ./internal/srp
 	./scripts/postgres-test.sh $(GO) test -run '^$$' -bench BenchmarkBackends -benchtime 2s ./internal/app
+
+timing: ## the wrong-password timing of existing and missing users (medians of 200 tries each; see docs/security.md)
+	$(GO) test -tags timing -count=1 -run TestWrongPasswordTiming -v ./internal/app
 
 bench-compare: ## gognito vs moto_server and cognito-local over the wire (under 20 min); rewrites its section of docs/benchmarks.md
 	./scripts/bench-compare.sh

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"os"
-	"slices"
 	"testing"
 	"time"
 
@@ -84,32 +82,6 @@ var timedFlows = []struct {
 	name string
 	try  func(*timingFixture, testing.TB, string) time.Duration
 }{{"USER_PASSWORD_AUTH", (*timingFixture).wrongPassword}, {"PASSWORD_VERIFIER", (*timingFixture).wrongProof}}
-
-// TestWrongPasswordTiming takes 200 wrong passwords each of existing and
-// missing users, interleaved, and prints the medians and their ratio:
-//
-//	GOGNITO_TIMING=1 go test -count=1 -run TestWrongPasswordTiming -v ./internal/app
-func TestWrongPasswordTiming(t *testing.T) {
-	if os.Getenv("GOGNITO_TIMING") == "" {
-		t.Skip("a measurement: set GOGNITO_TIMING=1")
-	}
-	const tries = 200
-	median := func(ds []time.Duration) time.Duration {
-		slices.Sort(ds)
-		return ds[len(ds)/2]
-	}
-	for _, flow := range timedFlows {
-		f := newTimingFixture(t)
-		var existing, missing []time.Duration
-		for i := range tries { // interleaved, so that drift hits both alike
-			existing = append(existing, flow.try(f, t, f.name(t, i, true)))
-			missing = append(missing, flow.try(f, t, f.name(t, i, false)))
-		}
-		me, mm := median(existing), median(missing)
-		t.Logf("%s: wrong password, median of %d: existing user %v, missing user %v, ratio missing/existing %.2f",
-			flow.name, tries, me, mm, float64(mm)/float64(me))
-	}
-}
 
 // BenchmarkWrongPasswordExisting and BenchmarkWrongPasswordMissing: one
 // op is one wrong password (on PASSWORD_VERIFIER, the proof only) of an
