@@ -102,6 +102,8 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "SetUserSettings", auth.SetUserSettings)
 	api.Handle(s, "GlobalSignOut", auth.GlobalSignOut)
 	api.Handle(s, "AdminUserGlobalSignOut", auth.AdminUserGlobalSignOut)
+	api.Handle(s, "GetTokensFromRefreshToken", auth.GetTokensFromRefreshToken).
+		Notes("With the app client's RefreshTokenRotation: a new refresh token of the same family (same expiry), the old one refused with RefreshTokenReuseException after RetryGracePeriodSeconds. DeviceKey is accepted and not used (devices are not built).")
 	api.Handle(s, "RevokeToken", auth.RevokeToken).Notes("Revokes the refresh token and every token issued from it (origin_jti).")
 
 	api.Handle(s, "TagResource", pools.TagResource).Notes("User pools only.")

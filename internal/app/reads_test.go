@@ -33,6 +33,10 @@ const (
 	// signing keys are cached.
 	maxUserReadsPerGetUser = 1
 	maxReadsPerGetUser     = 2
+	// GetTokensFromRefreshToken reads the family's revocation marker, the
+	// user (sign-out check, then the account) and its groups; rotation adds
+	// no read (its record is one put-if-absent, a write).
+	maxReadsPerRefresh = 4
 )
 
 func countsText(m map[string]int) string {
@@ -131,6 +135,34 @@ func TestStoreReadsPerOperation(t *testing.T) {
 		if n > maxReadsPerPasswordSignIn {
 			t.Errorf("a password sign-in made %d store reads (budget %d)", n, maxReadsPerPasswordSignIn)
 		}
+
+		t.Run("GetTokensFromRefreshToken", func(t *testing.T) {
+			reads := map[string]int{}
+			for _, feature := range []types.FeatureType{types.FeatureTypeDisabled, types.FeatureTypeEnabled} {
+				cl := must[*cognito.CreateUserPoolClientOutput](t)(c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: pool.Id, ClientName: aws.String("refresh"),
+					ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}, RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: feature}})).UserPoolClient
+				r := must[*cognito.InitiateAuthOutput](t)(c.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: cl.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+					AuthParameters: map[string]string{"USERNAME": "reader", "PASSWORD": "Passw0rd!x"}})).AuthenticationResult
+				refresh := func() *types.AuthenticationResultType {
+					return must[*cognito.GetTokensFromRefreshTokenOutput](t)(c.GetTokensFromRefreshToken(ctx, &cognito.GetTokensFromRefreshTokenInput{ClientId: cl.ClientId, RefreshToken: r.RefreshToken})).AuthenticationResult
+				}
+				if feature == types.FeatureTypeEnabled {
+					r = refresh() // the first refresh may fill caches; then its new token
+				} else {
+					refresh()
+				}
+				counter.Reset()
+				if out := refresh(); (out.RefreshToken != nil) != (feature == types.FeatureTypeEnabled) {
+					t.Fatalf("%s: refresh token %v", feature, out.RefreshToken)
+				}
+				got := requestReads(counter)
+				reads[string(feature)] = sumOf(got, func(string) bool { return true })
+				t.Logf("GetTokensFromRefreshToken, rotation %s: %d reads:%s", feature, reads[string(feature)], countsText(got))
+			}
+			if reads["ENABLED"] != reads["DISABLED"] || reads["DISABLED"] > maxReadsPerRefresh {
+				t.Errorf("GetTokensFromRefreshToken made %d store reads with rotation and %d without (budget %d, rotation adds none)", reads["ENABLED"], reads["DISABLED"], maxReadsPerRefresh)
+			}
+		})
 
 		t.Run("GetUser", func(t *testing.T) {
 			counter.Reset()

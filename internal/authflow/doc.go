@@ -10,6 +10,13 @@
 // PreventUserExistenceErrors), sign-out and token revocation, and the
 // operations a user calls with an access token.
 //
+// Refreshes (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken in gettokens.go,
+// the token endpoint's grant through RefreshForClient) all end in renew
+// (flow_refresh.go): the user as it is now, PreTokenGeneration, and, for a
+// client with RefreshTokenRotation on, a new refresh token of the family
+// (tokens.ClaimRotation records the rotation; REFRESH_TOKEN_AUTH is then
+// refused).
+//
 // Challenge sessions and SRP state are sealed into the Session and
 // SECRET_BLOCK strings the client carries, so any node can continue a
 // sign-in another node started.

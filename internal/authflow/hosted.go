@@ -75,25 +75,26 @@ func (s *Service) ClientCredentialsOverrides(ctx context.Context, clientID strin
 	return o, nil
 }
 
-// RefreshForClient answers the token endpoint's refresh_token grant. The
-// new tokens keep the scopes first granted; Scopes reports them.
+// RefreshForClient answers the token endpoint's refresh_token grant, for a
+// client the endpoint has authenticated already (no SECRET_HASH, and
+// ExplicitAuthFlows do not apply). The new tokens keep the scopes first
+// granted; a client that rotates refresh tokens gets a new one too.
 func (s *Service) RefreshForClient(ctx context.Context, clientID, refreshToken string) (*tokens.Issued, error) {
 	c, err := s.loadClient(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	// The registered REFRESH_TOKEN_AUTH flow, for a client the token
-	// endpoint has authenticated with its secret already: the API's
-	// SECRET_HASH does not apply, nor ExplicitAuthFlows.
-	out, err := s.parts.flows["REFRESH_TOKEN_AUTH"].Start(ctx, &attempt{c: c.asTrusted(), params: map[string]string{"REFRESH_TOKEN": refreshToken}})
+	rc, err := s.refreshClaims(ctx, c, refreshToken)
 	if err != nil {
 		return nil, err
 	}
-	r := out.Result
-	issued := &tokens.Issued{IDToken: r.IdToken, AccessToken: r.AccessToken, ExpiresIn: *r.ExpiresIn}
+	issued, err := s.renew(ctx, c.asTrusted(), rc, refreshToken)
+	if err != nil {
+		return nil, err
+	}
 	// An ID token comes only with the openid scope (API-issued refresh
 	// tokens carry no OAuth scopes and always get one).
-	if rc, err := s.tokens.ParseRefresh(ctx, refreshToken); err == nil && len(rc.Scopes) > 0 && !slices.Contains(rc.Scopes, "openid") {
+	if len(rc.Scopes) > 0 && !slices.Contains(rc.Scopes, "openid") {
 		issued.IDToken = ""
 	}
 	return issued, nil

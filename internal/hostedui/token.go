@@ -127,6 +127,8 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
+		withRefresh = true // a client that rotates refresh tokens gets a new one
+
 	case "client_credentials":
 		if c.ClientSecret == "" || !slices.Contains(c.AllowedOAuthFlows, "client_credentials") {
 			oauthError(w, http.StatusBadRequest, "unauthorized_client")

@@ -10,5 +10,8 @@
 // the tokens issued before it. ParseAccess makes the checks of the token alone, for a
 // caller that reads the user anyway and checks the sign-out on that read
 // (package users' Caller); VerifyAccess adds the sign-out check. A PreTokenGeneration trigger's changes (Overrides) are
-// applied to the claims, Cognito's protected claims excepted.
+// applied to the claims, Cognito's protected claims excepted. Refresh-token
+// rotation (refresh_rotation.go) records each token's first rotation in the
+// shared store (one put-if-absent) so that the old token is refused after
+// the client's grace period on every node.
 package tokens

@@ -73,6 +73,9 @@ type Subject struct {
 	OriginJTI  string // of the authentication the tokens descend from; "" for a new one
 	Scopes     []string
 	Nonce      string
+	// RefreshExpires, when set, is the expiry of the refresh token Issue
+	// makes: a rotated refresh token keeps its family's (RotateRefresh).
+	RefreshExpires time.Time
 	// Overrides are what a PreTokenGeneration trigger changed.
 	Overrides *Overrides
 }
@@ -267,8 +270,12 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 		return nil, err
 	}
 	if withRefresh {
+		expires := now.Add(v.Refresh)
+		if !sub.RefreshExpires.IsZero() {
+			expires = sub.RefreshExpires
+		}
 		out.RefreshToken, err = s.newRefresh(RefreshClaims{PoolID: sub.PoolID, ClientID: sub.ClientID, Username: sub.Username,
-			Sub: sub.Sub, OriginJTI: origin, AuthTime: authTime, IssuedAt: now, Expires: now.Add(v.Refresh), Scopes: sub.Scopes})
+			Sub: sub.Sub, OriginJTI: origin, AuthTime: authTime, IssuedAt: now, Expires: expires, Scopes: sub.Scopes})
 		if err != nil {
 			return nil, err
 		}
@@ -287,8 +294,11 @@ func sign(k *signingKey, claims map[string]any) (string, error) {
 	return k.sign(b)
 }
 
-// RefreshClaims are what a refresh token carries, sealed.
+// RefreshClaims are what a refresh token carries, sealed. ID is the
+// token's own (every token of a family has one; tokens made before rotation
+// existed have none), OriginJTI its family's.
 type RefreshClaims struct {
+	ID        string    `json:"id,omitempty"`
 	PoolID    string    `json:"p"`
 	ClientID  string    `json:"c"`
 	Username  string    `json:"u"`
@@ -303,6 +313,9 @@ type RefreshClaims struct {
 const refreshAAD = "gognito refresh token v1"
 
 func (s *Service) newRefresh(c RefreshClaims) (string, error) {
+	if c.ID == "" {
+		c.ID = s.uuid()
+	}
 	b, err := json.Marshal(c)
 	if err != nil {
 		return "", err

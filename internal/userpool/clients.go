@@ -232,7 +232,7 @@ func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState,
 	if c.AuthSessionValidity == nil {
 		c.AuthSessionValidity = ptr(int32(3))
 	}
-	c.RefreshTokenRotation = cs.RefreshTokenRotation
+	c.RefreshTokenRotation = refreshRotation(cs.RefreshTokenRotation)
 	return nil
 }
 
