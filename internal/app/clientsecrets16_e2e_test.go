@@ -192,6 +192,11 @@ func TestClientSecretRotationAcceptsBothSecrets(t *testing.T) {
 			UserAttributes: attrs("email", user+"@example.com")})
 		return err
 	}
+	confirm := func(user, secret string) error {
+		_, err := c.ConfirmSignUp(ctx, &cognito.ConfirmSignUpInput{ClientId: &id, Username: &user, ConfirmationCode: aws.String("not-the-code"),
+			SecretHash: aws.String(secretHash(secret, user, id))})
+		return err
+	}
 	forgot := func(secret string) error {
 		_, err := c.ForgotPassword(ctx, &cognito.ForgotPasswordInput{ClientId: &id, Username: aws.String("olga"), SecretHash: aws.String(secretHash(secret, "olga", id))})
 		return err
@@ -223,6 +228,9 @@ func TestClientSecretRotationAcceptsBothSecrets(t *testing.T) {
 	if err := signUp("vic", newSecret); err != nil {
 		t.Fatal(err)
 	}
+	// ConfirmSignUp takes either secret's SECRET_HASH (and then checks the code, of which none was sent).
+	wantAPIError(t, confirm("uma", newSecret), "ExpiredCodeException", "")
+	wantAPIError(t, confirm("vic", oldSecret), "ExpiredCodeException", "")
 	_, err := signIn("not_a_secret_of_this_client_at_all")
 	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash for client "+id)
 
@@ -283,6 +291,8 @@ func TestClientSecretRotationAcceptsBothSecrets(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash for client "+id)
 	wantAPIError(t, signUp("wes", oldSecret), "NotAuthorizedException", "Unable to verify secret hash for client "+id)
 	wantAPIError(t, forgot(oldSecret), "NotAuthorizedException", "Unable to verify secret hash for client "+id)
+	wantAPIError(t, confirm("uma", oldSecret), "NotAuthorizedException", "Unable to verify secret hash for client "+id)
+	wantAPIError(t, confirm("uma", newSecret), "ExpiredCodeException", "")
 	out := must[*cognito.InitiateAuthOutput](t)(signIn(newSecret))
 	live := *out.AuthenticationResult.RefreshToken
 	wantAPIError(t, revoke(live, oldSecret), "UnauthorizedException", "Client authentication failed.")
