@@ -31,6 +31,9 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "ListUserPoolClients", pools.ListUserPoolClients)
 	api.Handle(s, "UpdateUserPoolClient", pools.UpdateUserPoolClient).Notes("Settings left out return to their defaults, as in Cognito.")
 	api.Handle(s, "DeleteUserPoolClient", pools.DeleteUserPoolClient)
+	api.Handle(s, "AddUserPoolClientSecret", pools.AddUserPoolClientSecret).Notes("Confidential clients only; at most two active secrets, both accepted.")
+	api.Handle(s, "ListUserPoolClientSecrets", pools.ListUserPoolClientSecrets)
+	api.Handle(s, "DeleteUserPoolClientSecret", pools.DeleteUserPoolClientSecret).Notes("The last secret cannot be deleted.")
 
 	api.Handle(s, "CreateResourceServer", pools.CreateResourceServer)
 	api.Handle(s, "DescribeResourceServer", pools.DescribeResourceServer)

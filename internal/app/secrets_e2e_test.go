@@ -35,7 +35,7 @@ func TestClientSecretsSealedAtRest(t *testing.T) {
 		t.Fatalf("secret %q", secret)
 	}
 	rec := must[store.AppClient](t)(ts.App.Store().GetAppClient(ctx, *cl.ClientId))
-	if bytes.Contains(rec.Doc, []byte(secret)) || !bytes.Contains(rec.Doc, []byte(`"client_secret":"sealed:`)) {
+	if bytes.Contains(rec.Doc, []byte(secret)) || !bytes.Contains(rec.Doc, []byte(`"value":"sealed:`)) {
 		t.Fatalf("stored client record: %s", rec.Doc)
 	}
 
@@ -72,6 +72,9 @@ func TestClientSecretsSealedAtRest(t *testing.T) {
 		if err := json.Unmarshal(r.Doc, &m); err != nil {
 			return err
 		}
+		// As a version 2 document held it: one secret, no list.
+		delete(m, "client_secrets")
+		m["v"] = 2
 		m["client_secret"] = "legacyplaintextsecret"
 		r.Doc, _ = json.Marshal(m)
 		return nil

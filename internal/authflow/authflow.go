@@ -91,26 +91,22 @@ func (c *client) asTrusted() *client {
 	return &t
 }
 
-// secret is the client secret a request must prove it knows ("" when it
-// has none, or when the client is trusted).
-func (c *client) secret() string {
-	if c.trusted {
-		return ""
-	}
-	return c.cfg.ClientSecret
-}
+// needsSecret reports whether a request must prove it knows one of the
+// client's secrets (it has some, and the client is not trusted); the
+// client's SecretMatches and SecretHashMatches check every active secret.
+func (c *client) needsSecret() bool { return !c.trusted && c.cfg.HasSecret() }
 
 func (c *client) preventExistence() bool { return c.cfg.PreventUserExistenceErrors == "ENABLED" }
 
 func (c *client) checkSecretHash(got string, names ...string) error {
-	if c.secret() == "" {
+	if !c.needsSecret() {
 		return nil
 	}
 	if got == "" {
 		return awserr.Newf(awserr.NotAuthorized, "Client %s is configured for secret but secret was not received", c.cfg.ClientId)
 	}
 	for _, n := range names {
-		if n != "" && srp.CheckSecretHash(c.secret(), n, c.cfg.ClientId, got) {
+		if n != "" && c.cfg.SecretHashMatches(n, got) {
 			return nil
 		}
 	}

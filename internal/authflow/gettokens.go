@@ -19,11 +19,11 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetToke
 	if err != nil {
 		return nil, err
 	}
-	if secret := c.secret(); secret != "" {
+	if c.needsSecret() {
 		if in.ClientSecret == "" {
 			return nil, awserr.Newf(awserr.NotAuthorized, "Client %s is configured with secret but secret was not received", c.cfg.ClientId)
 		}
-		if !constantEqual(secret, in.ClientSecret) {
+		if !c.cfg.SecretMatches(in.ClientSecret) {
 			return nil, awserr.Newf(awserr.NotAuthorized, "Unable to verify secret for client %s", c.cfg.ClientId)
 		}
 	}

@@ -204,7 +204,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *cip.RevokeTokenRequest) (
 	if c.cfg.EnableTokenRevocation != nil && !*c.cfg.EnableTokenRevocation {
 		return nil, awserr.New(awserr.UnsupportedOperation, "Token revocation is not enabled for this app client.")
 	}
-	if c.secret() != "" && !constantEqual(c.secret(), in.ClientSecret) {
+	if c.needsSecret() && !c.cfg.SecretMatches(in.ClientSecret) {
 		return nil, awserr.New("UnauthorizedException", "Client authentication failed.")
 	}
 	if strings.Count(in.Token, ".") == 2 {

@@ -42,7 +42,7 @@ func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request, site Site) 
 		oauthError(w, http.StatusUnauthorized, "invalid_client")
 		return nil, false
 	}
-	if c.ClientSecret != "" && (secret == "" || !constantEqual(c.ClientSecret, secret)) {
+	if c.HasSecret() && (secret == "" || !c.SecretMatches(secret)) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client")
 		return nil, false
 	}
@@ -130,7 +130,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 		withRefresh = true // a client that rotates refresh tokens gets a new one
 
 	case "client_credentials":
-		if c.ClientSecret == "" || !slices.Contains(c.AllowedOAuthFlows, "client_credentials") {
+		if !c.HasSecret() || !slices.Contains(c.AllowedOAuthFlows, "client_credentials") {
 			oauthError(w, http.StatusBadRequest, "unauthorized_client")
 			return
 		}

@@ -44,6 +44,8 @@ type clientSettings struct {
 	EnablePropagateAdditionalUserContextData *bool
 	AuthSessionValidity                      *int32
 	RefreshTokenRotation                     *cip.RefreshTokenRotationType
+
+	hasSecret bool // the client has a secret (not a request member)
 }
 
 func unitDuration(unit string) time.Duration {
@@ -191,7 +193,7 @@ func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState,
 		if len(c.AllowedOAuthFlows) > 1 {
 			return awserr.New(awserr.InvalidOAuthFlow, "client_credentials flow can not be selected along with code flow or implicit flow.")
 		}
-		if c.ClientSecret == "" {
+		if !cs.hasSecret {
 			return awserr.New(awserr.InvalidOAuthFlow, "client_credentials flow can not be selected if client does not have a client secret.")
 		}
 	}
@@ -225,7 +227,7 @@ func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState,
 	if c.EnablePropagateAdditionalUserContextData == nil {
 		c.EnablePropagateAdditionalUserContextData = ptr(false)
 	}
-	if *c.EnablePropagateAdditionalUserContextData && c.ClientSecret == "" {
+	if *c.EnablePropagateAdditionalUserContextData && !cs.hasSecret {
 		return awserr.New(awserr.InvalidParameter, "EnablePropagateAdditionalUserContextData can only be set for clients with a client secret.")
 	}
 	c.AuthSessionValidity = cs.AuthSessionValidity
@@ -321,11 +323,17 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPo
 	case in.GenerateSecret != nil && *in.GenerateSecret:
 		c.ClientSecret = s.newClientSecret()
 	}
+	var secrets []clientSecret
+	if c.ClientSecret != "" {
+		// The first of the client's secrets, the one its description shows.
+		secrets = []clientSecret{{Id: secretID(c.ClientId, now.UnixMilli()), Value: c.ClientSecret, CreateDate: now, Shown: true}}
+	}
 	cs := settingsOf[clientSettings](in)
+	cs.hasSecret = len(secrets) > 0
 	if err := cs.apply(ctx, s, pool, &c); err != nil {
 		return nil, err
 	}
-	rec := store.AppClient{ID: c.ClientId, PoolID: c.UserPoolId, Name: c.ClientName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: s.encodeClient(&c)}
+	rec := store.AppClient{ID: c.ClientId, PoolID: c.UserPoolId, Name: c.ClientName, CreatedAt: now, UpdatedAt: now, Version: 1, Doc: s.encodeClient(&c, secrets)}
 	if err := s.store.CreateAppClient(ctx, rec); err != nil {
 		return nil, poolError(err, in.UserPoolId)
 	}
@@ -346,9 +354,12 @@ func (s *Service) poolClient(ctx context.Context, poolID, clientID string) (*Cli
 	return c, err
 }
 
-// encodeClient is a client's stored document: its secret sealed.
-func (s *Service) encodeClient(c *cip.UserPoolClientType) []byte {
-	return encodeClientDoc(sealClient(s.sealer, clientFromWire(c)))
+// encodeClient is a client's stored document, with its secrets (in the
+// clear) sealed.
+func (s *Service) encodeClient(c *cip.UserPoolClientType, secrets []clientSecret) []byte {
+	cl := clientFromWire(c)
+	cl.secrets = secrets
+	return encodeClientDoc(sealClient(s.sealer, cl))
 }
 
 // DescribeUserPoolClient returns an app client, its secret included.
@@ -410,12 +421,13 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPo
 			c.ClientName = in.ClientName
 		}
 		cs := settingsOf[clientSettings](in)
+		cs.hasSecret = old.HasSecret()
 		if err := cs.apply(ctx, s, pool, &c); err != nil {
 			return err
 		}
 		now := s.now()
 		c.LastModifiedDate = wireTime(now)
-		rec.Name, rec.UpdatedAt, rec.Doc = c.ClientName, now, s.encodeClient(&c)
+		rec.Name, rec.UpdatedAt, rec.Doc = c.ClientName, now, s.encodeClient(&c, old.secrets)
 		out = &c
 		return nil
 	})

@@ -11,7 +11,9 @@
 // wire-shaped version 1 are still read, and rewritten by their next
 // change), and it is the one loader of pools and app clients (loader.go):
 // Pool and Client hand out shared read-only views, decoded once and the
-// client secret opened once, kept until a change made through this node
+// client's secrets opened once, kept until a change made through this node
 // drops them or another node announces one (Options.Announce, Invalidate).
-// Other packages declare the narrow interface they need of it.
+// Other packages declare the narrow interface they need of it, and check
+// a client's secrets only through Client.HasSecret, SecretMatches and
+// SecretHashMatches (up to two active secrets, clientsecrets.go).
 package userpool

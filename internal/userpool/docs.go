@@ -1,6 +1,8 @@
 package userpool
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/secrets"
+	"github.com/gognito/gognito/internal/srp"
 	"github.com/gognito/gognito/internal/wire"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -30,8 +33,14 @@ import (
 // are and rewritten in this shape by the next change of the pool or
 // client (see decodePoolDoc).
 
-// docVersion is the version of the documents this code writes.
-const docVersion = 2
+// poolDocVersion and clientDocVersion are the versions of the documents
+// this code writes. A client's version 3 keeps its secrets as a list
+// (client_secrets), each sealed on its own; 2 and 1 kept one
+// (client_secret), read as a list of that one.
+const (
+	poolDocVersion   = 2
+	clientDocVersion = 3
+)
 
 // Pool is a user pool's configuration: its stored document, and the
 // read-only view Pool(ctx, id) returns (shared: never change one).
@@ -76,13 +85,19 @@ type Pool struct {
 	wire *poolState // the wire form, filled in once by the loader
 }
 
-// Client is an app client's configuration: its stored document (the secret
-// sealed) and the read-only view Client(ctx, id) returns (the secret in the
-// clear; shared: never change one).
+// Client is an app client's configuration: its stored document (the
+// secrets sealed) and the read-only view Client(ctx, id) returns (the
+// secrets in the clear; shared: never change one). Other packages check a
+// secret with HasSecret, SecretMatches and SecretHashMatches, which take
+// every active secret.
 type Client struct {
-	UserPoolId                               string                  `json:"user_pool_id,omitzero"`
-	ClientName                               string                  `json:"client_name,omitzero"`
-	ClientId                                 string                  `json:"client_id,omitzero"`
+	UserPoolId string `json:"user_pool_id,omitzero"`
+	ClientName string `json:"client_name,omitzero"`
+	ClientId   string `json:"client_id,omitzero"`
+	// ClientSecret is what DescribeUserPoolClient shows: the secret made
+	// with the client while it is active (see shownSecret). Documents of
+	// version 1 and 2 kept the client's one secret here; version 3 keeps
+	// the secrets in the list.
 	ClientSecret                             string                  `json:"client_secret,omitzero"`
 	CreationDate                             time.Time               `json:"creation_date,omitzero"`
 	LastModifiedDate                         time.Time               `json:"last_modified_date,omitzero"`
@@ -107,13 +122,79 @@ type Client struct {
 	AuthSessionValidity                      *int32                  `json:"auth_session_validity,omitzero"`
 	RefreshTokenRotation                     *RefreshTokenRotation   `json:"refresh_token_rotation,omitzero"`
 
-	wire *cip.UserPoolClientType // the wire form, filled in once by the loader
+	secrets []clientSecret          // the active secrets, oldest first: sealed in a document, open in a view
+	wire    *cip.UserPoolClientType // the wire form, filled in once by the loader
 }
 
-// LogValue keeps the secret out of logs.
+// clientSecret is one of a client's secrets (at most MaxClientSecrets).
+type clientSecret struct {
+	Id         string    `json:"id"`
+	Value      string    `json:"value"` // sealed in the document, bound to the client and Id
+	CreateDate time.Time `json:"create_date"`
+	// Shown marks the secret made with the client, which
+	// DescribeUserPoolClient shows while it is active.
+	Shown bool `json:"shown,omitzero"`
+
+	legacy bool // read from a version 1 or 2 document: sealed for the client alone
+}
+
+// LogValue keeps the value out of logs.
+func (s clientSecret) LogValue() slog.Value { return slog.StringValue(s.Id) }
+
+// LogValue keeps the secrets out of logs.
 func (c *Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("UserPoolId", c.UserPoolId), slog.String("ClientName", c.ClientName))
 }
+
+// HasSecret reports whether the client has a secret (a confidential
+// client): requests must then prove they know one of its secrets.
+func (c *Client) HasSecret() bool { return len(c.secrets) > 0 }
+
+// SecretMatches reports whether plain is one of the client's active
+// secrets. Every secret is compared, each in constant time over digests
+// of equal length, so the answer's timing tells nothing of which matched
+// or of the secrets' lengths.
+func (c *Client) SecretMatches(plain string) bool {
+	got := sha256.Sum256([]byte(plain))
+	ok := 0
+	for _, sec := range c.secrets {
+		want := sha256.Sum256([]byte(sec.Value))
+		ok |= subtle.ConstantTimeCompare(got[:], want[:])
+	}
+	return ok == 1
+}
+
+// SecretHashMatches reports whether got is the SECRET_HASH of username
+// under one of the client's active secrets (each one is checked).
+func (c *Client) SecretHashMatches(username, got string) bool {
+	ok := false
+	for _, sec := range c.secrets {
+		if srp.CheckSecretHash(sec.Value, username, c.ClientId, got) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// shownSecret is the value DescribeUserPoolClient shows: the secret made
+// with the client, "" once it was deleted (a secret added later is never
+// shown, as in Cognito).
+func shownSecret(secrets []clientSecret) string {
+	for _, sec := range secrets {
+		if sec.Shown {
+			return sec.Value
+		}
+	}
+	return ""
+}
+
+// secretID is a client secret's id, "<client id>--<creation time in epoch
+// milliseconds>" (Cognito's documented form).
+func secretID(clientID string, ms int64) string { return fmt.Sprintf("%s--%d", clientID, ms) }
+
+// secretOwner is what a client secret's sealed value is bound to: the
+// client and the secret's id.
+func secretOwner(clientID, id string) string { return secrets.ClientSecretOwner(clientID) + "/" + id }
 
 // UserPoolPolicy is the stored form of UserPoolPolicyType.
 type UserPoolPolicy struct {
@@ -357,10 +438,12 @@ type storedPool struct {
 type storedClient struct {
 	V int `json:"v"`
 	Client
+	Secrets []clientSecret `json:"client_secrets,omitzero"`
 }
 
-// docVersionOf is the shape version of a stored document (1: no "v").
-func docVersionOf(b []byte) (int, error) {
+// docVersionOf is the shape version of a stored document (1: no "v"),
+// refused when newer than max.
+func docVersionOf(b []byte, max int) (int, error) {
 	var v struct {
 		V int `json:"v"`
 	}
@@ -370,15 +453,15 @@ func docVersionOf(b []byte) (int, error) {
 	if v.V == 0 {
 		return 1, nil
 	}
-	if v.V > docVersion {
-		return 0, fmt.Errorf("document version %d is newer than this server's (%d)", v.V, docVersion)
+	if v.V > max {
+		return 0, fmt.Errorf("document version %d is newer than this server's (%d)", v.V, max)
 	}
 	return v.V, nil
 }
 
 // decodePoolDoc reads a pool's stored document, of either shape.
 func decodePoolDoc(id string, b []byte) (*Pool, error) {
-	v, err := docVersionOf(b)
+	v, err := docVersionOf(b, poolDocVersion)
 	if err != nil {
 		return nil, fmt.Errorf("userpool: decoding pool %s: %w", id, err)
 	}
@@ -399,52 +482,83 @@ func decodePoolDoc(id string, b []byte) (*Pool, error) {
 	return &d.Pool, nil
 }
 
-func encodePoolDoc(p *Pool) []byte { return encode(storedPool{V: docVersion, Pool: *p}) }
+func encodePoolDoc(p *Pool) []byte { return encode(storedPool{V: poolDocVersion, Pool: *p}) }
 
-// decodeClientDoc reads a client's stored document, of either shape; its
-// secret stays sealed.
+// decodeClientDoc reads a client's stored document, of any shape; its
+// secrets stay sealed. The one secret of a version 1 or 2 document (or of
+// any document without a list) is read as the client's first secret, made
+// with the client: its id comes from the client's creation date.
 func decodeClientDoc(id string, b []byte) (*Client, error) {
-	v, err := docVersionOf(b)
+	v, err := docVersionOf(b, clientDocVersion)
 	if err != nil {
 		return nil, fmt.Errorf("userpool: decoding app client %s: %w", id, err)
 	}
+	var c *Client
 	if v == 1 {
 		var old cip.UserPoolClientType
 		if err := json.Unmarshal(b, &old); err != nil {
 			return nil, fmt.Errorf("userpool: decoding app client %s: %w", id, err)
 		}
-		return clientFromWire(&old), nil
+		c = clientFromWire(&old)
+	} else {
+		var d storedClient
+		if err := json.Unmarshal(b, &d); err != nil {
+			return nil, fmt.Errorf("userpool: decoding app client %s: %w", id, err)
+		}
+		c = &d.Client
+		c.secrets = d.Secrets
 	}
-	var d storedClient
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("userpool: decoding app client %s: %w", id, err)
+	if len(c.secrets) == 0 && c.ClientSecret != "" {
+		c.secrets = []clientSecret{{Id: secretID(c.ClientId, c.CreationDate.UnixMilli()), Value: c.ClientSecret,
+			CreateDate: c.CreationDate, Shown: true, legacy: true}}
 	}
-	return &d.Client, nil
+	return c, nil
 }
 
-// encodeClientDoc is a client's document; c's secret must be sealed.
-func encodeClientDoc(c *Client) []byte { return encode(storedClient{V: docVersion, Client: *c}) }
+// encodeClientDoc is a client's document; c's secrets must be sealed.
+func encodeClientDoc(c *Client) []byte {
+	return encode(storedClient{V: clientDocVersion, Client: *c, Secrets: c.secrets})
+}
 
-// sealClient and openClient seal and open a client's secret (a nil sealer
-// keeps it as it is, for tests of this package alone).
+// sealClient and openClient seal and open a client's secrets, each bound
+// to the client and its id (a nil sealer keeps them as they are, for tests
+// of this package alone). The sealed document keeps the secrets in the
+// list only.
 func sealClient(s *secrets.Sealer, c *Client) *Client {
 	out := *c
 	out.wire = nil
-	if s != nil {
-		out.ClientSecret = s.SealString(c.ClientSecret, secrets.ClientSecretOwner(c.ClientId))
+	out.secrets = make([]clientSecret, len(c.secrets))
+	for i, sec := range c.secrets {
+		if s != nil {
+			sec.Value = s.SealString(sec.Value, secretOwner(c.ClientId, sec.Id))
+		}
+		sec.legacy = false
+		out.secrets[i] = sec
+	}
+	if len(out.secrets) > 0 {
+		out.ClientSecret = ""
 	}
 	return &out
 }
 
 func openClient(s *secrets.Sealer, c *Client) error {
-	if s == nil {
-		return nil
+	open := make([]clientSecret, len(c.secrets))
+	for i, sec := range c.secrets {
+		if s != nil {
+			owner := secretOwner(c.ClientId, sec.Id)
+			if sec.legacy {
+				owner = secrets.ClientSecretOwner(c.ClientId)
+			}
+			v, err := s.OpenString(sec.Value, owner)
+			if err != nil {
+				return fmt.Errorf("userpool: app client %s secret %s: %w", c.ClientId, sec.Id, err)
+			}
+			sec.Value = v
+		}
+		open[i] = sec
 	}
-	secret, err := s.OpenString(c.ClientSecret, secrets.ClientSecretOwner(c.ClientId))
-	if err != nil {
-		return fmt.Errorf("userpool: app client %s secret: %w", c.ClientId, err)
-	}
-	c.ClientSecret = secret
+	c.secrets = open
+	c.ClientSecret = shownSecret(open)
 	return nil
 }
 

@@ -135,11 +135,12 @@ func TestVersion1DocumentsReadAndRewritten(t *testing.T) {
 	pool := must[store.UserPool](t)(st.GetUserPool(ctx, poolID))
 	client := must[store.AppClient](t)(st.GetAppClient(ctx, clientID))
 	for what, doc := range map[string][]byte{"pool": pool.Doc, "client": client.Doc} {
-		if !bytes.HasPrefix(doc, []byte(`{"v":2,`)) || bytes.Contains(doc, []byte(`"Pool"`)) || bytes.Contains(doc, []byte(`"ClientSecret"`)) {
+		if !bytes.HasPrefix(doc, []byte(map[string]string{"pool": `{"v":2,`, "client": `{"v":3,`}[what])) || bytes.Contains(doc, []byte(`"Pool"`)) || bytes.Contains(doc, []byte(`"ClientSecret"`)) {
 			t.Errorf("the %s after a change: %s", what, doc)
 		}
 	}
-	if !bytes.Contains(client.Doc, []byte(`"client_secret":"sealed:`)) || bytes.Contains(client.Doc, []byte(old.ClientSecret)) {
+	if !bytes.Contains(client.Doc, []byte(`"client_secrets":[{"id":"`+clientID+`--`)) || !bytes.Contains(client.Doc, []byte(`"value":"sealed:`)) ||
+		bytes.Contains(client.Doc, []byte(`"client_secret":`)) || bytes.Contains(client.Doc, []byte(old.ClientSecret)) {
 		t.Errorf("the rewritten client's secret is not sealed: %s", client.Doc)
 	}
 	check("version 2", "LastModifiedDate")

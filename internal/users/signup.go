@@ -8,7 +8,6 @@ import (
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/messaging"
-	"github.com/gognito/gognito/internal/srp"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
 
@@ -16,13 +15,13 @@ var zeroTime time.Time
 
 // checkSecretHash enforces SECRET_HASH for clients that have a secret.
 func (c *client) checkSecretHash(username, got string) error {
-	if c.Config.ClientSecret == "" {
+	if !c.Config.HasSecret() {
 		return nil
 	}
 	if got == "" {
 		return awserr.Newf(awserr.NotAuthorized, "Client %s is configured for secret but secret was not received", c.Config.ClientId)
 	}
-	if !srp.CheckSecretHash(c.Config.ClientSecret, username, c.Config.ClientId, got) {
+	if !c.Config.SecretHashMatches(username, got) {
 		return awserr.Newf(awserr.NotAuthorized, "Unable to verify secret hash for client %s", c.Config.ClientId)
 	}
 	return nil
