@@ -3,7 +3,6 @@ package authflow
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -430,10 +429,6 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cip.Admin
 	return &cip.AdminRespondToAuthChallengeResponse{AuthenticationResult: o.Result, ChallengeName: o.ChallengeName, ChallengeParameters: o.params(), Session: o.Session}, nil
 }
 
-func constantEqual(a, b string) bool {
-	return len(a) == len(b) && hmacEqual([]byte(a), []byte(b))
-}
-
 func decodeSegment(s string) []byte {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
@@ -441,5 +436,3 @@ func decodeSegment(s string) []byte {
 	}
 	return b
 }
-
-func hmacEqual(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }

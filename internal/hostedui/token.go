@@ -2,7 +2,6 @@ package hostedui
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -48,8 +47,6 @@ func (h *Handler) clientAuth(w http.ResponseWriter, r *http.Request, site Site) 
 	}
 	return c, true
 }
-
-func constantEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 func (h *Handler) token(w http.ResponseWriter, r *http.Request, site Site) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
