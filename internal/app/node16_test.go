@@ -169,5 +169,5 @@ func TestNodeOpenIDClient(t *testing.T) {
 		"GOGNITO_USER="+username,
 		"GOGNITO_PASSWORD="+password,
 	)
-	runNodeTests(t, node, "oidc.test.mjs", env, 4)
+	runNodeTests(t, node, "oidc.test.mjs", env, 5)
 }
