@@ -34,7 +34,8 @@ const amplifyGraceSeconds = 10
 // refreshes with fetchAuthSession({ forceRefresh: true }) through an app
 // client without refresh-token rotation and one with it (and a grace
 // period, which the Node side passes by moving the server's clock through
-// startClockControl), updates attributes and signs out globally; jose
+// startClockControl), updates attributes, signs out globally, and signs
+// out of the rotating client (RevokeToken revokes the rotated family); jose
 // verifies every token against the JWKS.
 func TestNodeAmplify(t *testing.T) {
 	node := nodeRuntime(t)
@@ -68,7 +69,7 @@ func TestNodeAmplify(t *testing.T) {
 		"GOGNITO_ISSUER="+ts.URL+"/"+aws.ToString(pool.Id),
 		"GOGNITO_CLOCK="+startClockControl(t, ts),
 	)
-	runNodeTests(t, node, "amplify.test.mjs", env, 6)
+	runNodeTests(t, node, "amplify.test.mjs", env, 7)
 }
 
 // startClockControl serves, on a loopback port of the test's own (never on

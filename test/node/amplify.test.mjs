@@ -108,6 +108,9 @@ class MemoryStorage {
 		assert.ok(found.length <= 1, `Amplify keeps ${found.length} refresh tokens for ${clientId}`);
 		return found[0]?.[1] ?? null;
 	}
+	refreshTokenKey(clientId) {
+		return `CognitoIdentityServiceProvider.${clientId}.${username}.refreshToken`;
+	}
 }
 
 const storage = new MemoryStorage();
@@ -173,9 +176,9 @@ function getTokens(clientId, refreshToken) {
 	return sdkClient().send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }));
 }
 
-// refused checks that err is Cognito's NotAuthorizedException (HTTP 400).
-function refused(err, what) {
-	assert.equal(err.name, 'NotAuthorizedException', `${what}: ${describeError(err)}`);
+// refused checks that err is a Cognito error of the type named (HTTP 400).
+function refused(err, what, name = 'NotAuthorizedException') {
+	assert.equal(err.name, name, `${what}: ${describeError(err)}`);
 	assert.equal(err.$metadata?.httpStatusCode, 400, `${what}: HTTP status`);
 }
 
@@ -261,16 +264,25 @@ test('rotation ENABLED: each refresh rotates the refresh token; the old one work
 	assert.ok(retry.AuthenticationResult?.AccessToken, 'a retry within the grace period gave no access token');
 	await checkTokens(config().issuer, rotatingClient, username, retry.AuthenticationResult.IdToken, retry.AuthenticationResult.AccessToken);
 
-	// After it, the rotated-out tokens are refused and the current one works.
+	// After it, the rotated-out tokens are refused, with Cognito's
+	// RefreshTokenReuseException, and the current one works.
 	await advanceClock(grace + 1);
 	for (const [n, old] of [[0, s0.refreshToken], [1, s1.refreshToken]]) {
 		refused(await rejection(`GetTokensFromRefreshToken with rotated-out refresh token ${n} after the grace period`, getTokens(rotatingClient, old)),
-			`rotated-out refresh token ${n} after the grace period`);
+			`rotated-out refresh token ${n} after the grace period`, 'RefreshTokenReuseException');
 	}
 	const s3 = await session(rotatingClient, true);
 	assert.notEqual(s3.refreshToken, s2.refreshToken, 'refresh 3 kept the refresh token with rotation on');
 	assert.notEqual(s3.accessToken, s2.accessToken, 'refresh 3 gave the same access token');
-	await signOut();
+
+	// An app that still holds a rotated-out refresh token loses its session:
+	// Amplify gets RefreshTokenReuseException and forgets its tokens.
+	assert.equal(storage.refreshToken(rotatingClient), s3.refreshToken, 'Amplify keeps its refresh token under another key');
+	await storage.setItem(storage.refreshTokenKey(rotatingClient), s1.refreshToken);
+	const stale = await rejection('fetchAuthSession({ forceRefresh: true }) with a rotated-out refresh token', fetchAuthSession({ forceRefresh: true }));
+	assert.equal(stale.name, 'RefreshTokenReuseException', `fetchAuthSession with a rotated-out refresh token: ${describeError(stale)}`);
+	assert.equal((await fetchAuthSession()).tokens, undefined, 'Amplify still holds tokens after RefreshTokenReuseException');
+	assert.equal(storage.refreshToken(rotatingClient), null, 'Amplify still holds the rotated-out refresh token');
 });
 
 test('updateUserAttributes: a plain attribute is DONE, a new email waits for the code from the outbox', { timeout: 20_000 }, async () => {
@@ -314,6 +326,23 @@ test('signOut({ global: true }): the old access and refresh tokens are refused',
 		sdkClient().send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: fixedClient, AuthParameters: { REFRESH_TOKEN: s.refreshToken } }))
 	);
 	refused(refresh, 'REFRESH_TOKEN_AUTH with the signed-out refresh token');
+});
+
+test('rotation ENABLED: signOut() revokes the refresh token, and with it the whole family (the one still in its grace period too)', { timeout: 20_000 }, async () => {
+	const { rotatingClient } = config();
+	const s0 = await srpSignIn(rotatingClient);
+	const s1 = await session(rotatingClient, true);
+	assert.notEqual(s1.refreshToken, s0.refreshToken, 'the refresh kept the refresh token with rotation on');
+
+	await signOut(); // RevokeToken with the current refresh token
+	assert.equal(storage.refreshToken(rotatingClient), null, 'Amplify still holds the refresh token after signOut');
+	for (const [n, token] of [[0, s0.refreshToken], [1, s1.refreshToken]]) {
+		refused(await rejection(`GetTokensFromRefreshToken with refresh token ${n} after signOut`, getTokens(rotatingClient, token)), `refresh token ${n} after signOut`);
+	}
+	refused(
+		await rejection('GetUser with an access token of the revoked family', sdkClient().send(new GetUserCommand({ AccessToken: s1.accessToken }))),
+		'GetUser with an access token of the revoked family'
+	);
 });
 
 after(() => {
