@@ -110,7 +110,8 @@ func startClockControl(t *testing.T, ts *testServer) string {
 // through NODE_EXTRA_CA_CERTS), signs a user in through the hosted login
 // with PKCE (the pages driven by fetch), exchanges the code, refreshes,
 // reads userInfo, and logs out RP-initiated (post_logout_redirect_uri,
-// id_token_hint, state).
+// id_token_hint, state); through a second client, with refresh-token
+// rotation and no grace period, the refresh grant rotates.
 func TestNodeOpenIDClient(t *testing.T) {
 	node := nodeRuntime(t)
 	ts := startServer(t, t.TempDir())
@@ -131,8 +132,14 @@ func TestNodeOpenIDClient(t *testing.T) {
 		AllowedOAuthScopes: []string{"openid", "email", "profile"}, CallbackURLs: []string{redirectURI}, LogoutURLs: []string{logoutURI},
 		SupportedIdentityProviders: []string{"COGNITO"},
 		ExplicitAuthFlows:          []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
-	if app.ClientSecret == nil {
-		t.Fatal("the confidential app client has no secret")
+	rotating := must[*cognito.CreateUserPoolClientOutput](t)(c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: pool.Id,
+		ClientName: aws.String("openid-client-rotating"), GenerateSecret: true,
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{redirectURI}, SupportedIdentityProviders: []string{"COGNITO"},
+		ExplicitAuthFlows:    []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(0)}})).UserPoolClient
+	if app.ClientSecret == nil || rotating.ClientSecret == nil {
+		t.Fatal("a confidential app client has no secret")
 	}
 	password := nodeTestPassword(t)
 	const username = "oliver"
@@ -165,10 +172,12 @@ func TestNodeOpenIDClient(t *testing.T) {
 		"GOGNITO_DOMAIN=https://"+host+":"+edgePort,
 		"GOGNITO_CLIENT_ID="+aws.ToString(app.ClientId),
 		"GOGNITO_CLIENT_SECRET="+aws.ToString(app.ClientSecret),
+		"GOGNITO_ROTATING_CLIENT_ID="+aws.ToString(rotating.ClientId),
+		"GOGNITO_ROTATING_CLIENT_SECRET="+aws.ToString(rotating.ClientSecret),
 		"GOGNITO_REDIRECT_URI="+redirectURI,
 		"GOGNITO_LOGOUT_URI="+logoutURI,
 		"GOGNITO_USER="+username,
 		"GOGNITO_PASSWORD="+password,
 	)
-	runNodeTests(t, node, "oidc.test.mjs", env, 5)
+	runNodeTests(t, node, "oidc.test.mjs", env, 6)
 }

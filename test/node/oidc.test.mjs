@@ -17,6 +17,8 @@
 //                          local CA (trusted through NODE_EXTRA_CA_CERTS); the
 //                          name resolves to 127.0.0.1 in this process only
 //   GOGNITO_CLIENT_ID, GOGNITO_CLIENT_SECRET   the app client (client_secret_basic)
+//   GOGNITO_ROTATING_CLIENT_ID, GOGNITO_ROTATING_CLIENT_SECRET   another, with
+//                          RefreshTokenRotation ENABLED and no grace period
 //   GOGNITO_REDIRECT_URI   its callback URL
 //   GOGNITO_LOGOUT_URI     its sign-out URL (LogoutURLs)
 //   GOGNITO_USER, GOGNITO_PASSWORD             a CONFIRMED user with an email
@@ -36,6 +38,8 @@ const cfg = env(
 		'GOGNITO_DOMAIN',
 		'GOGNITO_CLIENT_ID',
 		'GOGNITO_CLIENT_SECRET',
+		'GOGNITO_ROTATING_CLIENT_ID',
+		'GOGNITO_ROTATING_CLIENT_SECRET',
 		'GOGNITO_REDIRECT_URI',
 		'GOGNITO_LOGOUT_URI',
 		'GOGNITO_USER',
@@ -53,6 +57,8 @@ function config() {
 		domain: new URL(cfg.GOGNITO_DOMAIN),
 		clientId: cfg.GOGNITO_CLIENT_ID,
 		clientSecret: cfg.GOGNITO_CLIENT_SECRET,
+		rotatingClientId: cfg.GOGNITO_ROTATING_CLIENT_ID,
+		rotatingClientSecret: cfg.GOGNITO_ROTATING_CLIENT_SECRET,
 		redirectUri: cfg.GOGNITO_REDIRECT_URI,
 		logoutUri: cfg.GOGNITO_LOGOUT_URI,
 		user: cfg.GOGNITO_USER,
@@ -211,12 +217,17 @@ let oidc; // the openid-client Configuration
 const browser = new Browser();
 let tokens; // of the code grant
 
-test('discovery: the pool\'s endpoints are its domain\'s, over HTTPS', { timeout: 20_000 }, async () => {
-	const { issuer, domain, clientId, clientSecret } = config();
-	oidc = await client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(clientSecret), {
+// discover is the openid-client Configuration of an app client.
+function discover(clientId, clientSecret) {
+	return client.discovery(new URL(config().issuer), clientId, undefined, client.ClientSecretBasic(clientSecret), {
 		execute: [client.allowInsecureRequests], // the issuer is plain HTTP on loopback
 		timeout: 10,
 	});
+}
+
+test('discovery: the pool\'s endpoints are its domain\'s, over HTTPS', { timeout: 20_000 }, async () => {
+	const { issuer, domain, clientId, clientSecret } = config();
+	oidc = await discover(clientId, clientSecret);
 	const m = oidc.serverMetadata();
 	assert.equal(m.issuer, issuer, 'issuer');
 	assert.equal(m.jwks_uri, `${issuer}/.well-known/jwks.json`, 'jwks_uri');
@@ -334,6 +345,37 @@ test('a code is single use: a second authorizationCodeGrant with it is refused',
 	assert.ok(first.access_token, 'the first exchange gave no access token');
 	const replay = await rejection('a replayed code', client.authorizationCodeGrant(oidc, back, { pkceCodeVerifier: verifier, expectedState: state }));
 	assert.equal(replay.error, 'invalid_grant', `a replayed code: ${describeError(replay)} (${replay.error})`);
+});
+
+test('refresh-token rotation on the token endpoint: refreshTokenGrant returns a new refresh token, and the old one (no grace period) is refused', { timeout: 20_000 }, async () => {
+	const { issuer, rotatingClientId, rotatingClientSecret, redirectUri } = config();
+	const rotating = await discover(rotatingClientId, rotatingClientSecret);
+	const verifier = client.randomPKCECodeVerifier();
+	const state = client.randomState();
+	const back = await signInThroughPages(
+		new Browser(),
+		client.buildAuthorizationUrl(rotating, {
+			redirect_uri: redirectUri,
+			scope: 'openid email',
+			code_challenge: await client.calculatePKCECodeChallenge(verifier),
+			code_challenge_method: 'S256',
+			state,
+		})
+	);
+	const first = await client.authorizationCodeGrant(rotating, back, { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
+	assert.ok(first.refresh_token, 'the code grant gave no refresh token');
+
+	const second = await client.refreshTokenGrant(rotating, first.refresh_token);
+	assert.ok(typeof second.refresh_token === 'string' && second.refresh_token.length > 0, 'the refresh grant gave no new refresh token with rotation on');
+	assert.notEqual(second.refresh_token, first.refresh_token, 'the refresh grant gave back the same refresh token with rotation on');
+	const id = await verify(issuer, 'ID', second.id_token);
+	assert.equal(id.aud, rotatingClientId, 'refreshed ID token aud');
+	assert.equal(id.sub, first.claims().sub, 'the refreshed ID token names the same sub');
+
+	const old = await rejection('a refresh grant with the rotated-out refresh token', client.refreshTokenGrant(rotating, first.refresh_token));
+	assert.equal(old.error, 'invalid_grant', `the rotated-out refresh token: ${describeError(old)} (${old.error})`);
+	const third = await client.refreshTokenGrant(rotating, second.refresh_token);
+	assert.ok(third.refresh_token && third.refresh_token !== second.refresh_token, 'the current refresh token did not rotate');
 });
 
 after(() => {
