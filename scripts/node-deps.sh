@@ -25,7 +25,7 @@ fi
 want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)-node$major
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   ok=1
-  for pkg in amazon-cognito-identity-js @aws-sdk/client-cognito-identity-provider jose; do
+  for pkg in amazon-cognito-identity-js @aws-sdk/client-cognito-identity-provider jose aws-amplify openid-client; do
     [ -f "$dir/node_modules/$pkg/package.json" ] || ok=0
   done
   if [ "$ok" = 1 ]; then

@@ -104,7 +104,7 @@ func nodeRuntime(t *testing.T) string {
 	} else if major, _ := strconv.Atoi(string(m[1])); major < 20 {
 		t.Fatalf("Node.js 20 or later is required for the JavaScript client tests, found %s", bytes.TrimSpace(v))
 	}
-	for _, pkg := range []string{"amazon-cognito-identity-js", "@aws-sdk/client-cognito-identity-provider", "jose"} {
+	for _, pkg := range []string{"amazon-cognito-identity-js", "@aws-sdk/client-cognito-identity-provider", "jose", "aws-amplify", "openid-client"} {
 		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", filepath.FromSlash(pkg), "package.json")); err != nil {
 			t.Fatalf("the Node packages of test/node are not installed (%s is missing): run `npm ci --prefix test/node` "+
 				"or scripts/node-deps.sh from the repository root (make test does it)", pkg)
