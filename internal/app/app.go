@@ -354,12 +354,16 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	a.serving.Follow(bg, src) // before the cluster listens
 	var wg sync.WaitGroup
-	for _, job := range []func(context.Context){
+	jobs := []func(context.Context){
 		func(c context.Context) { a.serving.Run(c, src) },
 		func(c context.Context) { a.certs.Run(c, renewalInterval) },
 		a.cluster.Run,
 		a.janitor,
-	} {
+	}
+	if a.cfg.KeyRotationInterval > 0 {
+		jobs = append(jobs, a.keyRotation)
+	}
+	for _, job := range jobs {
 		wg.Add(1)
 		go func() { defer wg.Done(); job(bg) }()
 	}
