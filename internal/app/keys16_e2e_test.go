@@ -251,7 +251,7 @@ func TestKeyRotation16(t *testing.T) {
 	ctx := context.Background()
 	// The longest-lived tokens a client may have: 1 day.
 	must[*cognito.UpdateUserPoolClientOutput](t)(p.c.UpdateUserPoolClient(ctx, &cognito.UpdateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientId: aws.String(p.clientID),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		ExplicitAuthFlows:   []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		AccessTokenValidity: aws.Int32(24), IdTokenValidity: aws.Int32(24), TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeHours, IdToken: types.TimeUnitsTypeHours}}))
 	jwksURL := ts.URL + "/" + p.poolID + "/.well-known/jwks.json"
 
@@ -337,7 +337,7 @@ func TestScheduledKeyRotation16(t *testing.T) {
 	ts.App.SetNow(func() time.Time { return start })
 	p := newKeys16Pool(t, ts, &cognito.CreateUserPoolInput{PoolName: aws.String("scheduled")})
 	idle := newKeys16Pool(t, ts, &cognito.CreateUserPoolInput{PoolName: aws.String("idle")}) // never signs: no keys
-	p.signIn(t) // makes the pool's first keys
+	p.signIn(t)                                                                              // makes the pool's first keys
 	ctx := context.Background()
 	if ids, err := ts.App.RotateDueKeys(ctx, start.Add(6*24*time.Hour)); err != nil || len(ids) != 0 {
 		t.Fatalf("before the interval: %v %v", ids, err)
