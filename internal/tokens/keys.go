@@ -264,7 +264,10 @@ func (kr *keyring) keys(ctx context.Context, poolID string, now time.Time) (*poo
 // rotate adds a new key of each use to a pool, published at once and
 // signing from now+publishDelay; the keys in use keep signing until then
 // and verifying for maxTokenValidity more. Keys retired before now are
-// dropped. It returns the set as written.
+// dropped, and so are keys of an earlier rotation that have not signed yet
+// (unless they start within freshFor, when a node may already sign with
+// them): the latest rotation is the one that takes effect. It returns the
+// set as written.
 func (kr *keyring) rotate(ctx context.Context, poolID string, now time.Time, publishDelay time.Duration) (*poolKeys, error) {
 	kr.forget(poolID)
 	pk, err := kr.keys(ctx, poolID, now) // what the store holds now (the first keys if none)
@@ -275,7 +278,7 @@ func (kr *keyring) rotate(ctx context.Context, poolID string, now time.Time, pub
 	for _, use := range []string{UseID, UseAccess} {
 		cur := pk.signer(use, now)
 		for _, k := range pk.byUse[use] {
-			if !k.live(now) {
+			if !k.live(now) || k.SignFrom.After(now.Add(freshFor)) {
 				continue
 			}
 			s, err := k.seal(kr.sealer, k == cur)

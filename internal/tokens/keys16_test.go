@@ -242,3 +242,43 @@ func TestIssuerForms(t *testing.T) {
 		t.Fatal("IssuerOf")
 	}
 }
+
+// TestLaterRotationWins: a rotation made while an earlier one's keys wait
+// to sign replaces them: its keys are the ones that sign, also after the
+// earlier delay would have run out.
+func TestLaterRotationWins(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	clk := &clock.Settable{}
+	clk.Set(func() time.Time { return start })
+	s := nodes16(t, 1, clk, nil)[0]
+	sub := tokens.Subject{PoolID: pool16, ClientID: "client", Username: "u", Sub: "sub-1"}
+	v := tokens.Validity{Access: time.Hour, ID: time.Hour}
+	if _, err := s.RotateStaged(ctx, pool16, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	infos, err := s.RotateStaged(ctx, pool16, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signing := map[string]bool{}
+	for _, k := range infos {
+		if k.State == "published" {
+			t.Fatalf("the first rotation's waiting key is kept: %+v", infos)
+		}
+		if k.State == "signing" {
+			signing[k.KID] = true
+		}
+	}
+	if len(infos) != 4 || len(signing) != 2 {
+		t.Fatalf("keys: %+v", infos)
+	}
+	clk.Set(func() time.Time { return start.Add(2 * time.Hour) })
+	out, err := s.Issue(ctx, sub, v, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !signing[kid(t, out.AccessToken)] || !signing[kid(t, out.IDToken)] {
+		t.Fatal("after the first delay, another key signs than the last rotation's")
+	}
+}
