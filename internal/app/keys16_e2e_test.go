@@ -29,7 +29,10 @@ func newKeys16Pool(t *testing.T, ts *testServer, in *cognito.CreateUserPoolInput
 	c := ts.client("us-east-1", false)
 	pool := must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, in)).UserPool
 	client := must[*cognito.CreateUserPoolClientOutput](t)(c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: pool.Id, ClientName: aws.String("web"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).UserPoolClient
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		// The longest-lived tokens a client may have: 1 day.
+		AccessTokenValidity: aws.Int32(24), IdTokenValidity: aws.Int32(24),
+		TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: types.TimeUnitsTypeHours, IdToken: types.TimeUnitsTypeHours}})).UserPoolClient
 	must[*cognito.AdminCreateUserOutput](t)(c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: pool.Id, Username: aws.String("keyholder"), MessageAction: types.MessageActionTypeSuppress}))
 	must[*cognito.AdminSetUserPasswordOutput](t)(c.AdminSetUserPassword(ctx, &cognito.AdminSetUserPasswordInput{UserPoolId: pool.Id, Username: aws.String("keyholder"), Password: aws.String("Passw0rd!k"), Permanent: true}))
 	return &keys16Pool{ts: ts, c: c, poolID: aws.ToString(pool.Id), clientID: aws.ToString(client.ClientId)}

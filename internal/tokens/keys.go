@@ -221,8 +221,12 @@ func (kr *keyring) keys(ctx context.Context, poolID string, now time.Time) (*poo
 	kr.mu.Lock()
 	cached := kr.pools[poolID]
 	kr.mu.Unlock()
-	if cached != nil && now.Sub(cached.loaded) < freshFor && !now.Before(cached.loaded) {
-		return cached, nil
+	// (A clock moved back by tests counts as fresh unless it went back by
+	// more than freshFor; issues are stamped a little ahead of the clock.)
+	if cached != nil {
+		if age := now.Sub(cached.loaded); age < freshFor && age > -freshFor {
+			return cached, nil
+		}
 	}
 	raw, err := kr.store.GetValue(ctx, valueKey(poolID))
 	if errors.Is(err, store.ErrNotFound) {
@@ -317,7 +321,7 @@ func (kr *keyring) forget(poolID string) {
 func (kr *keyring) forgetStale(poolID string, now time.Time) bool {
 	kr.mu.Lock()
 	defer kr.mu.Unlock()
-	if pk := kr.pools[poolID]; pk != nil && now.Sub(pk.loaded) < rereadAfter && !now.Before(pk.loaded) {
+	if pk := kr.pools[poolID]; pk != nil && now.Sub(pk.loaded) < rereadAfter {
 		return false
 	}
 	delete(kr.pools, poolID)
