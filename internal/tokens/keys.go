@@ -285,7 +285,7 @@ func (kr *keyring) rotate(ctx context.Context, poolID string, now time.Time, pub
 			if !k.live(now) || k.SignFrom.After(now.Add(freshFor)) {
 				continue
 			}
-			s, err := k.seal(kr.sealer, k == cur)
+			s, err := k.seal(kr.sealer, k == cur && publishDelay > 0)
 			if err != nil {
 				return nil, err
 			}
