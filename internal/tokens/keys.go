@@ -61,12 +61,20 @@ func (k *signingKey) stopsSigning() time.Time {
 	return k.next.SignFrom
 }
 
-// retires is when the key stops verifying (zero: not scheduled).
+// retires is when the key stops verifying (zero: not scheduled): when the
+// last token it can have signed has expired. A node signs with it until the
+// next key's SignFrom, or, when the publish delay was shorter than
+// freshFor, until it has read the next key (freshFor after it was made at
+// the latest).
 func (k *signingKey) retires() time.Time {
 	if k.next == nil {
 		return time.Time{}
 	}
-	return k.next.SignFrom.Add(maxTokenValidity)
+	last := k.next.SignFrom
+	if seen := k.next.Created.Add(freshFor); seen.After(last) {
+		last = seen
+	}
+	return last.Add(maxTokenValidity)
 }
 
 // live reports whether the key verifies at now (published or signing, or

@@ -273,6 +273,13 @@ func TestLaterRotationWins(t *testing.T) {
 	if len(infos) != 4 || len(signing) != 2 {
 		t.Fatalf("keys: %+v", infos)
 	}
+	// Without a publish delay, a node may sign with the old key until it
+	// reads the new one (30 s at most): the old key verifies that much longer.
+	for _, k := range infos {
+		if k.State == "verifying" && !k.Retires.Equal(start.Add(30*time.Second+24*time.Hour)) {
+			t.Errorf("the replaced key retires at %v, want %v", k.Retires, start.Add(30*time.Second+24*time.Hour))
+		}
+	}
 	clk.Set(func() time.Time { return start.Add(2 * time.Hour) })
 	out, err := s.Issue(ctx, sub, v, false)
 	if err != nil {
