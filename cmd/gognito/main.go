@@ -129,6 +129,9 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "  data:               %s (SQLite)\n", p)
 	}
 	fmt.Fprintf(stdout, "  region, account:    %s, %s\n", cfg.Region, cfg.AccountID)
+	if cfg.KeyRotationInterval > 0 {
+		fmt.Fprintf(stdout, "  signing keys:       rotated every %s, published %s before they sign\n", cfg.KeyRotationInterval, cfg.KeyPublishDelay)
+	}
 	if cfg.SignaturesRequired() {
 		fmt.Fprintf(stdout, "  request signing:    sigv4 (IAM-authorised operations need a signature from the configured keys)\n")
 	} else {
