@@ -43,6 +43,9 @@ Usage:
   gognito check [flags]     verify the integrity of the store (the same
                             --data-dir/--database flags as serve); exits 1
                             and lists the problems if any
+  gognito keys rotate|list  rotate user pools' signing keys (published before
+                            they sign), or list them (the same --data-dir/
+                            --database flags as serve); "gognito keys help"
   gognito version           print the version
   gognito help              this text
 
@@ -61,6 +64,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return printCA(args, getenv, stdout, stderr)
 	case "check":
 		return check(args, getenv, stdout, stderr)
+	case "keys":
+		return keysCommand(args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "gognito %s (%s, %s/%s)\n", app.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -124,6 +129,9 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "  data:               %s (SQLite)\n", p)
 	}
 	fmt.Fprintf(stdout, "  region, account:    %s, %s\n", cfg.Region, cfg.AccountID)
+	if cfg.KeyRotationInterval > 0 {
+		fmt.Fprintf(stdout, "  signing keys:       rotated every %s, published %s before they sign\n", cfg.KeyRotationInterval, cfg.KeyPublishDelay)
+	}
 	if cfg.SignaturesRequired() {
 		fmt.Fprintf(stdout, "  request signing:    sigv4 (IAM-authorised operations need a signature from the configured keys)\n")
 	} else {

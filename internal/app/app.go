@@ -183,7 +183,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	if cfg.PublicURL == "" {
 		a.publicURL.Store("http://" + cfg.Listen)
 	}
-	a.tokens = tokens.New(tokens.Options{Store: st, Pools: pools, Clock: a.clock, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter})
+	a.tokens = tokens.New(tokens.Options{Store: st, Pools: pools, Clock: a.clock, Sealer: sealer, Issuer: a.Issuer, SignedOutAfter: a.users.SignedOutAfter,
+		UpdatedIssuer: a.UpdatedIssuer, IssuerType: pools.IssuerType})
 	a.auth = authflow.New(authflow.Options{Store: st, Users: a.users, Tokens: a.tokens, Sealer: sealer, Triggers: hooks, Clock: a.clock})
 	ui := uicustom.New(st, uicustom.Options{Pools: pools, Clock: a.clock, BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
@@ -235,7 +236,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	mux.Handle("GET /_gognito/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
 	mux.Handle("GET "+uicustom.ImagePath, hostedui.ImageHandler(ui))
-	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, DomainBase: a.domainBase, Log: log}).Register(mux)
+	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, UpdatedIssuer: a.UpdatedIssuer, DomainBase: a.domainBase, Log: log}).Register(mux)
 	mux.Handle("/", front)
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
 		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock,
@@ -288,8 +289,17 @@ func (a *App) Edge() *edge.Edge { return a.edge }
 // Certificates is the certificate service (for tools such as `gognito ca`).
 func (a *App) Certificates() *certs.Service { return a.certs }
 
-// Issuer is the iss of a pool's tokens: the public URL and the pool id.
+// Issuer is the iss of a pool's tokens under IssuerConfiguration ORIGINAL
+// (Cognito's https://cognito-idp.<region>.amazonaws.com/<pool>): the public
+// URL and the pool id.
 func (a *App) Issuer(poolID string) string { return a.publicURL.Load().(string) + "/" + poolID }
+
+// UpdatedIssuer is the iss under IssuerConfiguration UPDATED (Cognito's
+// https://issuer-cognito-idp.<region>.amazonaws.com/<pool>): the public URL,
+// /issuer/ and the pool id.
+func (a *App) UpdatedIssuer(poolID string) string {
+	return a.publicURL.Load().(string) + "/issuer/" + poolID
+}
 
 // domainBase is the HTTPS base URL of the pool's domain: the custom domain
 // when there is one, else the prefix domain; "" without a domain.
@@ -344,12 +354,16 @@ func (a *App) Serve(ctx context.Context, ls Listeners) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	a.serving.Follow(bg, src) // before the cluster listens
 	var wg sync.WaitGroup
-	for _, job := range []func(context.Context){
+	jobs := []func(context.Context){
 		func(c context.Context) { a.serving.Run(c, src) },
 		func(c context.Context) { a.certs.Run(c, renewalInterval) },
 		a.cluster.Run,
 		a.janitor,
-	} {
+	}
+	if a.cfg.KeyRotationInterval > 0 {
+		jobs = append(jobs, a.keyRotation)
+	}
+	for _, job := range jobs {
 		wg.Add(1)
 		go func() { defer wg.Done(); job(bg) }()
 	}

@@ -54,6 +54,12 @@ type Config struct {
 	IssuedCertValidity time.Duration `toml:"issued-cert-validity"`
 	IssuedCertRenew    time.Duration `toml:"issued-cert-renew-before"`
 
+	// Signing-key rotation: a new key is in the JWKS KeyPublishDelay
+	// before it signs; KeyRotationInterval (0: off) rotates every pool's
+	// keys that often (gognito keys rotate does it by hand).
+	KeyPublishDelay     time.Duration `toml:"key-publish-delay"`
+	KeyRotationInterval time.Duration `toml:"key-rotation-interval"`
+
 	// OutboxPublic serves /_gognito/outbox to every peer, not only loopback.
 	OutboxPublic bool `toml:"outbox-public"`
 
@@ -135,6 +141,8 @@ func Default() Config {
 		IssuedCertValidity: 395 * 24 * time.Hour,
 		IssuedCertRenew:    60 * 24 * time.Hour,
 
+		KeyPublishDelay: 15 * time.Minute,
+
 		SMTPPort:     587,
 		SMTPFrom:     "no-reply@verificationemail.com", // Cognito's own sender
 		SMTPStartTLS: "required",
@@ -180,6 +188,8 @@ func (c *Config) settings() []setting {
 		{name: "issued-cert-validity", usage: "validity of certificates the local CA issues for RequestCertificate (ACM's is 395 days)", dur: &c.IssuedCertValidity},
 		{name: "outbox-public", usage: "serve /_gognito/outbox (codes, temporary passwords) to every peer, not only loopback ones", b: &c.OutboxPublic},
 		{name: "issued-cert-renew-before", usage: "renew certificates the local CA issued this long before they expire (ACM: 60 days)", dur: &c.IssuedCertRenew},
+		{name: "key-publish-delay", usage: "how long a new signing key is in a pool's JWKS before it signs (gognito keys rotate, key-rotation-interval): longer than relying parties cache the JWKS (served with max-age=300)", dur: &c.KeyPublishDelay},
+		{name: "key-rotation-interval", usage: "rotate every user pool's signing keys this often (0: never; by hand: gognito keys rotate); the old keys verify until their last tokens expire (24 h after they stop signing)", dur: &c.KeyRotationInterval},
 		{name: "smtp-host", usage: "SMTP relay that email (codes, temporary passwords) is also sent through; empty: the outbox only", str: &c.SMTPHost},
 		{name: "smtp-port", usage: "port of the SMTP relay (587: submission with STARTTLS)", i64: &c.SMTPPort},
 		{name: "smtp-username", usage: "user for AUTH PLAIN at the SMTP relay; empty: no AUTH", str: &c.SMTPUsername},
@@ -350,6 +360,9 @@ func (c *Config) validate() error {
 	}
 	if c.CustomDomainQuota < 0 || c.DomainPropagationDelay < 0 {
 		errs = append(errs, errors.New("custom-domain-quota and domain-propagation-delay must not be negative"))
+	}
+	if c.KeyPublishDelay < 0 || c.KeyRotationInterval < 0 || (c.KeyRotationInterval > 0 && c.KeyRotationInterval <= c.KeyPublishDelay) {
+		errs = append(errs, errors.New("key-publish-delay and key-rotation-interval must not be negative, and a key-rotation-interval must be longer than the key-publish-delay"))
 	}
 	if c.ReadTimeout < 0 || c.MaxConnsPerClient < 0 {
 		errs = append(errs, errors.New("read-timeout and max-conns-per-client must not be negative"))

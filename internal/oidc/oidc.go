@@ -21,8 +21,12 @@ type Options struct {
 	// JWKS is a pool's JSON Web Key Set, as served
 	// ((*tokens.Service).JWKS).
 	JWKS func(ctx context.Context, poolID string) ([]byte, error)
-	// Issuer is the iss of a pool's tokens.
-	Issuer func(poolID string) string
+	// Issuer is the iss of a pool's tokens under IssuerConfiguration
+	// ORIGINAL (<public URL>/<pool>); UpdatedIssuer (optional) under UPDATED
+	// (<public URL>/issuer/<pool>). Both are served whatever the pool's
+	// type, each discovery document naming the issuer it was asked under.
+	Issuer        func(poolID string) string
+	UpdatedIssuer func(poolID string) string
 	// DomainBase is the HTTPS base URL of the pool's domain (the custom
 	// domain when it has both), "" when it has none.
 	DomainBase func(ctx context.Context, poolID string) string
@@ -46,7 +50,11 @@ func New(o Options) *Handler {
 // Register mounts the endpoints on mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", h.serveJWKS)
-	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", h.serveDiscovery)
+	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", h.serveDiscovery(h.o.Issuer))
+	if h.o.UpdatedIssuer != nil {
+		mux.HandleFunc("GET /issuer/{pool}/.well-known/jwks.json", h.serveJWKS)
+		mux.HandleFunc("GET /issuer/{pool}/.well-known/openid-configuration", h.serveDiscovery(h.o.UpdatedIssuer))
+	}
 }
 
 // serveJWKS answers GET /<poolId>/.well-known/jwks.json.
@@ -84,15 +92,19 @@ func (h *Handler) poolExists(w http.ResponseWriter, r *http.Request, poolID stri
 	return true
 }
 
-// serveDiscovery answers GET /<poolId>/.well-known/openid-configuration.
-// When the pool has a domain, the OAuth endpoints are the domain's (the
-// custom domain's when it has both, as Cognito advertises).
-func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request) {
+// serveDiscovery answers GET <issuer>/.well-known/openid-configuration for
+// one issuer form. When the pool has a domain, the OAuth endpoints are the
+// domain's (the custom domain's when it has both, as Cognito advertises).
+func (h *Handler) serveDiscovery(issuer func(poolID string) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h.discovery(w, r, issuer) }
+}
+
+func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, issuer func(string) string) {
 	poolID := r.PathValue("pool")
 	if !h.poolExists(w, r, poolID) {
 		return
 	}
-	iss := h.o.Issuer(poolID)
+	iss := issuer(poolID)
 	doc := map[string]any{
 		"issuer":                                iss,
 		"jwks_uri":                              iss + "/.well-known/jwks.json",

@@ -85,3 +85,27 @@ func TestDiscoveryWithoutDomain(t *testing.T) {
 		t.Fatalf("%v", doc)
 	}
 }
+
+// TestUpdatedIssuerForm: the UPDATED form's endpoints are served beside
+// the ORIGINAL ones, each discovery document naming its own issuer and
+// JWKS, the same keys under both.
+func TestUpdatedIssuerForm(t *testing.T) {
+	const pool = "us-east-1_abc"
+	h := New(Options{Pools: pools{pool: true},
+		JWKS:          func(_ context.Context, id string) ([]byte, error) { return []byte(`{"keys":["` + id + `"]}`), nil },
+		Issuer:        func(id string) string { return "http://x/" + id },
+		UpdatedIssuer: func(id string) string { return "http://x/issuer/" + id }})
+	for prefix, iss := range map[string]string{"/": "http://x/" + pool, "/issuer/": "http://x/issuer/" + pool} {
+		var doc map[string]any
+		rec := serve(t, h, prefix+pool+"/.well-known/openid-configuration")
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || rec.Code != 200 || doc["issuer"] != iss || doc["jwks_uri"] != iss+"/.well-known/jwks.json" {
+			t.Errorf("discovery under %s: %d %v", prefix, rec.Code, doc)
+		}
+		if rec = serve(t, h, prefix+pool+"/.well-known/jwks.json"); rec.Code != 200 || rec.Body.String() != `{"keys":["`+pool+`"]}` {
+			t.Errorf("JWKS under %s: %d %s", prefix, rec.Code, rec.Body)
+		}
+	}
+	if rec := serve(t, h, "/issuer/us-east-1_nope/.well-known/jwks.json"); rec.Code != 404 {
+		t.Errorf("an unknown pool under the UPDATED form: %d", rec.Code)
+	}
+}

@@ -1,7 +1,12 @@
 // Package tokens owns the tokens a user pool issues: RS256 ID and access
 // tokens with Cognito's claims, signed with per-pool keys (one for ID
 // tokens, one for access tokens, as Cognito has) that are created on first
-// use, kept sealed in the store and rotatable; opaque refresh tokens sealed
+// use, kept sealed in the store and rotated in stages (keys.go: a new key is
+// in the JWKS at once, signs after a publish delay, and the old one verifies
+// until the last token it can have signed has expired, all decided from
+// stored timestamps and the clock); the pool's iss in either of its forms,
+// IssuerConfiguration ORIGINAL or UPDATED (issuer.go), both verifying;
+// opaque refresh tokens sealed
 // with the server's key and bound to client and user; the JWKS; and the
 // checks that refuse an expired, revoked, signed-out, foreign-pool,
 // deleted-client or badly signed token. An access token's jti carries the

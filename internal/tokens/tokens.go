@@ -37,8 +37,13 @@ type Options struct {
 	Store  store.Values
 	Pools  Pools
 	Sealer *secrets.Sealer
-	// Issuer is the iss of a pool's tokens.
-	Issuer func(poolID string) string
+	// Issuer is the iss of a pool's tokens under IssuerConfiguration
+	// ORIGINAL; UpdatedIssuer (optional) under UPDATED, and IssuerType
+	// (optional; ORIGINAL without it) is the pool's current type (see
+	// issuer.go).
+	Issuer        func(poolID string) string
+	UpdatedIssuer func(poolID string) string
+	IssuerType    func(ctx context.Context, poolID string) (string, error)
 	// SignedOutAfter tells when the user last signed out everywhere
 	// (GlobalSignOut): tokens issued before are refused.
 	SignedOutAfter func(ctx context.Context, poolID, username string) (time.Time, error)
@@ -224,7 +229,10 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 	if authTime.IsZero() {
 		authTime = now
 	}
-	iss := s.o.Issuer(sub.PoolID)
+	iss, err := s.issuer(ctx, sub.PoolID)
+	if err != nil {
+		return nil, err
+	}
 	eventID := s.uuid()
 	scope := ScopeAdmin
 	if len(sub.Scopes) > 0 {
@@ -263,10 +271,10 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 	}
 	sub.Overrides.apply(id, access)
 	out := &Issued{ExpiresIn: int32(v.Access / time.Second), OriginJTI: origin}
-	if out.AccessToken, err = sign(keys.current[UseAccess], access); err != nil {
+	if out.AccessToken, err = sign(keys.signer(UseAccess, now), access); err != nil {
 		return nil, err
 	}
-	if out.IDToken, err = sign(keys.current[UseID], id); err != nil {
+	if out.IDToken, err = sign(keys.signer(UseID, now), id); err != nil {
 		return nil, err
 	}
 	if withRefresh {
@@ -461,18 +469,15 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 	if err := json.Unmarshal(obj.UnsafePayloadWithoutVerification(), &peek); err != nil {
 		return nil, errInvalidAccess()
 	}
-	i := strings.LastIndex(peek.Iss, "/")
-	if i < 0 {
-		return nil, errInvalidAccess()
-	}
-	poolID := peek.Iss[i+1:]
-	if s.o.Issuer(poolID) != peek.Iss {
+	poolID, ok := s.PoolOfIssuer(peek.Iss)
+	if !ok {
 		return nil, errInvalidAccess()
 	}
 	if err := s.o.Pools.CheckPool(ctx, poolID); err != nil {
 		return nil, errInvalidAccess()
 	}
-	keys, err := s.keys.keys(ctx, poolID, s.o.Clock.Now())
+	now := s.o.Clock.Now()
+	keys, err := s.keys.keys(ctx, poolID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -489,6 +494,9 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 			return nil, errInvalidAccess()
 		}
 	}
+	if !k.live(now) { // retired: every token it signed has expired
+		return nil, errInvalidAccess()
+	}
 	payload, err := obj.Verify(&k.Private.PublicKey)
 	if err != nil {
 		return nil, errInvalidAccess()
@@ -497,7 +505,6 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 	if err := json.Unmarshal(payload, &c); err != nil || c.TokenUse != "access" || k.Use != UseAccess {
 		return nil, errInvalidAccess()
 	}
-	now := s.o.Clock.Now()
 	if now.Unix() >= c.Exp {
 		return nil, awserr.New(awserr.NotAuthorized, "Access Token has expired")
 	}
@@ -563,16 +570,17 @@ func (s *Service) Revoked(ctx context.Context, originJTI string) (bool, error) {
 }
 
 // JWKS is a pool's JSON Web Key Set: the public keys of every key that may
-// still have signed a valid token.
+// still have signed a valid token, and of keys published ahead of signing.
 func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
-	keys, err := s.keys.keys(ctx, poolID, s.o.Clock.Now())
+	now := s.o.Clock.Now()
+	keys, err := s.keys.keys(ctx, poolID, now)
 	if err != nil {
 		return nil, err
 	}
-	set := jose.JSONWebKeySet{}
+	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{}}
 	for _, use := range []string{UseID, UseAccess} {
-		for _, k := range keys.all {
-			if k.Use == use {
+		for _, k := range keys.byUse[use] {
+			if k.live(now) {
 				set.Keys = append(set.Keys, jose.JSONWebKey{Key: &k.Private.PublicKey, KeyID: k.KID, Algorithm: "RS256", Use: "sig"})
 			}
 		}
@@ -580,19 +588,14 @@ func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 	return json.Marshal(set)
 }
 
-// Rotate gives a pool new signing keys; tokens signed by the old ones stay
-// valid until they expire (the JWKS keeps listing the old keys).
-func (s *Service) Rotate(ctx context.Context, poolID string) error {
-	return s.keys.rotate(ctx, poolID, s.o.Clock.Now())
-}
-
 // PublicKey returns the public key of a kid of a pool (for tests and tools).
 func (s *Service) PublicKey(ctx context.Context, poolID, kid string) (*rsa.PublicKey, error) {
-	keys, err := s.keys.keys(ctx, poolID, s.o.Clock.Now())
+	now := s.o.Clock.Now()
+	keys, err := s.keys.keys(ctx, poolID, now)
 	if err != nil {
 		return nil, err
 	}
-	if k := keys.all[kid]; k != nil {
+	if k := keys.all[kid]; k != nil && k.live(now) {
 		return &k.Private.PublicKey, nil
 	}
 	return nil, store.ErrNotFound

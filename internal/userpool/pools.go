@@ -256,6 +256,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if err := settings.apply(&p); err != nil {
 		return nil, err
 	}
+	if err := applyIssuerAndKeys(&p, in.IssuerConfiguration, in.KeyConfiguration); err != nil {
+		return nil, err
+	}
 	if err := checkMfaConfiguration(p.MfaConfiguration, &p, nil, nil); err != nil {
 		return nil, err
 	}
@@ -291,6 +294,7 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPool
 		return nil, err
 	}
 	d.Pool.EstimatedNumberOfUsers = ptr(int32(n))
+	withIssuerAndKeyDefaults(&d.Pool)
 	for _, dom := range domains {
 		if dom.Custom {
 			d.Pool.CustomDomain = dom.Name
@@ -349,6 +353,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 		}
 		if in.UserPoolTier != "" {
 			p.UserPoolTier = in.UserPoolTier
+		}
+		if err := applyIssuerAndKeys(&p, in.IssuerConfiguration, in.KeyConfiguration); err != nil {
+			return err
 		}
 		if err := checkMfaConfiguration(p.MfaConfiguration, &p, d.SoftwareTokenMfa, d.EmailMfa); err != nil {
 			return err
