@@ -23,21 +23,24 @@ import (
 
 // Config is the whole configuration of a gognito server.
 type Config struct {
-	Listen          string        `toml:"listen"`
-	TLSListen       string        `toml:"tls-listen"`
-	DataDir         string        `toml:"data-dir"`
-	Database        string        `toml:"database"`
-	SecretKeyFile   string        `toml:"secret-key-file"`
-	Region          string        `toml:"region"`
-	AccountID       string        `toml:"account-id"`
-	PublicURL       string        `toml:"public-url"`
-	BaseDomain      string        `toml:"base-domain"`
-	AllowedHosts    string        `toml:"allowed-hosts"`
-	LogLevel        string        `toml:"log-level"`
-	LogFormat       string        `toml:"log-format"`
-	MaxBodyBytes    int64         `toml:"max-body-bytes"`
-	RateLimits      string        `toml:"rate-limits"`
-	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
+	Listen        string `toml:"listen"`
+	TLSListen     string `toml:"tls-listen"`
+	DataDir       string `toml:"data-dir"`
+	Database      string `toml:"database"`
+	SecretKeyFile string `toml:"secret-key-file"`
+	Region        string `toml:"region"`
+	AccountID     string `toml:"account-id"`
+	PublicURL     string `toml:"public-url"`
+	BaseDomain    string `toml:"base-domain"`
+	AllowedHosts  string `toml:"allowed-hosts"`
+	LogLevel      string `toml:"log-level"`
+	LogFormat     string `toml:"log-format"`
+	MaxBodyBytes  int64  `toml:"max-body-bytes"`
+	RateLimits    string `toml:"rate-limits"`
+	// ProvisionedLimitFactor bounds UpdateProvisionedLimit: a category may
+	// be provisioned at up to this many times Cognito's default rate.
+	ProvisionedLimitFactor int64         `toml:"provisioned-limit-factor"`
+	ShutdownTimeout        time.Duration `toml:"shutdown-timeout"`
 	// ReadTimeout bounds the reading of a whole request, body included;
 	// MaxConnsPerClient bounds the open connections of one client address
 	// on each listener (0: no bound).
@@ -129,6 +132,8 @@ func Default() Config {
 
 		MaxConnsPerClient: 256,
 
+		ProvisionedLimitFactor: ratelimit.DefaultMaxFactor,
+
 		CustomDomainQuota: 4,
 		CloudFrontSuffix:  ".cloudfront.net",
 
@@ -170,6 +175,7 @@ func (c *Config) settings() []setting {
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
 		{name: "rate-limits", usage: "request-rate quotas by Cognito category: off, cognito (Cognito's defaults, e.g. UserAuthentication=120/s), or Category=RPS items after an optional cognito, e.g. cognito,UserList=10; HostedUI limits each user pool domain (500/s, 300/s per source IP)", str: &c.RateLimits},
+		{name: "provisioned-limit-factor", usage: "highest rate UpdateProvisionedLimit accepts, as a multiple of the category's Cognito default (Cognito's account-level maximum in Service Quotas); above it ServiceQuotaExceededException", i64: &c.ProvisionedLimitFactor},
 		{name: "read-timeout", usage: "how long reading one request (headers and body) may take on either listener; a slower client is cut off", dur: &c.ReadTimeout},
 		{name: "max-conns-per-client", usage: "open connections one client address may hold on each listener (0: no bound); more are closed at once", i64: &c.MaxConnsPerClient},
 		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
@@ -359,6 +365,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := ratelimit.ParseRates(c.RateLimits); err != nil {
 		errs = append(errs, err)
+	}
+	if c.ProvisionedLimitFactor < 1 {
+		errs = append(errs, fmt.Errorf("provisioned-limit-factor %d: want 1 or more", c.ProvisionedLimitFactor))
 	}
 	switch c.LogFormat {
 	case "text", "json":
