@@ -277,6 +277,7 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			bucket = region
 		}
 	}
+	ctx = reqctx.WithQuotaRegion(ctx, bucket)
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/store/postgres/pgtest"
 )
 
 // limitType is the LimitType of the two provisioned-limit operations.
@@ -263,5 +265,48 @@ func TestProvisionedLimitsWithLimitsOff(t *testing.T) {
 	c = ts.client("us-east-1", true)
 	if got := listUsersAllowed(t, ctx, c, pool.Id, 40); got != 31 {
 		t.Fatalf("limits on: UserList provisioned at 31/s let %d of 40 through", got)
+	}
+}
+
+// A rate provisioned through node A holds on node B too, once B heard of it
+// (PostgreSQL LISTEN/NOTIFY), without a restart.
+func TestProvisionedLimitOnTwoNodes(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	keyFile := filepath.Join(t.TempDir(), "secret.key")
+	node := func(c *config.Config) {
+		c.Database, c.SecretKeyFile, c.PublicURL = dsn, keyFile, "https://idp.gognito.test"
+		c.RateLimits = "cognito"
+	}
+	a, b := startServerWith(t, t.TempDir(), node), startServerWith(t, t.TempDir(), node)
+	clk := &frozenClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	a.App.SetNow(clk.Now)
+	b.App.SetNow(clk.Now)
+	ca, cb := a.client("us-east-1", true), b.client("us-east-1", true)
+	ctx := context.Background()
+	pool := must[*cognito.CreateUserPoolOutput](t)(ca.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("shared")})).UserPool
+	if got := listUsersAllowed(t, ctx, cb, pool.Id, 45); got != 30 {
+		t.Fatalf("node B before the change let %d of 45 through, want 30", got)
+	}
+
+	clk.Add(2 * time.Second)
+	if _, err := updateLimit(ctx, ca, category("UserList"), 42); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(2 * time.Second)
+	if l, err := getLimit(ctx, cb, category("UserList")); err != nil || l.ProvisionedLimitValue != 42 {
+		t.Fatalf("node B's GetProvisionedLimit = %+v, %v; want 42", l, err)
+	}
+	// Node B applies it when the announcement arrives: each try starts with
+	// full buckets (two seconds later on the frozen clock).
+	got := 0
+	for deadline := time.Now().Add(10 * time.Second); got != 42 && time.Now().Before(deadline); {
+		clk.Add(2 * time.Second)
+		got = listUsersAllowed(t, ctx, cb, pool.Id, 45)
+		if got != 42 {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if got != 42 {
+		t.Fatalf("node B kept letting %d of 45 through; want the provisioned 42", got)
 	}
 }

@@ -97,7 +97,7 @@ func (q *Quotas) GetProvisionedLimit(ctx context.Context, in *cip.GetProvisioned
 	if err != nil {
 		return nil, err
 	}
-	region := reqctx.Region(ctx, q.opts.Region)
+	region := reqctx.QuotaRegion(ctx, q.opts.Region)
 	v, ok, err := q.read(ctx, region, cat)
 	if err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ func (q *Quotas) UpdateProvisionedLimit(ctx context.Context, in *cip.UpdateProvi
 		return nil, awserr.Newf(awserr.ServiceQuotaExceeded,
 			"RequestedLimitValue %d exceeds the maximum limit of %d for category %s.", want, most, cat)
 	}
-	region := reqctx.Region(ctx, q.opts.Region)
+	region := reqctx.QuotaRegion(ctx, q.opts.Region)
 	doc, _ := json.Marshal(provisionedDoc{Version: provisionedVersion, Region: region, Category: cat, Value: want})
 	if err := q.values.SetValue(ctx, provisionedPrefix+region+"/"+cat, doc); err != nil {
 		return nil, err
