@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -98,6 +99,19 @@ func TestRPInitiatedLogout(t *testing.T) {
 	f := newLogoutFixture(t)
 	if !f.signedIn(t) {
 		t.Fatal("the browser has no session after signing in")
+	}
+	// Discovery advertises the domain's /logout as end_session_endpoint.
+	resp, err := f.hc.Get(f.ts.URL + "/" + f.poolID + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var disc struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	json.NewDecoder(resp.Body).Decode(&disc)
+	resp.Body.Close()
+	if !strings.HasPrefix(disc.EndSession, "https://oidcapp.auth.us-east-1.localhost:") || !strings.HasSuffix(disc.EndSession, "/logout") {
+		t.Fatalf("end_session_endpoint %q", disc.EndSession)
 	}
 	status, loc, body := f.logout(t, url.Values{"post_logout_redirect_uri": {byeURL}, "id_token_hint": {f.id}, "state": {"af0ifjsldkj"}})
 	if status != http.StatusFound || loc == nil || loc.Scheme+"://"+loc.Host+loc.Path != byeURL || loc.Query().Get("state") != "af0ifjsldkj" {
