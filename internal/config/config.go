@@ -23,29 +23,30 @@ import (
 
 // Config is the whole configuration of a gognito server.
 type Config struct {
-	Listen        string `toml:"listen"`
-	TLSListen     string `toml:"tls-listen"`
-	DataDir       string `toml:"data-dir"`
-	Database      string `toml:"database"`
-	SecretKeyFile string `toml:"secret-key-file"`
-	Region        string `toml:"region"`
-	AccountID     string `toml:"account-id"`
-	PublicURL     string `toml:"public-url"`
-	BaseDomain    string `toml:"base-domain"`
-	AllowedHosts  string `toml:"allowed-hosts"`
-	LogLevel      string `toml:"log-level"`
-	LogFormat     string `toml:"log-format"`
-	MaxBodyBytes  int64  `toml:"max-body-bytes"`
-	RateLimits    string `toml:"rate-limits"`
-	// ProvisionedLimitFactor bounds UpdateProvisionedLimit: a category may
-	// be provisioned at up to this many times Cognito's default rate.
-	ProvisionedLimitFactor int64         `toml:"provisioned-limit-factor"`
-	ShutdownTimeout        time.Duration `toml:"shutdown-timeout"`
+	Listen          string        `toml:"listen"`
+	TLSListen       string        `toml:"tls-listen"`
+	DataDir         string        `toml:"data-dir"`
+	Database        string        `toml:"database"`
+	SecretKeyFile   string        `toml:"secret-key-file"`
+	Region          string        `toml:"region"`
+	AccountID       string        `toml:"account-id"`
+	PublicURL       string        `toml:"public-url"`
+	BaseDomain      string        `toml:"base-domain"`
+	AllowedHosts    string        `toml:"allowed-hosts"`
+	LogLevel        string        `toml:"log-level"`
+	LogFormat       string        `toml:"log-format"`
+	MaxBodyBytes    int64         `toml:"max-body-bytes"`
+	RateLimits      string        `toml:"rate-limits"`
+	ShutdownTimeout time.Duration `toml:"shutdown-timeout"`
 	// ReadTimeout bounds the reading of a whole request, body included;
 	// MaxConnsPerClient bounds the open connections of one client address
 	// on each listener (0: no bound).
 	ReadTimeout       time.Duration `toml:"read-timeout"`
 	MaxConnsPerClient int64         `toml:"max-conns-per-client"`
+
+	// ProvisionedLimitFactor bounds UpdateProvisionedLimit: a category may
+	// be provisioned at up to this many times Cognito's default rate.
+	ProvisionedLimitFactor int64 `toml:"provisioned-limit-factor"`
 
 	// User pool domains and the TLS edge.
 	CustomDomainQuota      int64         `toml:"custom-domain-quota"`
