@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/clock"
 	"github.com/gognito/gognito/internal/ratelimit"
 	"github.com/gognito/gognito/internal/reqctx"
 	"github.com/gognito/gognito/internal/wire"
@@ -31,6 +32,7 @@ type Server struct {
 	limiter      *ratelimit.Limiter
 	region       string
 	auth         Authenticator
+	clk          clock.Clock
 }
 
 // Options configure a Server.
@@ -45,6 +47,8 @@ type Options struct {
 	// Authenticator, when set, checks every request to an operation the
 	// service authorises with IAM (wire.AuthSigV4) before it is decoded.
 	Authenticator Authenticator
+	// Clock is the time the limiter's buckets fill by (nil: the system's).
+	Clock clock.Clock
 }
 
 // Authenticator checks that a request, whose body is body, is signed for the
@@ -57,7 +61,7 @@ type Authenticator interface {
 // NewServer builds the front door for the services.
 func NewServer(opts Options, services ...*Service) *Server {
 	s := &Server{services: map[string]*Service{}, log: opts.Logger, metrics: opts.Metrics, maxBodyBytes: opts.MaxBodyBytes,
-		limiter: opts.Limiter, region: opts.Region, auth: opts.Authenticator}
+		limiter: opts.Limiter, region: opts.Region, auth: opts.Authenticator, clk: clock.Or(opts.Clock)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -273,6 +277,7 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			bucket = region
 		}
 	}
+	ctx = reqctx.WithQuotaRegion(ctx, bucket)
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
@@ -297,7 +302,7 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 			return nil, awserr.New(svc.ValidationError, wire.FormatViolations(violations))
 		}
 	}
-	if svc.RateLimited && !s.limiter.Allow(bucket, ep.op.Name, time.Now()) {
+	if svc.RateLimited && !s.limiter.Allow(bucket, ep.op.Name, s.clk.Now()) {
 		return nil, awserr.New(awserr.TooManyRequests, "Rate exceeded")
 	}
 	if ep.handler == nil {

@@ -197,13 +197,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		return nil, err
 	}
 	a.limiter = ratelimit.New(rates)
+	quotas := newQuotas(ctx, st, a.limiter, cfg, log, a.cluster)
+	registerLimits(a.cognito, quotas)
 	authn, err := newAuthenticator(cfg, log, a.clock)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	front := api.NewServer(api.Options{Logger: log, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes,
-		Limiter: a.limiter, Region: cfg.Region, Authenticator: authn}, a.cognito, a.acm)
+		Limiter: a.limiter, Region: cfg.Region, Authenticator: authn, Clock: a.clock}, a.cognito, a.acm)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_gognito/health", func(w http.ResponseWriter, r *http.Request) {

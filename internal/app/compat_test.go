@@ -86,8 +86,6 @@ func TestNewModelMembersAreAccepted(t *testing.T) {
 		`"CloudWatchLogsRoleArn":"arn:aws:iam::123456789012:role/logs","PasswordHashingAlgorithm":"BCRYPT"}`), 400, "UnsupportedOperationException")
 	for op, body := range map[string]string{
 		"AdminGetUserAuthFactors": `{"UserPoolId":"` + id + `","Username":"olga"}`,
-		"GetProvisionedLimit":     `{"LimitDefinition":{"LimitClass":"API_CATEGORY","Attributes":{"Category":"UserAuthentication"}}}`,
-		"UpdateProvisionedLimit":  `{"LimitDefinition":{"LimitClass":"API_CATEGORY","Attributes":{}},"RequestedLimitValue":200}`,
 		"CreateUserPoolReplica":   `{"UserPoolId":"` + id + `","RegionName":"eu-west-1"}`,
 		"ListUserPoolReplicas":    `{"UserPoolId":"` + id + `"}`,
 		"UpdateUserPoolReplica":   `{"UserPoolId":"` + id + `","RegionName":"eu-west-1","Status":"INACTIVE"}`,

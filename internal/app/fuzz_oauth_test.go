@@ -128,6 +128,9 @@ func FuzzOAuthEndpoints(f *testing.F) {
 		{logout, "client_id={web}&redirect_uri={cb}&response_type=code", "", "", true},
 		{logout, "client_id={web}&logout_uri=https://evil.example/", "", "", false},
 		{logout, "client_id={conf}&logout_uri={bye}", "", "", false},
+		{logout, "client_id={web}&post_logout_redirect_uri={bye}&state={xss}", "", "", true},
+		{logout, "client_id={web}&post_logout_redirect_uri=https://evil.example/&state=s", "", "", false},
+		{logout, "post_logout_redirect_uri={bye}&id_token_hint={token}", "", "", false},
 		{revoke, "", "token=abc&client_id={web}", "", true},
 		{revoke, "", "token=a.b.c", "{basic}", false},
 		{revoke, "", "", "{basic}", false},
@@ -199,6 +202,20 @@ func FuzzOAuthEndpoints(f *testing.F) {
 				}
 				if !slices.Contains(registered[q.Get("client_id")], q.Get("redirect_uri")) {
 					t.Fatalf("sign-in page for an unregistered redirect_uri: %q", query)
+				}
+			case which == logout && q.Get("logout_uri") == "" && q.Get("post_logout_redirect_uri") != "":
+				// OpenID Connect RP-initiated logout: the registered URL, with
+				// the request's state.
+				plo, want := q.Get("post_logout_redirect_uri"), q.Get("post_logout_redirect_uri")
+				if st := q.Get("state"); st != "" {
+					u, _ := url.Parse(plo)
+					uq := u.Query()
+					uq.Set("state", st)
+					u.RawQuery = uq.Encode()
+					want = u.String()
+				}
+				if loc != want || !slices.Contains(logouts, plo) || q.Get("client_id") != webID {
+					t.Fatalf("logout redirects to %q for %q", loc, query)
 				}
 			case which == logout:
 				if lo := q.Get("logout_uri"); loc != lo || !slices.Contains(logouts, lo) || q.Get("client_id") != webID {

@@ -44,6 +44,10 @@ type Config struct {
 	ReadTimeout       time.Duration `toml:"read-timeout"`
 	MaxConnsPerClient int64         `toml:"max-conns-per-client"`
 
+	// ProvisionedLimitFactor bounds UpdateProvisionedLimit: a category may
+	// be provisioned at up to this many times Cognito's default rate.
+	ProvisionedLimitFactor int64 `toml:"provisioned-limit-factor"`
+
 	// User pool domains and the TLS edge.
 	CustomDomainQuota      int64         `toml:"custom-domain-quota"`
 	DomainPropagationDelay time.Duration `toml:"domain-propagation-delay"`
@@ -135,6 +139,8 @@ func Default() Config {
 
 		MaxConnsPerClient: 256,
 
+		ProvisionedLimitFactor: ratelimit.DefaultMaxFactor,
+
 		CustomDomainQuota: 4,
 		CloudFrontSuffix:  ".cloudfront.net",
 
@@ -178,6 +184,7 @@ func (c *Config) settings() []setting {
 		{name: "log-format", usage: "text or json", str: &c.LogFormat},
 		{name: "max-body-bytes", usage: "largest request body accepted", i64: &c.MaxBodyBytes},
 		{name: "rate-limits", usage: "request-rate quotas by Cognito category: off, cognito (Cognito's defaults, e.g. UserAuthentication=120/s), or Category=RPS items after an optional cognito, e.g. cognito,UserList=10; HostedUI limits each user pool domain (500/s, 300/s per source IP)", str: &c.RateLimits},
+		{name: "provisioned-limit-factor", usage: "highest rate UpdateProvisionedLimit accepts, as a multiple of the category's Cognito default (Cognito's account-level maximum in Service Quotas); above it ServiceQuotaExceededException", i64: &c.ProvisionedLimitFactor},
 		{name: "read-timeout", usage: "how long reading one request (headers and body) may take on either listener; a slower client is cut off", dur: &c.ReadTimeout},
 		{name: "max-conns-per-client", usage: "open connections one client address may hold on each listener (0: no bound); more are closed at once", i64: &c.MaxConnsPerClient},
 		{name: "shutdown-timeout", usage: "how long in-flight requests may take to finish on SIGINT/SIGTERM", dur: &c.ShutdownTimeout},
@@ -372,6 +379,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := ratelimit.ParseRates(c.RateLimits); err != nil {
 		errs = append(errs, err)
+	}
+	if c.ProvisionedLimitFactor < 1 {
+		errs = append(errs, fmt.Errorf("provisioned-limit-factor %d: want 1 or more", c.ProvisionedLimitFactor))
 	}
 	switch c.LogFormat {
 	case "text", "json":

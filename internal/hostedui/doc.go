@@ -12,6 +12,10 @@
 // PageRespond); the self-service pages call the user service's trusted
 // entry points (SignUpTrusted, ForgotPasswordTrusted...). The page holds
 // the app client's configuration, so no SECRET_HASH is computed or asked.
+// /logout takes Cognito's forms (client_id with logout_uri, or with a new
+// authorization request's redirect_uri) and, beyond Cognito, OpenID
+// Connect RP-Initiated Logout 1.0 (post_logout_redirect_uri, id_token_hint
+// checked by tokens.VerifyIDTokenHint, state, an optional client_id).
 //
 // State the browser carries is sealed: the session cookie (one hour, as
 // Cognito's; also recorded in the store, so /logout and a global sign-out

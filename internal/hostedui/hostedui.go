@@ -479,9 +479,45 @@ func (h *Handler) csrfOK(r *http.Request, site Site) bool {
 
 // ---- /logout ----
 
+// logout ends the browser's session on the domain. Cognito's forms name the
+// client_id with a logout_uri (redirected to) or with the parameters of a
+// new authorization request (redirect_uri, response_type, ...: the user
+// signs in again). Beyond Cognito, OpenID Connect RP-Initiated Logout 1.0:
+// post_logout_redirect_uri (one of the client's LogoutURLs), id_token_hint
+// (an ID token of this pool; it names the client when client_id is absent,
+// and must name the same one when both are given) and state (passed back
+// on the redirect); without post_logout_redirect_uri the user is told that
+// they are signed out. GET and POST (a form) are both accepted.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 	q := r.URL.Query()
-	c, err := h.o.Auth.Client(r.Context(), q.Get("client_id"))
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The request could not be read.")
+			return
+		}
+		q = r.Form
+	}
+	clientID := q.Get("client_id")
+	oidc := q.Has("post_logout_redirect_uri") || q.Has("id_token_hint")
+	if hint := q.Get("id_token_hint"); hint != "" {
+		claims, err := h.o.Tokens.VerifyIDTokenHint(r.Context(), site.PoolID, hint)
+		if err != nil {
+			if !errors.Is(err, tokens.ErrInvalidHint) {
+				h.o.Log.Error("logout id_token_hint", "error", err)
+				h.renderError(w, http.StatusInternalServerError, "server_error", "Something went wrong.")
+				return
+			}
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The id_token_hint is not a valid ID token of this user pool.")
+			return
+		}
+		if clientID == "" {
+			clientID = claims.Audience
+		} else if clientID != claims.Audience {
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The client_id does not match the audience of the id_token_hint.")
+			return
+		}
+	}
+	c, err := h.o.Auth.Client(r.Context(), clientID)
 	if err != nil || c.UserPoolId != site.PoolID {
 		h.renderError(w, http.StatusBadRequest, "invalid_request", "The client does not exist.")
 		return
@@ -512,8 +548,38 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			h.renderError(w, http.StatusBadRequest, "invalid_request", "The redirect_uri is not registered for this client.")
 			return
 		}
+		raw := r.URL.RawQuery
+		if r.Method == http.MethodPost {
+			raw = q.Encode()
+		}
 		if clear() {
-			http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+			http.Redirect(w, r, "/login?"+raw, http.StatusFound)
+		}
+		return
+	}
+	if plo := q.Get("post_logout_redirect_uri"); plo != "" {
+		if !slices.Contains(c.LogoutURLs, plo) {
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The post_logout_redirect_uri is not registered for this client.")
+			return
+		}
+		target, err := url.Parse(plo)
+		if err != nil {
+			h.renderError(w, http.StatusBadRequest, "invalid_request", "The post_logout_redirect_uri is not a valid URL.")
+			return
+		}
+		if state := q.Get("state"); state != "" {
+			tq := target.Query()
+			tq.Set("state", state)
+			target.RawQuery = tq.Encode()
+		}
+		if clear() {
+			http.Redirect(w, r, target.String(), http.StatusFound)
+		}
+		return
+	}
+	if oidc {
+		if clear() {
+			h.renderMessage(w, r, site, nil, http.StatusOK, "Signed out", "You have been signed out.")
 		}
 		return
 	}

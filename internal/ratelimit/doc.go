@@ -7,4 +7,11 @@
 //
 // Buckets are per node and per Region (Cognito's quotas are per account and
 // Region); several nodes behind one load balancer each allow the full rate.
+//
+// Quotas serves GetProvisionedLimit and UpdateProvisionedLimit: a rate
+// provisioned for a category in a Region replaces its configured rate. It
+// owns the stored documents under "ratelimit/provisioned/" in the store's
+// key-value space, announces each change on ChangeTopic, and applies the
+// other nodes' (and, at start, every stored one) to the limiter. With limits
+// off, provisioned rates are stored and reported but not enforced.
 package ratelimit

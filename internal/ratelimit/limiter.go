@@ -78,6 +78,10 @@ type Limiter struct {
 	rates   Rates
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
+	// provisioned are the rates set by UpdateProvisionedLimit, by Region
+	// and category ("<region>\x00<category>"); they replace the configured
+	// rate of their category in their Region. Guarded by mu.
+	provisioned map[string]float64
 }
 
 // New is a limiter with the rates, or nil (no limits) when rates is empty.
@@ -85,7 +89,45 @@ func New(rates Rates) *Limiter {
 	if len(rates) == 0 {
 		return nil
 	}
-	return &Limiter{rates: rates, buckets: map[string]*rate.Limiter{}}
+	return &Limiter{rates: rates, buckets: map[string]*rate.Limiter{}, provisioned: map[string]float64{}}
+}
+
+// Configured is the rate the configuration sets for the category (0: not
+// limited, or limits off).
+func (l *Limiter) Configured(category string) float64 {
+	if l == nil {
+		return 0
+	}
+	return l.rates[category]
+}
+
+// SetProvisioned makes rps the category's rate in the Region from now on
+// (0 goes back to the configured rate). The category's bucket starts again,
+// full, at the new rate. It does nothing on a nil *Limiter (limits off).
+func (l *Limiter) SetProvisioned(region, category string, rps float64) {
+	if l == nil {
+		return
+	}
+	key := region + "\x00" + category
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if rps > 0 {
+		l.provisioned[key] = rps
+	} else {
+		delete(l.provisioned, key)
+	}
+	delete(l.buckets, key)
+}
+
+// rateOf is the category's rate in the Region: the provisioned one, else
+// the configured one.
+func (l *Limiter) rateOf(region, category string) float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.provisioned[region+"\x00"+category]; ok {
+		return v
+	}
+	return l.rates[category]
 }
 
 // Allow reports whether one more request of the operation in the Region
@@ -95,8 +137,11 @@ func (l *Limiter) Allow(region, operation string, now time.Time) bool {
 		return true
 	}
 	cat := Category(operation)
-	rps := l.rates[cat]
-	if cat == "" || rps == 0 {
+	if cat == "" {
+		return true
+	}
+	rps := l.rateOf(region, cat)
+	if rps == 0 {
 		return true
 	}
 	return l.take(region+"\x00"+cat, rps, now)
@@ -124,6 +169,9 @@ func (l *Limiter) take(key string, rps float64, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buckets[key]
+	if b != nil && float64(b.Limit()) != rps {
+		b = nil // the rate changed since the bucket was made
+	}
 	if b == nil {
 		if len(l.buckets) >= maxBuckets {
 			l.dropIdle(now)

@@ -10,6 +10,7 @@ type key int
 const (
 	requestIDKey key = iota
 	regionKey
+	quotaRegionKey
 )
 
 // WithRequestID returns ctx carrying the request id.
@@ -31,6 +32,21 @@ func WithRegion(ctx context.Context, region string) context.Context {
 // Region is the Region the request addressed, or def when none was set.
 func Region(ctx context.Context, def string) string {
 	if s, _ := ctx.Value(regionKey).(string); s != "" {
+		return s
+	}
+	return def
+}
+
+// WithQuotaRegion returns ctx carrying the Region whose request-rate quotas
+// the request counts against: the signed Region when a signature was
+// verified, else the server's.
+func WithQuotaRegion(ctx context.Context, region string) context.Context {
+	return context.WithValue(ctx, quotaRegionKey, region)
+}
+
+// QuotaRegion is the Region of the request's quotas, or def when none was set.
+func QuotaRegion(ctx context.Context, def string) string {
+	if s, _ := ctx.Value(quotaRegionKey).(string); s != "" {
 		return s
 	}
 	return def
