@@ -31,26 +31,11 @@ func (s *Service) VerifyIDTokenHint(ctx context.Context, poolID, token string) (
 	if err != nil || len(obj.Signatures) != 1 {
 		return nil, ErrInvalidHint
 	}
-	now := s.o.Clock.Now()
-	keys, err := s.keys.keys(ctx, poolID, now)
+	k, err := s.verifyingKey(ctx, poolID, obj.Signatures[0].Header.KeyID, s.o.Clock.Now())
 	if err != nil {
 		return nil, err
 	}
-	kid := obj.Signatures[0].Header.KeyID
-	k := keys.all[kid]
-	if k == nil {
-		// Rotated through another node? Re-read, at most every rereadAfter.
-		if !s.keys.forgetStale(poolID, now) {
-			return nil, ErrInvalidHint
-		}
-		if keys, err = s.keys.keys(ctx, poolID, now); err != nil {
-			return nil, err
-		}
-		if k = keys.all[kid]; k == nil {
-			return nil, ErrInvalidHint
-		}
-	}
-	if k.Use != UseID {
+	if k == nil || k.Use != UseID {
 		return nil, ErrInvalidHint
 	}
 	payload, err := obj.Verify(&k.Private.PublicKey)
@@ -64,8 +49,15 @@ func (s *Service) VerifyIDTokenHint(ctx context.Context, poolID, token string) (
 		TokenUse string `json:"token_use"`
 		Username string `json:"cognito:username"`
 	}
-	if err := json.Unmarshal(payload, &c); err != nil || c.TokenUse != "id" || c.Iss != s.o.Issuer(poolID) || c.Aud == "" {
+	if err := json.Unmarshal(payload, &c); err != nil || c.TokenUse != "id" || !s.isIssuerOf(c.Iss, poolID) || c.Aud == "" {
 		return nil, ErrInvalidHint
 	}
 	return &IDTokenHint{Audience: c.Aud, Subject: c.Sub, Username: c.Username}, nil
+}
+
+// isIssuerOf reports whether iss is one of the forms of a pool's issuer
+// (a pool moving between forms has tokens of both).
+func (s *Service) isIssuerOf(iss, poolID string) bool {
+	p, ok := s.PoolOfIssuer(iss)
+	return ok && p == poolID
 }

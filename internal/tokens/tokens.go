@@ -477,24 +477,10 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 		return nil, errInvalidAccess()
 	}
 	now := s.o.Clock.Now()
-	keys, err := s.keys.keys(ctx, poolID, now)
+	k, err := s.verifyingKey(ctx, poolID, obj.Signatures[0].Header.KeyID, now)
 	if err != nil {
 		return nil, err
-	}
-	k := keys.all[obj.Signatures[0].Header.KeyID]
-	if k == nil {
-		// Rotated through another node? Re-read, at most every rereadAfter.
-		if !s.keys.forgetStale(poolID, s.o.Clock.Now()) {
-			return nil, errInvalidAccess()
-		}
-		if keys, err = s.keys.keys(ctx, poolID, s.o.Clock.Now()); err != nil {
-			return nil, err
-		}
-		if k = keys.all[obj.Signatures[0].Header.KeyID]; k == nil {
-			return nil, errInvalidAccess()
-		}
-	}
-	if !k.live(now) { // retired: every token it signed has expired
+	} else if k == nil {
 		return nil, errInvalidAccess()
 	}
 	payload, err := obj.Verify(&k.Private.PublicKey)
@@ -526,6 +512,33 @@ func (s *Service) ParseAccess(ctx context.Context, token string) (*AccessClaims,
 	}
 	return &AccessClaims{PoolID: poolID, ClientID: c.ClientID, Username: c.Username, Sub: c.Sub, JTI: c.JTI, OriginJTI: c.OriginJTI,
 		Scopes: strings.Fields(c.Scope), IssuedAt: issued, IssuedExact: exact, Expires: time.Unix(c.Exp, 0), AuthTime: time.Unix(c.AuthTime, 0)}, nil
+}
+
+// verifyingKey is the pool's key of a kid that may still verify a token
+// now; nil when there is none (unknown, or retired: every token it signed
+// has expired). An unknown kid makes the keys be read again, at most every
+// rereadAfter: they may have been rotated through another node.
+func (s *Service) verifyingKey(ctx context.Context, poolID, kid string, now time.Time) (*signingKey, error) {
+	keys, err := s.keys.keys(ctx, poolID, now)
+	if err != nil {
+		return nil, err
+	}
+	k := keys.all[kid]
+	if k == nil {
+		if !s.keys.forgetStale(poolID, now) {
+			return nil, nil
+		}
+		if keys, err = s.keys.keys(ctx, poolID, now); err != nil {
+			return nil, err
+		}
+		if k = keys.all[kid]; k == nil {
+			return nil, nil
+		}
+	}
+	if !k.live(now) {
+		return nil, nil
+	}
+	return k, nil
 }
 
 func revokedKey(originJTI string) string { return "revoked-token/" + originJTI }
