@@ -350,6 +350,7 @@ func TestClientSecretsRotationAtRestAndLegacy(t *testing.T) {
 			return err
 		}
 		delete(m, "client_secrets")
+		delete(m, "refresh_token_rotation") // as stored before rotation was built
 		m["v"] = 2
 		m["client_secret"] = sealer.SealString(legacySecret, secrets.ClientSecretOwner(*legacy.ClientId))
 		r.Doc, _ = json.Marshal(m)
@@ -367,6 +368,9 @@ func TestClientSecretsRotationAtRestAndLegacy(t *testing.T) {
 	d := must[*cognito.DescribeUserPoolClientOutput](t)(c.DescribeUserPoolClient(ctx, &cognito.DescribeUserPoolClientInput{UserPoolId: &pool, ClientId: legacy.ClientId})).UserPoolClient
 	if aws.ToString(d.ClientSecret) != legacySecret {
 		t.Fatalf("the legacy client's described secret: %q", aws.ToString(d.ClientSecret))
+	}
+	if r := d.RefreshTokenRotation; r == nil || r.Feature != types.FeatureTypeDisabled || aws.ToInt32(r.RetryGracePeriodSeconds) != 0 {
+		t.Fatalf("a client stored before rotation was built describes RefreshTokenRotation %+v, want DISABLED/0", r)
 	}
 	if ids := listSecretIDs(t, c, pool, *legacy.ClientId); len(ids) != 1 || !strings.HasPrefix(ids[0], *legacy.ClientId+"--") {
 		t.Fatalf("the legacy client's secrets: %v", ids)

@@ -109,6 +109,9 @@ func (s *Service) Client(ctx context.Context, clientID string) (*Client, error) 
 		return nil, err
 	}
 	w := c.Wire()
+	if w.RefreshTokenRotation == nil { // stored before rotation was built
+		w.RefreshTokenRotation = refreshRotation(nil)
+	}
 	c.wire = &w
 	keep(s.cache, &s.cache.clients, clientID, c, gen, loaded)
 	return c, nil
