@@ -87,8 +87,8 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "ListUsersInGroup", us.ListUsersInGroup)
 
 	// Authentication and the caller's own account.
-	api.Handle(s, "InitiateAuth", auth.InitiateAuth).Notes("USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN, CUSTOM_AUTH (with the pool's challenge triggers). USER_AUTH is not built.")
-	api.Handle(s, "AdminInitiateAuth", auth.AdminInitiateAuth).Notes("ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH, CUSTOM_AUTH.")
+	api.Handle(s, "InitiateAuth", auth.InitiateAuth).Notes("USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN (refused when the client rotates refresh tokens), CUSTOM_AUTH (with the pool's challenge triggers). USER_AUTH is not built.")
+	api.Handle(s, "AdminInitiateAuth", auth.AdminInitiateAuth).Notes("ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH (not with rotation), CUSTOM_AUTH.")
 	api.Handle(s, "RespondToAuthChallenge", auth.RespondToAuthChallenge).Notes("PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, CUSTOM_CHALLENGE and the MFA challenges.")
 	api.Handle(s, "AdminRespondToAuthChallenge", auth.AdminRespondToAuthChallenge)
 	api.Handle(s, "AssociateSoftwareToken", auth.AssociateSoftwareToken).Notes("With an access token, or with the Session of an MFA_SETUP challenge.")
