@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/gognito/gognito/internal/app"
-	"github.com/gognito/gognito/internal/config"
 	"github.com/gognito/gognito/internal/tokens"
 )
 
@@ -53,19 +50,10 @@ func keysCommand(args []string, getenv func(string) string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "gognito keys %s: %s\n\n%s", sub, want, keysUsage)
 		return 2
 	}
-	cfg, err := config.Load("keys "+sub, rest, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "gognito: %v\n", err)
-		return 2
-	}
 	ctx := context.Background()
-	a, err := app.New(ctx, cfg, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "gognito: %v\n", err)
-		return 1
+	a, code := openApp(ctx, "keys "+sub, rest, getenv, stderr)
+	if a == nil {
+		return code
 	}
 	defer a.Close()
 	if sub == "list" {

@@ -189,22 +189,33 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// printCA prints the root certificate of the local CA kept in the data
-// directory (creating the CA if this is the first start).
-func printCA(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cfg, err := config.Load("ca", args, getenv, stderr)
+// openApp loads the configuration of a command that works on the data
+// (the flags of serve) and opens the app on it. On failure, or for
+// --help, it returns no app and the exit code.
+func openApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*app.App, int) {
+	cfg, err := config.Load(name, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		return 0
+		return nil, 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gognito: %v\n", err)
-		return 2
+		return nil, 2
 	}
-	ctx := context.Background()
 	a, err := app.New(ctx, cfg, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "gognito: %v\n", err)
-		return 1
+		return nil, 1
+	}
+	return a, 0
+}
+
+// printCA prints the root certificate of the local CA kept in the data
+// directory (creating the CA if this is the first start).
+func printCA(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	ctx := context.Background()
+	a, code := openApp(ctx, "ca", args, getenv, stderr)
+	if a == nil {
+		return code
 	}
 	defer a.Close()
 	ca, err := a.Certificates().CA(ctx)
