@@ -33,6 +33,9 @@ echo "== node packages (test/node)"
 echo "== browser (Debian's chromium, for internal/app/browser_test.go)"
 ./scripts/browser-deps.sh
 
+echo "== openssl (for the TLS policy tests, internal/edge/policy_openssl_test.go)"
+./scripts/openssl-deps.sh
+
 echo "== go vet"
 go vet ./...
 

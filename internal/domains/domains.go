@@ -107,6 +107,29 @@ type doc struct {
 	Generation          int64     `json:"Generation"` // bumped when what is served must change
 	PendingSince        time.Time `json:"PendingSince"`
 	Version             string    `json:"Version"` // Cognito's YYYYMMDDhhmmss stamp
+	// SecurityPolicy is a custom domain's TLS security policy as set ("":
+	// none given, DefaultSecurityPolicy applies).
+	SecurityPolicy string `json:"SecurityPolicy,omitempty"`
+}
+
+// TLS security policies (SecurityPolicyType). A custom domain created
+// without one gets DefaultSecurityPolicy, the policy Cognito's custom
+// domains had before the setting existed; a prefix domain has no setting
+// and is served with PrefixSecurityPolicy (docs/custom-domains.md).
+const (
+	DefaultSecurityPolicy = cip.SecurityPolicyTypeTlsV1
+	PrefixSecurityPolicy  = cip.SecurityPolicyTypeTlsV1_2_2021
+)
+
+// securityPolicyOf is the policy a domain is served with.
+func securityPolicyOf(custom bool, x doc) string {
+	switch {
+	case !custom:
+		return PrefixSecurityPolicy
+	case x.SecurityPolicy == "":
+		return DefaultSecurityPolicy
+	}
+	return x.SecurityPolicy
 }
 
 func decode(d store.Domain) (doc, error) {
@@ -312,10 +335,10 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	arn := ""
+	arn, policy := "", ""
 	var cert *certs.Material
 	if custom {
-		arn = in.CustomDomainConfig.CertificateArn
+		arn, policy = in.CustomDomainConfig.CertificateArn, in.CustomDomainConfig.SecurityPolicy
 		if cert, err = s.checkCertificate(ctx, arn, name); err != nil {
 			return nil, err
 		}
@@ -324,7 +347,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	rec := store.Domain{
 		Key: key, Name: name, PoolID: in.UserPoolId, Region: region, Custom: custom, CertificateARN: arn,
 		Status: StatusCreating, CreatedAt: now, UpdatedAt: now, Version: 1,
-		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now)}),
+		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now), SecurityPolicy: policy}),
 	}
 	create := s.store.CreateDomain
 	if custom {
@@ -438,6 +461,9 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *cip.DescribeUs
 		CustomDomainConfig:     &cip.CustomDomainConfigType{CertificateArn: d.CertificateARN},
 		ManagedLoginVersion:    &x.ManagedLoginVersion,
 	}
+	if d.Custom {
+		desc.CustomDomainConfig.SecurityPolicy = securityPolicyOf(true, x)
+	}
 	return &cip.DescribeUserPoolDomainResponse{DomainDescription: desc}, nil
 }
 
@@ -467,6 +493,9 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 		}
 		if cur.Custom {
 			cur.CertificateARN = in.CustomDomainConfig.CertificateArn
+			if p := in.CustomDomainConfig.SecurityPolicy; p != "" {
+				x.SecurityPolicy = p // none given: the policy stays as it is
+			}
 		}
 		now := s.now()
 		x.Generation++

@@ -26,6 +26,7 @@ type Domain struct {
 	Generation          int64 // bumped whenever what is served must change
 	PendingSince        time.Time
 	ManagedLoginVersion int32
+	SecurityPolicy      string // the TLS security policy it is served with
 }
 
 // Announcer hears of domain changes and judges when they are served (the
@@ -61,6 +62,7 @@ func (s *Service) view(d store.Domain) (Domain, error) {
 	return Domain{
 		Key: d.Key, Host: s.Host(d), PoolID: d.PoolID, Region: d.Region, Custom: d.Custom, CertificateARN: d.CertificateARN,
 		Status: d.Status, Generation: x.Generation, PendingSince: x.PendingSince, ManagedLoginVersion: mlv,
+		SecurityPolicy: securityPolicyOf(d.Custom, x),
 	}, nil
 }
 

@@ -149,7 +149,7 @@ func (e *Edge) Replace(sites []Site) {
 		s := sites[i]
 		s.Name = normalize(s.Name)
 		want[s.Name] = true
-		if cur, ok := e.sites[s.Name]; ok && cur.Version == s.Version && cur.CertificateARN == s.CertificateARN && cur.ManagedLoginVersion == s.ManagedLoginVersion {
+		if cur, ok := e.sites[s.Name]; ok && cur.Version == s.Version && cur.CertificateARN == s.CertificateARN && cur.ManagedLoginVersion == s.ManagedLoginVersion && cur.SecurityPolicy == s.SecurityPolicy {
 			continue
 		}
 		if err := valid(&s); err != nil {

@@ -11,8 +11,11 @@ import (
 	"time"
 )
 
-// TLSConfig is the edge's TLS configuration: TLS 1.2 at least, HTTP/2 and
-// HTTP/1.1, certificates by SNI.
+// TLSConfig is the edge's TLS configuration: HTTP/2 and HTTP/1.1,
+// certificates by SNI, and the protocol versions, cipher suites and key
+// exchanges of the security policy of the site the client names (SNI). A
+// site without a policy, and a name not served, get the base settings: TLS
+// 1.2 at least, Go's default suites and key exchanges.
 func (e *Edge) TLSConfig() *tls.Config {
 	cfg := &tls.Config{
 		MinVersion:     tls.VersionTLS12,
@@ -40,6 +43,19 @@ func (e *Edge) TLSConfig() *tls.Config {
 		}
 		return ss, nil
 	}
+	// One configuration per policy, built once: a handshake looks its site
+	// up (a read lock) and picks a ready configuration, so a policy switches
+	// with the site, under the index's one lock, at the next handshake.
+	var policies map[string]*tls.Config
+	cfg.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		if s, ok := e.Lookup(hello.ServerName); ok {
+			if c := policies[s.SecurityPolicy]; c != nil {
+				return c, nil
+			}
+		}
+		return nil, nil // the base settings; GetCertificate refuses names not served
+	}
+	policies = policyConfigs(cfg)
 	return cfg
 }
 

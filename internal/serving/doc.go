@@ -2,8 +2,9 @@
 // the TLS edge. Domains and certificates announce their changes to it with
 // what they just computed (the domain as stored, the certificate material
 // just checked or issued), so nothing is read back; serving turns them into
-// ready sites (host name, certificate and key, pool, managed login version)
-// and pushes them to the edge and, through the cluster, to the other nodes.
+// ready sites (host name, certificate and key, pool, managed login version,
+// TLS security policy) and pushes them to the edge and, through the cluster,
+// to the other nodes.
 //
 // It also owns the reconciler that settles a domain's change: a created or
 // updated domain becomes ACTIVE only once the edge of this node, and of every

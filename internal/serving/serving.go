@@ -27,6 +27,11 @@ type Site struct {
 	Version             string
 	Certificate         *tls.Certificate
 	ManagedLoginVersion int32
+	// SecurityPolicy is the TLS security policy the edge applies to the
+	// name (a Cognito SecurityPolicyType value; "" the edge's base
+	// settings). It changes only with the domain's generation, so Version
+	// tells other nodes that it changed.
+	SecurityPolicy string
 }
 
 // Edge is what serving pushes sites to (the TLS edge).
@@ -150,7 +155,7 @@ func version(d domains.Domain, certVersion int64) string {
 }
 
 func siteOf(d domains.Domain, cert *certs.Material) (Site, int64) {
-	s := Site{Name: d.Host, PoolID: d.PoolID, ManagedLoginVersion: d.ManagedLoginVersion}
+	s := Site{Name: d.Host, PoolID: d.PoolID, ManagedLoginVersion: d.ManagedLoginVersion, SecurityPolicy: d.SecurityPolicy}
 	if d.Custom {
 		s.CertificateARN = d.CertificateARN
 	}

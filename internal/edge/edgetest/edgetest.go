@@ -15,13 +15,25 @@ import (
 // handshake makes a fresh TLS connection to the edge with the given SNI and
 // returns the leaf certificate it was shown (verified against roots).
 func Handshake(addr, sni string, roots *x509.CertPool) (*x509.Certificate, error) {
+	st, err := HandshakeWith(addr, &tls.Config{ServerName: sni, RootCAs: roots})
+	if err != nil {
+		return nil, err
+	}
+	return st.PeerCertificates[0], nil
+}
+
+// HandshakeWith makes a fresh TLS connection to the edge as a client with
+// cfg (its ServerName, RootCAs, versions, suites, key exchanges) and
+// returns the connection's state.
+func HandshakeWith(addr string, cfg *tls.Config) (*tls.ConnectionState, error) {
 	d := &net.Dialer{Timeout: 5 * time.Second}
-	c, err := tls.DialWithDialer(d, "tcp", addr, &tls.Config{ServerName: sni, RootCAs: roots})
+	c, err := tls.DialWithDialer(d, "tcp", addr, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
-	return c.ConnectionState().PeerCertificates[0], nil
+	st := c.ConnectionState()
+	return &st, nil
 }
 
 // HandshakeLoop runs fresh handshakes from two goroutines until stopped,
@@ -36,6 +48,12 @@ type HandshakeLoop struct {
 }
 
 func StartHandshakeLoop(addr, sni string, roots *x509.CertPool, maxCount int64, maxTime time.Duration) *HandshakeLoop {
+	return StartHandshakeLoopWith(addr, &tls.Config{ServerName: sni, RootCAs: roots}, maxCount, maxTime)
+}
+
+// StartHandshakeLoopWith is StartHandshakeLoop with clients configured by
+// cfg (for example forced to one TLS version).
+func StartHandshakeLoopWith(addr string, cfg *tls.Config, maxCount int64, maxTime time.Duration) *HandshakeLoop {
 	l := &HandshakeLoop{Seen: map[string]time.Time{}, stop: make(chan struct{})}
 	deadline := time.Now().Add(maxTime)
 	for range 2 {
@@ -48,7 +66,7 @@ func StartHandshakeLoop(addr, sni string, roots *x509.CertPool, maxCount int64, 
 					return
 				default:
 				}
-				leaf, err := Handshake(addr, sni, roots)
+				st, err := HandshakeWith(addr, cfg)
 				if err != nil {
 					l.Failed.Add(1)
 					l.mu.Lock()
@@ -59,6 +77,7 @@ func StartHandshakeLoop(addr, sni string, roots *x509.CertPool, maxCount int64, 
 					continue
 				}
 				l.OK.Add(1)
+				leaf := st.PeerCertificates[0]
 				l.mu.Lock()
 				if _, ok := l.Seen[leaf.SerialNumber.String()]; !ok {
 					l.Seen[leaf.SerialNumber.String()] = time.Now()
