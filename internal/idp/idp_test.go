@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"path/filepath"
 	"strings"
@@ -342,5 +343,15 @@ func TestDetailsAndMappingRules(t *testing.T) {
 	}
 	if !strings.HasPrefix(up.IdentityProvider.AttributeMapping["email"], "mail") {
 		t.Fatalf("mapping lost: %v", up.IdentityProvider.AttributeMapping)
+	}
+}
+
+func TestProviderNeverPrintsItsSecrets(t *testing.T) {
+	p := &idp.Provider{PoolID: "us-east-1_x", Name: "Google", Type: "Google", Details: map[string]string{"client_secret": "s3cr3t-value"}}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("p", "provider", p)
+	out := buf.String() + fmt.Sprint(p) + fmt.Sprintf("%+v %v", p, p)
+	if strings.Contains(out, "s3cr3t-value") || !strings.Contains(out, "Google") {
+		t.Fatalf("printed %s", out)
 	}
 }

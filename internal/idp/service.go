@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"io"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -216,4 +217,14 @@ func (s *Service) view(rec store.IdentityProvider) (*Provider, error) {
 		p.Metadata = md
 	}
 	return p, nil
+}
+
+// String names the provider (never its details: they hold its secrets).
+func (p *Provider) String() string {
+	return "identity provider " + p.Name + " (" + p.Type + ") of " + p.PoolID
+}
+
+// LogValue logs the provider without its secret details.
+func (p *Provider) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("pool", p.PoolID), slog.String("name", p.Name), slog.String("type", p.Type))
 }
