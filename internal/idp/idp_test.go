@@ -147,7 +147,7 @@ func TestContractLookups(t *testing.T) {
 	if _, err := e.svc.ProviderByIdentifier(ctx, e.pool, "nobody"); errType(err) != awserr.ResourceNotFound {
 		t.Fatalf("unknown identifier: %v", err)
 	}
-	for email, want := range map[string]string{"ann@corp.example": "Corp", "bob@eu.corp.example": "Corp", "carl@other.example": "", "dan@gmail.com": "", "bad": ""} {
+	for email, want := range map[string]string{"ann@corp.example": "Corp", "bob@CORP.example": "Corp", "eve@eu.corp.example": "", "carl@other.example": "", "dan@gmail.com": "", "bad": ""} {
 		got, err := e.svc.ProviderForEmail(ctx, e.pool, email)
 		switch {
 		case want == "" && errType(err) != awserr.ResourceNotFound:

@@ -137,15 +137,15 @@ func (s *Service) ProviderByIdentifier(ctx context.Context, poolID, identifier s
 }
 
 // ProviderForEmail finds the SAML provider whose IdpIdentifiers has the
-// domain of email (what the hosted page's corporate-email field does):
-// the whole domain first, then each parent domain.
+// domain of email (what the hosted page's corporate-email field does), as
+// Cognito matches it: the whole domain, ignoring its case.
 func (s *Service) ProviderForEmail(ctx context.Context, poolID, email string) (*Provider, error) {
 	at := strings.LastIndexByte(email, '@')
 	if at < 0 || at == len(email)-1 {
 		return nil, awserr.Newf(awserr.ResourceNotFound, "No identity provider for the email %s.", email)
 	}
 	domain := email[at+1:]
-	for d := domain; d != ""; {
+	for _, d := range []string{domain, strings.ToLower(domain)} {
 		p, err := s.ProviderByIdentifier(ctx, poolID, d)
 		if err == nil && p.Type == TypeSAML {
 			return p, nil
@@ -153,11 +153,9 @@ func (s *Service) ProviderForEmail(ctx context.Context, poolID, email string) (*
 		if err != nil && !isAWSNotFound(err) {
 			return nil, err
 		}
-		_, rest, ok := strings.Cut(d, ".")
-		if !ok || !strings.Contains(rest, ".") {
+		if d == strings.ToLower(domain) {
 			break
 		}
-		d = rest
 	}
 	return nil, awserr.Newf(awserr.ResourceNotFound, "No identity provider for the email domain %s.", domain)
 }
