@@ -29,6 +29,7 @@ import (
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
 	"github.com/gognito/gognito/internal/hostedui"
+	"github.com/gognito/gognito/internal/idp"
 	"github.com/gognito/gognito/internal/lambda"
 	"github.com/gognito/gognito/internal/oidc"
 	"github.com/gognito/gognito/internal/ratelimit"
@@ -67,6 +68,7 @@ type App struct {
 	certs   *certs.Service
 	domains *domains.Service
 	users   *users.Service
+	idps    *idp.Service
 	tokens  *tokens.Service
 	auth    *authflow.Service
 	hosted  *hostedui.Handler
@@ -189,6 +191,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	ui := uicustom.New(st, uicustom.Options{Pools: pools, Clock: a.clock, BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
+	a.idps = idp.New(st, idp.Options{Pools: pools, Clients: pools, Fetcher: metadataFetcher{}, Clock: a.clock, Sealer: sealer})
+	pools.SetIdentityProviders(a.idps)
+	registerIdentityProviders(a.cognito, a.idps)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
@@ -336,6 +341,9 @@ func (a *App) Tokens() *tokens.Service { return a.tokens }
 func (a *App) Users() *users.Service { return a.users }
 
 // CognitoService is the cognito-idp operation table (for docs and tests).
+// IdentityProviders are the pools' identity providers (federation).
+func (a *App) IdentityProviders() *idp.Service { return a.idps }
+
 func (a *App) CognitoService() *api.Service { return a.cognito }
 
 // Close closes the store.

@@ -4,6 +4,7 @@ import (
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/domains"
+	"github.com/gognito/gognito/internal/idp"
 	"github.com/gognito/gognito/internal/uicustom"
 	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
@@ -113,4 +114,17 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "UntagResource", pools.UntagResource).Notes("User pools only.")
 	api.Handle(s, "ListTagsForResource", pools.ListTagsForResource).Notes("User pools only.")
 	return s
+}
+
+// registerIdentityProviders registers the identity provider operations
+// (issue 17).
+func registerIdentityProviders(s *api.Service, idps *idp.Service) {
+	api.Handle(s, "CreateIdentityProvider", idps.CreateIdentityProvider).
+		Notes("SAML metadata is read (MetadataURL fetched) and checked at once; OIDC endpoints are not discovered here but at sign-in.")
+	api.Handle(s, "DescribeIdentityProvider", idps.DescribeIdentityProvider)
+	api.Handle(s, "ListIdentityProviders", idps.ListIdentityProviders)
+	api.Handle(s, "UpdateIdentityProvider", idps.UpdateIdentityProvider).Notes("ProviderDetails keys given replace those stored; the others stay.")
+	api.Handle(s, "DeleteIdentityProvider", idps.DeleteIdentityProvider).Notes("Refused while an app client's SupportedIdentityProviders names the provider.")
+	api.Handle(s, "GetIdentityProviderByIdentifier", idps.GetIdentityProviderByIdentifier)
+	api.Handle(s, "GetSigningCertificate", idps.GetSigningCertificate).Notes("The pool's SAML signing certificate, made on first use (RSA 2048, ten years).")
 }

@@ -81,10 +81,10 @@ func TestProtocol(t *testing.T) {
 		}
 	})
 	t.Run("not implemented yet", func(t *testing.T) {
-		r := post(t, ts.URL, prefix+"CreateIdentityProvider", ct11,
-			`{"UserPoolId":"us-east-1_abc","ProviderName":"Google","ProviderType":"Google","ProviderDetails":{}}`)
+		r := post(t, ts.URL, prefix+"CreateUserImportJob", ct11,
+			`{"UserPoolId":"us-east-1_abc","JobName":"j","CloudWatchLogsRoleArn":"arn:aws:iam::000000000000:role/r"}`)
 		wantWireError(t, r, 400, "UnsupportedOperationException")
-		if !strings.Contains(r.Body["message"].(string), "CreateIdentityProvider") {
+		if !strings.Contains(r.Body["message"].(string), "CreateUserImportJob") {
 			t.Fatalf("message does not name the operation: %v", r.Body)
 		}
 	})

@@ -50,6 +50,19 @@ type ResourceServer struct {
 	Doc        []byte
 }
 
+// IdentityProvider is a user pool's identity provider, keyed by (PoolID,
+// Name). Identifiers are its IdpIdentifiers, each unique in the pool.
+type IdentityProvider struct {
+	PoolID      string
+	Name        string
+	Type        string
+	Identifiers []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
+	Doc         []byte
+}
+
 // Page asks for at most Limit records whose key sorts after After (empty:
 // from the start). Listings are ordered by key.
 type Page struct {
@@ -89,6 +102,21 @@ type ResourceServers interface {
 	DeleteResourceServer(ctx context.Context, poolID, identifier string) error
 }
 
+// IdentityProviders stores identity providers. A create or update whose
+// name or one of whose identifiers the pool already has fails with
+// ErrAlreadyExists.
+type IdentityProviders interface {
+	CreateIdentityProvider(ctx context.Context, p IdentityProvider) error
+	GetIdentityProvider(ctx context.Context, poolID, name string) (IdentityProvider, error)
+	// GetIdentityProviderByIdentifier finds the provider one of whose
+	// Identifiers is identifier.
+	GetIdentityProviderByIdentifier(ctx context.Context, poolID, identifier string) (IdentityProvider, error)
+	ListIdentityProviders(ctx context.Context, poolID string, page Page) ([]IdentityProvider, error)
+	CountIdentityProviders(ctx context.Context, poolID string) (int, error)
+	UpdateIdentityProvider(ctx context.Context, poolID, name string, fn func(*IdentityProvider) error) (IdentityProvider, error)
+	DeleteIdentityProvider(ctx context.Context, poolID, name string) error
+}
+
 // Notifier is implemented by a backend several nodes share (PostgreSQL):
 // what one node announces, every node listening receives, so that caches
 // (the TLS edge's certificates) follow a change made elsewhere.
@@ -105,6 +133,7 @@ type Store interface {
 	UserPools
 	AppClients
 	ResourceServers
+	IdentityProviders
 	Certificates
 	Domains
 	Values

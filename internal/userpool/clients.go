@@ -155,9 +155,17 @@ func (cs clientSettings) apply(ctx context.Context, s *Service, pool *poolState,
 	}
 
 	for _, p := range cs.SupportedIdentityProviders {
-		if p != "COGNITO" {
-			// Federation (identity providers) is not built yet, so COGNITO is
-			// the only provider a pool has.
+		if p == "COGNITO" {
+			continue
+		}
+		ok := false
+		if s.idps != nil {
+			var err error
+			if ok, err = s.idps.ProviderExists(ctx, pool.Pool.Id, p); err != nil {
+				return err
+			}
+		}
+		if !ok {
 			return awserr.Newf(awserr.InvalidParameter, "The provider %s does not exist for User Pool %s", p, pool.Pool.Id)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,45 @@ type Service struct {
 	sealer    *secrets.Sealer
 	announce  func(key string)
 	cache     *cache
+	idps      IdentityProviders
+}
+
+// IdentityProviders tells whether a pool has an identity provider of a
+// name (what an app client's SupportedIdentityProviders may name besides
+// COGNITO).
+type IdentityProviders interface {
+	ProviderExists(ctx context.Context, poolID, name string) (bool, error)
+}
+
+// SetIdentityProviders wires the pools' identity providers (built after
+// the service, which they read pools from). Until it is called, COGNITO is
+// the only provider a client may name.
+func (s *Service) SetIdentityProviders(p IdentityProviders) { s.idps = p }
+
+// ClientsUsingProvider lists the app clients of a pool whose
+// SupportedIdentityProviders name a provider.
+func (s *Service) ClientsUsingProvider(ctx context.Context, poolID, name string) ([]string, error) {
+	var out []string
+	after := ""
+	for {
+		recs, err := s.store.ListAppClients(ctx, poolID, store.Page{After: after, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			c, err := decodeClientDoc(rec.ID, rec.Doc)
+			if err != nil {
+				return nil, err
+			}
+			if slices.Contains(c.SupportedIdentityProviders, name) {
+				out = append(out, rec.ID)
+			}
+		}
+		if len(recs) < 200 {
+			return out, nil
+		}
+		after = recs[len(recs)-1].ID
+	}
 }
 
 // Options configure a Service. Zero values take defaults.

@@ -13,6 +13,11 @@ import (
 // Redacted is what a sensitive member logs as.
 const Redacted = "[REDACTED]"
 
+// secretMapKeys are map keys whose values log as "[REDACTED]" though the
+// model does not mark the map sensitive: an identity provider's
+// ProviderDetails carry its client secret and Apple's private key.
+var secretMapKeys = map[string]bool{"client_secret": true, "private_key": true}
+
 // LogValue renders a generated wire value for log/slog: the members that are
 // set, by their wire names, nested values as groups, and every member the
 // service model marks sensitive (passwords, tokens, secrets, codes, user
@@ -71,6 +76,10 @@ func logValue(v reflect.Value) slog.Value {
 		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 		attrs := make([]slog.Attr, len(keys))
 		for i, k := range keys {
+			if secretMapKeys[k.String()] {
+				attrs[i] = slog.String(k.String(), Redacted)
+				continue
+			}
 			attrs[i] = slog.Attr{Key: k.String(), Value: logValue(v.MapIndex(k))}
 		}
 		return slog.GroupValue(attrs...)

@@ -28,6 +28,8 @@ func orphan(child, cols, parent, on string) string {
 var Invariants = []Invariant{
 	{"app client without its user pool", orphan("app_clients", `c.id`, "user_pools", `p.id = c.pool_id`)},
 	{"resource server without its user pool", orphan("resource_servers", `c.pool_id || ' ' || c.identifier`, "user_pools", `p.id = c.pool_id`)},
+	{"identity provider without its user pool", orphan("identity_providers", `c.pool_id || ' ' || c.name`, "user_pools", `p.id = c.pool_id`)},
+	{"identifier of a missing identity provider", orphan("idp_identifiers", `c.pool_id || ' ' || c.identifier || ' -> ' || c.name`, "identity_providers", `p.pool_id = c.pool_id AND p.name = c.name`)},
 	{"user without its user pool", orphan("users", `c.pool_id || ' ' || c.key`, "user_pools", `p.id = c.pool_id`)},
 	{"group without its user pool", orphan("groups", `c.pool_id || ' ' || c.name`, "user_pools", `p.id = c.pool_id`)},
 	{"domain without its user pool", orphan("domains", `c.key`, "user_pools", `p.id = c.pool_id`)},
@@ -44,6 +46,7 @@ var Invariants = []Invariant{
 	{"custom domain without a certificate, or prefix domain with one", `SELECT key FROM domains WHERE (custom AND cert_arn IS NULL) OR (NOT custom AND cert_arn IS NOT NULL)`},
 	{"record with no version", `SELECT 'user pool ' || id FROM user_pools WHERE version < 1 UNION ALL SELECT 'app client ' || id FROM app_clients WHERE version < 1` +
 		` UNION ALL SELECT 'user ' || pool_id || ' ' || key FROM users WHERE version < 1 UNION ALL SELECT 'group ' || pool_id || ' ' || name FROM groups WHERE version < 1` +
+		` UNION ALL SELECT 'identity provider ' || pool_id || ' ' || name FROM identity_providers WHERE version < 1` +
 		` UNION ALL SELECT 'domain ' || key FROM domains WHERE version < 1 UNION ALL SELECT 'certificate ' || arn FROM certificates WHERE version < 1`},
 }
 

@@ -81,6 +81,21 @@ func ScanResourceServer(r Scanner) (store.ResourceServer, error) {
 	return x, nil
 }
 
+// IdentityProviderCols are the columns of an identity provider row, in the order its scan function reads them.
+const IdentityProviderCols = `pool_id, name, type, created_at, updated_at, version, doc`
+
+// ScanIdentityProvider reads one identity provider row selected with its
+// column list (its Identifiers are read apart).
+func ScanIdentityProvider(r Scanner) (store.IdentityProvider, error) {
+	var x store.IdentityProvider
+	var c, u int64
+	if err := r.Scan(&x.PoolID, &x.Name, &x.Type, &c, &u, &x.Version, &x.Doc); err != nil {
+		return x, err
+	}
+	x.CreatedAt, x.UpdatedAt = fromMS(c), fromMS(u)
+	return x, nil
+}
+
 // CertCols are the columns of a certificate row, in the order its scan function reads them.
 const CertCols = `arn, region, domain_name, status, type, not_after, created_at, updated_at, version, doc, sealed_key`
 

@@ -54,6 +54,26 @@ func (c *Store) CountResourceServers(ctx context.Context, poolID string) (int, e
 	return c.Store.CountResourceServers(ctx, poolID)
 }
 
+func (c *Store) GetIdentityProvider(ctx context.Context, poolID string, name string) (store.IdentityProvider, error) {
+	c.count(ctx, "GetIdentityProvider")
+	return c.Store.GetIdentityProvider(ctx, poolID, name)
+}
+
+func (c *Store) GetIdentityProviderByIdentifier(ctx context.Context, poolID string, identifier string) (store.IdentityProvider, error) {
+	c.count(ctx, "GetIdentityProviderByIdentifier")
+	return c.Store.GetIdentityProviderByIdentifier(ctx, poolID, identifier)
+}
+
+func (c *Store) ListIdentityProviders(ctx context.Context, poolID string, page store.Page) ([]store.IdentityProvider, error) {
+	c.count(ctx, "ListIdentityProviders")
+	return c.Store.ListIdentityProviders(ctx, poolID, page)
+}
+
+func (c *Store) CountIdentityProviders(ctx context.Context, poolID string) (int, error) {
+	c.count(ctx, "CountIdentityProviders")
+	return c.Store.CountIdentityProviders(ctx, poolID)
+}
+
 func (c *Store) GetCertificate(ctx context.Context, arn string) (store.Certificate, error) {
 	c.count(ctx, "GetCertificate")
 	return c.Store.GetCertificate(ctx, arn)

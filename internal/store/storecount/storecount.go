@@ -80,6 +80,11 @@ func (c *Store) UpdateResourceServer(ctx context.Context, poolID, identifier str
 	return c.Store.UpdateResourceServer(ctx, poolID, identifier, fn)
 }
 
+func (c *Store) UpdateIdentityProvider(ctx context.Context, poolID, name string, fn func(*store.IdentityProvider) error) (store.IdentityProvider, error) {
+	c.count(ctx, "UpdateIdentityProvider")
+	return c.Store.UpdateIdentityProvider(ctx, poolID, name, fn)
+}
+
 func (c *Store) UpdateCertificate(ctx context.Context, arn string, fn func(*store.Certificate) error) (store.Certificate, error) {
 	c.count(ctx, "UpdateCertificate")
 	return c.Store.UpdateCertificate(ctx, arn, fn)

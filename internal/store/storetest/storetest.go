@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"UserPoolPaging", testUserPoolPaging},
 		{"AppClientCRUD", testAppClientCRUD},
 		{"ResourceServerCRUD", testResourceServerCRUD},
+		{"IdentityProviders", testIdentityProviders},
 		{"DeletePoolCascades", testDeletePoolCascades},
 		{"UpdaterErrorChangesNothing", testUpdaterError},
 		{"ConcurrentUpdatesLoseNothing", testConcurrentUpdates},
@@ -268,6 +269,10 @@ func testDeletePoolCascades(t *testing.T, s store.Store) {
 		if err := s.CreateResourceServer(ctx, r); err != nil {
 			t.Fatal(err)
 		}
+		idp := store.IdentityProvider{PoolID: pool, Name: "corp", Type: "SAML", Identifiers: []string{"corp.example"}, CreatedAt: t0, UpdatedAt: t0, Doc: []byte(`{}`)}
+		if err := s.CreateIdentityProvider(ctx, idp); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.DeleteUserPool(ctx, p.ID); err != nil {
 		t.Fatal(err)
@@ -278,8 +283,17 @@ func testDeletePoolCascades(t *testing.T, s store.Store) {
 	if n, _ := s.CountResourceServers(ctx, p.ID); n != 0 {
 		t.Fatalf("%d resource servers left behind", n)
 	}
+	if n, _ := s.CountIdentityProviders(ctx, p.ID); n != 0 {
+		t.Fatalf("%d identity providers left behind", n)
+	}
+	if _, err := s.GetIdentityProviderByIdentifier(ctx, p.ID, "corp.example"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("identifier of a deleted pool's provider: %v", err)
+	}
 	if n, _ := s.CountAppClients(ctx, keep.ID); n != 1 {
 		t.Fatalf("other pool lost its client")
+	}
+	if got, err := s.GetIdentityProviderByIdentifier(ctx, keep.ID, "corp.example"); err != nil || got.Name != "corp" {
+		t.Fatalf("other pool lost its identity provider: %+v %v", got, err)
 	}
 }
 

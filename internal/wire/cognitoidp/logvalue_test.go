@@ -16,7 +16,7 @@ import (
 // sensitive values (at any depth: nested structures, lists, maps) but every
 // other member that is set.
 func TestLoggingRedactsSensitiveMembers(t *testing.T) {
-	secrets := []string{"Passw0rd!secret", "temp-PW-123", "alice-the-user", "alice@example.com", "eyJaccess", "eyJrefresh", "eyJid", "sess-ion-value", "client-id-123", "SRP-A-VALUE", "123456"}
+	secrets := []string{"Passw0rd!secret", "temp-PW-123", "alice-the-user", "alice@example.com", "eyJaccess", "eyJrefresh", "eyJid", "sess-ion-value", "client-id-123", "SRP-A-VALUE", "123456", "idp-client-secret", "apple-private-key"}
 	values := []any{
 		&AdminCreateUserRequest{
 			UserPoolId: "us-east-1_pool", Username: "alice-the-user", TemporaryPassword: "temp-PW-123",
@@ -27,11 +27,13 @@ func TestLoggingRedactsSensitiveMembers(t *testing.T) {
 			AuthFlow: "USER_PASSWORD_AUTH", ClientId: "client-id-123",
 			AuthParameters: map[string]string{"USERNAME": "alice-the-user", "PASSWORD": "Passw0rd!secret", "SRP_A": "SRP-A-VALUE"},
 		},
+		&CreateIdentityProviderRequest{UserPoolId: "us-east-1_pool", ProviderName: "Google", ProviderType: "Google",
+			ProviderDetails: map[string]string{"client_id": "google-client", "client_secret": "idp-client-secret", "private_key": "apple-private-key"}},
 		&RespondToAuthChallengeRequest{ChallengeName: "SMS_MFA", Session: "sess-ion-value", ChallengeResponses: map[string]string{"SMS_MFA_CODE": "123456"}},
 		&InitiateAuthResponse{AuthenticationResult: &AuthenticationResultType{AccessToken: "eyJaccess", RefreshToken: "eyJrefresh", IdToken: "eyJid", ExpiresIn: new(int32(3600)), TokenType: "Bearer"}},
 		&ListUsersResponse{Users: []UserType{{Username: "alice-the-user", Attributes: []AttributeType{{Name: "email", Value: "alice@example.com"}}, UserCreateDate: wire.NewTime(time.Unix(1700000000, 0)), Enabled: new(true)}}},
 	}
-	visible := []string{"us-east-1_pool", "email", "SUPPRESS", "tests", "USER_PASSWORD_AUTH", "SMS_MFA", "3600", "Bearer", "2023-11-14", "[REDACTED]"}
+	visible := []string{"google-client", "us-east-1_pool", "email", "SUPPRESS", "tests", "USER_PASSWORD_AUTH", "SMS_MFA", "3600", "Bearer", "2023-11-14", "[REDACTED]"}
 	var out bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&out, nil), slog.NewTextHandler(&out, nil)} {
 		log := slog.New(h)
