@@ -189,6 +189,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	ui := uicustom.New(st, uicustom.Options{Pools: pools, Clock: a.clock, BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
+	a.cognito.Guard = replicaGuard(pools, cfg.Region)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)

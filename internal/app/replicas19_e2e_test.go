@@ -1,0 +1,172 @@
+package app_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/gognito/gognito/internal/config"
+)
+
+// replicaPool makes a pool in us-east-1 with a password client and a
+// confirmed user.
+func replicaPool(t *testing.T, c *cognito.Client) (poolID, clientID string) {
+	t.Helper()
+	ctx := context.Background()
+	pool := must[*cognito.CreateUserPoolOutput](t)(c.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("replicated")}))
+	poolID = *pool.UserPool.Id
+	cl := must[*cognito.CreateUserPoolClientOutput](t)(c.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{
+		UserPoolId: aws.String(poolID), ClientName: aws.String("app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	}))
+	clientID = *cl.UserPoolClient.ClientId
+	must[*cognito.AdminCreateUserOutput](t)(c.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{
+		UserPoolId: aws.String(poolID), Username: aws.String("alice"), MessageAction: types.MessageActionTypeSuppress}))
+	must[*cognito.AdminSetUserPasswordOutput](t)(c.AdminSetUserPassword(ctx, &cognito.AdminSetUserPasswordInput{
+		UserPoolId: aws.String(poolID), Username: aws.String("alice"), Password: aws.String("Passw0rd!x"), Permanent: true}))
+	return poolID, clientID
+}
+
+func passwordSignIn(c *cognito.Client, clientID string) (*cognito.InitiateAuthOutput, error) {
+	return c.InitiateAuth(context.Background(), &cognito.InitiateAuthInput{ClientId: aws.String(clientID),
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Passw0rd!x"}})
+}
+
+func TestUserPoolReplicas(t *testing.T) {
+	// This node is in us-west-2 (--region): unsigned requests (sign-in,
+	// sign-up, the access-token operations) are us-west-2's; signed ones are
+	// the Region their signature names.
+	ts := startServerWith(t, t.TempDir(), func(c *config.Config) { c.Region = "us-west-2" })
+	ctx := context.Background()
+	east := ts.client("us-east-1", false)
+	west := ts.client("us-west-2", false)
+	raw := ts.client("us-east-1", true)
+	poolID, clientID := replicaPool(t, east)
+
+	// Create, and its errors.
+	out := must[*cognito.CreateUserPoolReplicaOutput](t)(east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{
+		UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), UserPoolTags: map[string]string{"team": "id"}}))
+	r := out.UserPoolReplica
+	if aws.ToString(r.RegionName) != "us-west-2" || r.Role != types.ReplicaRoleTypeSecondary || r.Status != types.ReplicaStatusTypeCreating ||
+		aws.ToString(r.UserPoolArn) != "arn:aws:cognito-idp:us-west-2:"+accountOf(t, east, poolID)+":userpool/"+poolID {
+		t.Fatalf("created replica: %+v", *r)
+	}
+	_, err := east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-east-1")})
+	wantAPIError(t, err, "InvalidParameterException", "another Region")
+	_, err = east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")})
+	wantAPIError(t, err, "InvalidParameterException", "already has a replica in us-west-2")
+	_, err = east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("eu-west-1")})
+	wantAPIError(t, err, "LimitExceededException", "")
+	_, err = raw.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("mars-base")})
+	wantAPIError(t, err, "InvalidParameterException", "not a valid Region")
+	_, err = east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String("us-east-1_nothere00"), RegionName: aws.String("us-west-2")})
+	wantAPIError(t, err, "ResourceNotFoundException", "")
+	lite := must[*cognito.CreateUserPoolOutput](t)(east.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("lite"), UserPoolTier: types.UserPoolTierTypeLite}))
+	_, err = east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: lite.UserPool.Id, RegionName: aws.String("us-west-2")})
+	wantAPIError(t, err, "FeatureUnavailableInTierException", "")
+
+	// List, and the pool's ReplicaRegions.
+	list := must[*cognito.ListUserPoolReplicasOutput](t)(west.ListUserPoolReplicas(ctx, &cognito.ListUserPoolReplicasInput{UserPoolId: aws.String(poolID)}))
+	if len(list.UserPoolReplicas) != 2 || list.NextToken != nil ||
+		aws.ToString(list.UserPoolReplicas[0].RegionName) != "us-east-1" || list.UserPoolReplicas[0].Role != types.ReplicaRoleTypePrimary || list.UserPoolReplicas[0].Status != types.ReplicaStatusTypeActive ||
+		aws.ToString(list.UserPoolReplicas[1].RegionName) != "us-west-2" || list.UserPoolReplicas[1].Role != types.ReplicaRoleTypeSecondary || list.UserPoolReplicas[1].Status != types.ReplicaStatusTypeInactive {
+		t.Fatalf("replicas: %+v", list.UserPoolReplicas)
+	}
+	_, err = east.ListUserPoolReplicas(ctx, &cognito.ListUserPoolReplicasInput{UserPoolId: aws.String(poolID), NextToken: aws.String("bm9wZQ")})
+	wantAPIError(t, err, "InvalidParameterException", "pagination token")
+	_, err = east.ListUserPoolReplicas(ctx, &cognito.ListUserPoolReplicasInput{UserPoolId: aws.String("us-east-1_nothere00")})
+	wantAPIError(t, err, "ResourceNotFoundException", "")
+	pools := must[*cognito.ListUserPoolsOutput](t)(east.ListUserPools(ctx, &cognito.ListUserPoolsInput{MaxResults: aws.Int32(60)}))
+	for _, p := range pools.UserPools {
+		want := []string(nil)
+		if *p.Id == poolID {
+			want = []string{"us-west-2"}
+		}
+		if !slices.Equal(p.ReplicaRegions, want) {
+			t.Fatalf("pool %s ReplicaRegions %v, want %v", *p.Id, p.ReplicaRegions, want)
+		}
+	}
+
+	// An INACTIVE replica takes administrator requests, not end users'.
+	must[*cognito.DescribeUserPoolOutput](t)(west.DescribeUserPool(ctx, &cognito.DescribeUserPoolInput{UserPoolId: aws.String(poolID)}))
+	_, err = passwordSignIn(west, clientID)
+	wantAPIError(t, err, "OperationNotEnabledException", "INACTIVE")
+
+	// Update: activate (callable in either Region), and its errors.
+	up := must[*cognito.UpdateUserPoolReplicaOutput](t)(west.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{
+		UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeActive}))
+	if up.UserPoolReplica.Status != types.ReplicaStatusTypeActive || up.UserPoolReplica.Role != types.ReplicaRoleTypeSecondary {
+		t.Fatalf("updated replica: %+v", *up.UserPoolReplica)
+	}
+	_, err = east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-east-1"), Status: types.UpdateReplicaStatusTypeInactive})
+	wantAPIError(t, err, "InvalidParameterException", "always ACTIVE")
+	_, err = east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("eu-west-1"), Status: types.UpdateReplicaStatusTypeActive})
+	wantAPIError(t, err, "ResourceNotFoundException", "no replica in eu-west-1")
+	_, err = raw.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: "DELETING"})
+	wantAPIError(t, err, "InvalidParameterException", "")
+
+	// ACTIVE SECONDARY: sign-in and reads work, tokens from either Region
+	// verify in both, writes are refused.
+	westAuth := must[*cognito.InitiateAuthOutput](t)(passwordSignIn(west, clientID))
+	eastAuth := must[*cognito.AdminInitiateAuthOutput](t)(east.AdminInitiateAuth(ctx, &cognito.AdminInitiateAuthInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID),
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Passw0rd!x"}}))
+	for _, c := range []*cognito.Client{east, west} {
+		for _, tok := range []*string{westAuth.AuthenticationResult.AccessToken, eastAuth.AuthenticationResult.AccessToken} {
+			u := must[*cognito.GetUserOutput](t)(c.GetUser(ctx, &cognito.GetUserInput{AccessToken: tok}))
+			if aws.ToString(u.Username) != "alice" {
+				t.Fatalf("GetUser: %v", aws.ToString(u.Username))
+			}
+		}
+	}
+	must[*cognito.InitiateAuthOutput](t)(west.InitiateAuth(ctx, &cognito.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": *eastAuth.AuthenticationResult.RefreshToken}}))
+	must[*cognito.AdminGetUserOutput](t)(west.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("alice")}))
+	_, err = west.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("bob")})
+	wantAPIError(t, err, "OperationNotEnabledException", "SECONDARY")
+	_, err = west.SignUp(ctx, &cognito.SignUpInput{ClientId: aws.String(clientID), Username: aws.String("carol"), Password: aws.String("Passw0rd!x")})
+	wantAPIError(t, err, "OperationNotEnabledException", "SECONDARY")
+	_, err = west.ChangePassword(ctx, &cognito.ChangePasswordInput{AccessToken: westAuth.AuthenticationResult.AccessToken, PreviousPassword: aws.String("Passw0rd!x"), ProposedPassword: aws.String("Passw0rd!y")})
+	wantAPIError(t, err, "OperationNotEnabledException", "SECONDARY")
+	_, err = west.UpdateUserPool(ctx, &cognito.UpdateUserPoolInput{UserPoolId: aws.String(poolID)})
+	wantAPIError(t, err, "OperationNotEnabledException", "primary Region us-east-1")
+	_, err = west.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")})
+	wantAPIError(t, err, "OperationNotEnabledException", "")
+	// The primary Region changes the directory as ever.
+	must[*cognito.AdminCreateUserOutput](t)(east.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("bob"), MessageAction: types.MessageActionTypeSuppress}))
+
+	// Delete: INACTIVE replicas only; a pool with replicas is not deleted.
+	_, err = east.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")})
+	wantAPIError(t, err, "InvalidParameterException", "only an INACTIVE replica")
+	_, err = east.DeleteUserPool(ctx, &cognito.DeleteUserPoolInput{UserPoolId: aws.String(poolID)})
+	wantAPIError(t, err, "InvalidParameterException", "replicas")
+	_, err = east.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-east-1")})
+	wantAPIError(t, err, "InvalidParameterException", "cannot be deleted")
+	must[*cognito.UpdateUserPoolReplicaOutput](t)(east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{
+		UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeInactive}))
+	del := must[*cognito.DeleteUserPoolReplicaOutput](t)(east.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")}))
+	if del.UserPoolReplica.Status != types.ReplicaStatusTypeDeleting || aws.ToString(del.UserPoolReplica.RegionName) != "us-west-2" {
+		t.Fatalf("deleted replica: %+v", *del.UserPoolReplica)
+	}
+	_, err = east.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")})
+	wantAPIError(t, err, "ResourceNotFoundException", "")
+	list = must[*cognito.ListUserPoolReplicasOutput](t)(east.ListUserPoolReplicas(ctx, &cognito.ListUserPoolReplicasInput{UserPoolId: aws.String(poolID)}))
+	if len(list.UserPoolReplicas) != 1 || list.UserPoolReplicas[0].Role != types.ReplicaRoleTypePrimary {
+		t.Fatalf("replicas after delete: %+v", list.UserPoolReplicas)
+	}
+	// Without a replica there, us-west-2 requests are served as before.
+	must[*cognito.AdminCreateUserOutput](t)(west.AdminCreateUser(ctx, &cognito.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("carol"), MessageAction: types.MessageActionTypeSuppress}))
+	must[*cognito.DeleteUserPoolOutput](t)(east.DeleteUserPool(ctx, &cognito.DeleteUserPoolInput{UserPoolId: aws.String(poolID)}))
+}
+
+// accountOf is the account of a pool's ARN.
+func accountOf(t *testing.T, c *cognito.Client, poolID string) string {
+	t.Helper()
+	p := must[*cognito.DescribeUserPoolOutput](t)(c.DescribeUserPool(context.Background(), &cognito.DescribeUserPoolInput{UserPoolId: aws.String(poolID)}))
+	arn := aws.ToString(p.UserPool.Arn) // arn:aws:cognito-idp:<region>:<account>:userpool/<id>
+	return strings.SplitN(arn, ":", 6)[4]
+}
