@@ -141,6 +141,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	}
 
 	a.cluster = cluster.New(st, log, a.clock)
+	a.cluster.SetRegion(cfg.Region)
+	a.cluster.SetNodeTimeout(cfg.NodeTimeout)
 
 	// The pools and app clients, and their loader: a change made here is
 	// announced to the other nodes, which drop what they keep of it.
@@ -154,7 +156,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.edge = edge.New(log)
 	a.edge.SetLimits(edge.Limits{ReadTimeout: cfg.ReadTimeout, MaxConnsPerClient: int(cfg.MaxConnsPerClient)})
 	a.serving = serving.New(serving.Options{Edge: a.edge, Cluster: a.cluster, Clock: a.clock, Logger: log,
-		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval})
+		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval, Region: cfg.Region})
 	a.certs = certs.New(st, certs.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
 		IssuedValidity: cfg.IssuedCertValidity, RenewBefore: cfg.IssuedCertRenew,

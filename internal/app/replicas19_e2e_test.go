@@ -5,12 +5,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/gognito/gognito/internal/certs/certtest"
 	"github.com/gognito/gognito/internal/config"
+	"github.com/gognito/gognito/internal/edge/edgetest"
 )
 
 // replicaPool makes a pool in us-east-1 with a password client and a
@@ -169,4 +172,111 @@ func accountOf(t *testing.T, c *cognito.Client, poolID string) string {
 	p := must[*cognito.DescribeUserPoolOutput](t)(c.DescribeUserPool(context.Background(), &cognito.DescribeUserPoolInput{UserPoolId: aws.String(poolID)}))
 	arn := aws.ToString(p.UserPool.Arn) // arn:aws:cognito-idp:<region>:<account>:userpool/<id>
 	return strings.SplitN(arn, ":", 6)[4]
+}
+
+// TestDomainFailoverRouting: Routing.Failover on the domain operations,
+// and which Region's edge serves the domain. This node is in us-west-2,
+// alone (SQLite): the pool's Region, us-east-1, has no live node, so the
+// domain routed to us-west-2 is served here; without failover it is
+// served here too (every node serves a domain without routing).
+func TestDomainFailoverRouting(t *testing.T) {
+	ts := startServerWith(t, t.TempDir(), func(c *config.Config) { c.Region = "us-west-2" })
+	ctx := context.Background()
+	east := ts.client("us-east-1", false)
+	west := ts.client("us-west-2", false)
+	ca := certtest.NewCA(t)
+	now := time.Now()
+	const host = "login.example.test"
+	arn := importCert(t, ts.acmClient("us-east-1"), ca, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+	poolID, _ := replicaPool(t, east)
+	failover := func(region, check string) *types.RoutingType {
+		return &types.RoutingType{Failover: &types.FailoverType{SecondaryRegion: aws.String(region), PrimaryRoute53HealthCheckId: aws.String(check)}}
+	}
+	cdc := &types.CustomDomainConfigType{CertificateArn: aws.String(arn)}
+
+	// Errors: the pool has no replica yet; prefix domains take no routing.
+	_, err := east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: cdc, Routing: failover("us-west-2", "primary-east")})
+	wantAPIError(t, err, "InvalidParameterException", "has no replica in us-west-2")
+	must[*cognito.CreateUserPoolReplicaOutput](t)(east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")}))
+	must[*cognito.UpdateUserPoolReplicaOutput](t)(east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeActive}))
+	_, err = east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String("failprefix"), UserPoolId: aws.String(poolID), Routing: failover("us-west-2", "primary-east")})
+	wantAPIError(t, err, "InvalidParameterException", "custom domains only")
+	_, err = east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: cdc, Routing: failover("us-east-1", "primary-east")})
+	wantAPIError(t, err, "InvalidParameterException", "must differ")
+	_, err = east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: cdc, Routing: failover("eu-west-1", "primary-east")})
+	wantAPIError(t, err, "InvalidParameterException", "has no replica in eu-west-1")
+	// The secondary Region does not change domains.
+	_, err = west.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID), CustomDomainConfig: cdc})
+	wantAPIError(t, err, "OperationNotEnabledException", "SECONDARY")
+
+	out := must[*cognito.CreateUserPoolDomainOutput](t)(east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: cdc, Routing: failover("us-west-2", "primary-east")}))
+	wantRouting := func(r *types.RoutingType, region, check string) {
+		t.Helper()
+		if region == "" {
+			if r != nil {
+				t.Fatalf("routing %+v, want none", r.Failover)
+			}
+			return
+		}
+		if r == nil || r.Failover == nil || aws.ToString(r.Failover.SecondaryRegion) != region || aws.ToString(r.Failover.PrimaryRoute53HealthCheckId) != check {
+			t.Fatalf("routing %+v, want %s/%s", r, region, check)
+		}
+	}
+	wantRouting(out.Routing, "us-west-2", "primary-east")
+	d := describeDomain(t, east, host)
+	wantRouting(d.Routing, "us-west-2", "primary-east")
+	if d.Status != types.DomainStatusTypeActive {
+		t.Fatalf("status %s", d.Status)
+	}
+	// us-east-1 has no live node: this us-west-2 node's edge serves it.
+	if _, err := edgetest.Handshake(ts.EdgeAddr, host, ca.Pool()); err != nil {
+		t.Fatalf("failed-over domain not served by the secondary Region's edge: %v", err)
+	}
+
+	// Update: without Routing it is kept; Routing without Failover removes it.
+	up := must[*cognito.UpdateUserPoolDomainOutput](t)(east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID), CustomDomainConfig: cdc}))
+	wantRouting(up.Routing, "us-west-2", "primary-east")
+	_, err = east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID), CustomDomainConfig: cdc, Routing: failover("eu-west-1", "x")})
+	wantAPIError(t, err, "InvalidParameterException", "has no replica in eu-west-1")
+	_, err = east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String("nothere.example.test"), UserPoolId: aws.String(poolID), CustomDomainConfig: cdc, Routing: failover("eu-west-1", "x")})
+	wantAPIError(t, err, "InvalidParameterException", "No such domain or user pool exists.")
+	up = must[*cognito.UpdateUserPoolDomainOutput](t)(east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID), CustomDomainConfig: cdc, Routing: &types.RoutingType{}}))
+	wantRouting(up.Routing, "", "")
+	wantRouting(describeDomain(t, east, host).Routing, "", "")
+	if _, err := edgetest.Handshake(ts.EdgeAddr, host, ca.Pool()); err != nil {
+		t.Fatalf("domain without routing not served: %v", err)
+	}
+	up = must[*cognito.UpdateUserPoolDomainOutput](t)(east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID), CustomDomainConfig: cdc, Routing: failover("us-west-2", "hc-2")}))
+	wantRouting(up.Routing, "us-west-2", "hc-2")
+	wantRouting(describeDomain(t, east, host).Routing, "us-west-2", "hc-2")
+}
+
+// TestFailoverDomainNotServedElsewhere: a node of a third Region does not
+// serve a domain routed between two others.
+func TestFailoverDomainNotServedElsewhere(t *testing.T) {
+	ts := startServerWith(t, t.TempDir(), func(c *config.Config) { c.Region = "eu-west-1" })
+	ctx := context.Background()
+	east := ts.client("us-east-1", false)
+	ca := certtest.NewCA(t)
+	now := time.Now()
+	const host = "login.example.test"
+	arn := importCert(t, ts.acmClient("us-east-1"), ca, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+	poolID, _ := replicaPool(t, east)
+	must[*cognito.CreateUserPoolReplicaOutput](t)(east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")}))
+	must[*cognito.CreateUserPoolDomainOutput](t)(east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(arn)},
+		Routing:            &types.RoutingType{Failover: &types.FailoverType{SecondaryRegion: aws.String("us-west-2"), PrimaryRoute53HealthCheckId: aws.String("hc")}}}))
+	if _, err := edgetest.Handshake(ts.EdgeAddr, host, ca.Pool()); err == nil {
+		t.Fatal("an eu-west-1 node serves a domain routed between us-east-1 and us-west-2")
+	}
+	// Without the routing, every node serves it.
+	must[*cognito.UpdateUserPoolDomainOutput](t)(east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(arn)}, Routing: &types.RoutingType{}}))
+	if _, err := edgetest.Handshake(ts.EdgeAddr, host, ca.Pool()); err != nil {
+		t.Fatalf("domain without routing not served: %v", err)
+	}
 }

@@ -107,6 +107,8 @@ type doc struct {
 	Generation          int64     `json:"Generation"` // bumped when what is served must change
 	PendingSince        time.Time `json:"PendingSince"`
 	Version             string    `json:"Version"` // Cognito's YYYYMMDDhhmmss stamp
+	// Failover is Routing.Failover of a custom domain (see routing.go).
+	Failover *Failover `json:"Failover,omitempty"`
 }
 
 func decode(d store.Domain) (doc, error) {
@@ -254,6 +256,8 @@ func (s *Service) domainError(err error, region string) error {
 // exist.".
 type Pools interface {
 	PoolTier(ctx context.Context, poolID string) (string, error)
+	// PoolReplicaRegions lists the Regions of the pool's secondary replicas.
+	PoolReplicaRegions(ctx context.Context, poolID string) ([]string, error)
 }
 
 // loadPool checks that the pool exists and returns what the domain rules
@@ -312,6 +316,10 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	failover, err := s.checkRouting(ctx, in.UserPoolId, custom, in.Routing)
+	if err != nil {
+		return nil, err
+	}
 	arn := ""
 	var cert *certs.Material
 	if custom {
@@ -324,7 +332,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	rec := store.Domain{
 		Key: key, Name: name, PoolID: in.UserPoolId, Region: region, Custom: custom, CertificateARN: arn,
 		Status: StatusCreating, CreatedAt: now, UpdatedAt: now, Version: 1,
-		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now)}),
+		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now), Failover: failover}),
 	}
 	create := s.store.CreateDomain
 	if custom {
@@ -350,7 +358,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		return nil, s.domainError(err, region)
 	}
 	s.changed(ctx, rec, cert)
-	out := &cip.CreateUserPoolDomainResponse{ManagedLoginVersion: &mlv}
+	out := &cip.CreateUserPoolDomainResponse{ManagedLoginVersion: &mlv, Routing: failover.wire()}
 	if custom {
 		out.CloudFrontDomain = certs.CloudFrontDomain(name, s.o.CloudFrontSuffix)
 	}
@@ -437,6 +445,7 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *cip.DescribeUs
 		Status:                 d.Status,
 		CustomDomainConfig:     &cip.CustomDomainConfigType{CertificateArn: d.CertificateARN},
 		ManagedLoginVersion:    &x.ManagedLoginVersion,
+		Routing:                x.Failover.wire(),
 	}
 	return &cip.DescribeUserPoolDomainResponse{DomainDescription: desc}, nil
 }
@@ -453,6 +462,12 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 	if err != nil {
 		return nil, s.noSuchDomain(ctx, key, in.UserPoolId, err)
 	}
+	var failover *Failover
+	if in.Routing != nil {
+		if failover, err = s.checkRouting(ctx, in.UserPoolId, custom, in.Routing); err != nil {
+			return nil, s.noSuchDomain(ctx, key, in.UserPoolId, err)
+		}
+	}
 	var mlv int32
 	updated, err := s.store.UpdateDomain(ctx, key, func(cur *store.Domain) error {
 		if cur.PoolID != in.UserPoolId || cur.Status == StatusDeleting {
@@ -468,6 +483,10 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 		if cur.Custom {
 			cur.CertificateARN = in.CustomDomainConfig.CertificateArn
 		}
+		if in.Routing != nil {
+			x.Failover = failover
+		}
+		failover = x.Failover
 		now := s.now()
 		x.Generation++
 		x.PendingSince = now
@@ -486,7 +505,7 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 		return nil, s.domainError(err, regionOfPool(in.UserPoolId))
 	}
 	s.changed(ctx, updated, cert)
-	out := &cip.UpdateUserPoolDomainResponse{ManagedLoginVersion: &mlv}
+	out := &cip.UpdateUserPoolDomainResponse{ManagedLoginVersion: &mlv, Routing: failover.wire()}
 	if custom {
 		out.CloudFrontDomain = certs.CloudFrontDomain(name, s.o.CloudFrontSuffix)
 	}

@@ -26,6 +26,9 @@ type Domain struct {
 	Generation          int64 // bumped whenever what is served must change
 	PendingSince        time.Time
 	ManagedLoginVersion int32
+	// Failover is the domain's Routing.Failover; nil when every node serves
+	// it wherever its Region.
+	Failover *Failover
 }
 
 // Announcer hears of domain changes and judges when they are served (the
@@ -61,6 +64,7 @@ func (s *Service) view(d store.Domain) (Domain, error) {
 	return Domain{
 		Key: d.Key, Host: s.Host(d), PoolID: d.PoolID, Region: d.Region, Custom: d.Custom, CertificateARN: d.CertificateARN,
 		Status: d.Status, Generation: x.Generation, PendingSince: x.PendingSince, ManagedLoginVersion: mlv,
+		Failover: x.Failover,
 	}, nil
 }
 

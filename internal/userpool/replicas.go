@@ -188,3 +188,13 @@ func (s *Service) DeleteUserPoolReplica(ctx context.Context, in *cip.DeleteUserP
 	}
 	return &cip.DeleteUserPoolReplicaResponse{UserPoolReplica: s.replicaWire(in.UserPoolId, in.RegionName, RoleSecondary, ReplicaDeleting)}, nil
 }
+
+// PoolReplicaRegions lists the Regions of a pool's secondary replicas (the
+// domain rules check a failover Region with it).
+func (s *Service) PoolReplicaRegions(ctx context.Context, poolID string) ([]string, error) {
+	p, err := s.Pool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	return p.ReplicaRegions(), nil
+}
