@@ -78,8 +78,12 @@ func (c *Cluster) Region() string {
 }
 
 // SetNodeTimeout sets how long a node may be silent before it counts as
-// gone (NodeTimeout unless set; at least twice HeartbeatInterval).
+// gone (NodeTimeout unless set; at least twice HeartbeatInterval). Zero
+// keeps the default.
 func (c *Cluster) SetNodeTimeout(d time.Duration) {
+	if d == 0 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.nodeTimeout = max(d, 2*HeartbeatInterval)
