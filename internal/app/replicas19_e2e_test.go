@@ -2,6 +2,10 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -278,5 +282,68 @@ func TestFailoverDomainNotServedElsewhere(t *testing.T) {
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(arn)}, Routing: &types.RoutingType{}}))
 	if _, err := edgetest.Handshake(ts.EdgeAddr, host, ca.Pool()); err != nil {
 		t.Fatalf("domain without routing not served: %v", err)
+	}
+}
+
+// TestSecondaryHostedPagesSignInOnly: the hosted pages of a SECONDARY
+// replica (this us-west-2 node, a failed-over domain of a us-east-1 pool)
+// sign users in but offer no sign-up or password recovery, and refuse
+// those pages; once the replica is gone, they are offered again.
+func TestSecondaryHostedPagesSignInOnly(t *testing.T) {
+	ts := startServerWith(t, t.TempDir(), func(c *config.Config) { c.Region = "us-west-2" })
+	ctx := context.Background()
+	east := ts.client("us-east-1", false)
+	ca := certtest.NewCA(t)
+	now := time.Now()
+	const host = "login.example.test"
+	const cb = "https://app.example.test/cb"
+	arn := importCert(t, ts.acmClient("us-east-1"), ca, []string{host}, now.Add(-time.Hour), now.Add(48*time.Hour))
+	poolID, _ := replicaPool(t, east)
+	web := must[*cognito.CreateUserPoolClientOutput](t)(east.CreateUserPoolClient(ctx, &cognito.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid"}, CallbackURLs: []string{cb}, SupportedIdentityProviders: []string{"COGNITO"}})).UserPoolClient
+	must[*cognito.CreateUserPoolReplicaOutput](t)(east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")}))
+	must[*cognito.UpdateUserPoolReplicaOutput](t)(east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeActive}))
+	must[*cognito.CreateUserPoolDomainOutput](t)(east.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(arn)},
+		Routing:            &types.RoutingType{Failover: &types.FailoverType{SecondaryRegion: aws.String("us-west-2"), PrimaryRoute53HealthCheckId: aws.String("hc")}}}))
+
+	query := url.Values{"client_id": {*web.ClientId}, "response_type": {"code"}, "redirect_uri": {cb}, "scope": {"openid"}}.Encode()
+	page := func(path string) (int, string) {
+		hc := hostClient(ts, ca.Pool(), nil)
+		resp, err := hc.Get("https://" + host + path + "?" + query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	status, body := page("/login")
+	if status != http.StatusOK || strings.Contains(body, "Sign up") || strings.Contains(body, "Forgot your password?") {
+		t.Fatalf("secondary login page %d offers more than sign-in: %s", status, body)
+	}
+	for _, p := range []string{"/signup", "/forgotPassword", "/confirmForgotPassword", "/confirmUser"} {
+		if status, body := page(p); status != http.StatusBadRequest || !strings.Contains(body, "not available in this Region") {
+			t.Fatalf("secondary %s: %d %s", p, status, body)
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	back := signInWithBrowser(t, hostClient(ts, ca.Pool(), jar), "https://"+host+"/oauth2/authorize?"+query, "alice", "Passw0rd!x")
+	if back.Query().Get("code") == "" || !strings.HasPrefix(back.String(), cb) {
+		t.Fatalf("sign-in on the secondary's pages went to %s", back)
+	}
+
+	// Without the replica (and the routing), the pages offer everything again.
+	must[*cognito.UpdateUserPoolDomainOutput](t)(east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(arn)}, Routing: &types.RoutingType{}}))
+	must[*cognito.UpdateUserPoolReplicaOutput](t)(east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeInactive}))
+	must[*cognito.DeleteUserPoolReplicaOutput](t)(east.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")}))
+	status, body = page("/login")
+	if status != http.StatusOK || !strings.Contains(body, "Sign up") || !strings.Contains(body, "Forgot your password?") {
+		t.Fatalf("login page without a replica %d: %s", status, body)
+	}
+	if status, _ := page("/signup"); status != http.StatusOK {
+		t.Fatalf("sign-up page without a replica: %d", status)
 	}
 }

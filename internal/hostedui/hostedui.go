@@ -43,6 +43,10 @@ type Options struct {
 	// sanitised CSS (safe inside <style>) and the logo's URL, both "" when
 	// nothing is set. gognito passes (*uicustom.Service).CSSFor.
 	Customization func(ctx context.Context, poolID, clientID string) (css, logoURL string, err error)
+	// Secondary reports whether this node serves a pool as a SECONDARY
+	// replica (its Region holds a replica of the pool): the pages then offer
+	// sign-in only, as Cognito's do in a failover state. nil: never.
+	Secondary func(ctx context.Context, poolID string) bool
 }
 
 // Handler serves the pages and endpoints of user pool domains.
@@ -97,6 +101,10 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 	hdr := w.Header()
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
+	if directoryWrites[r.URL.Path] && h.secondary(r.Context(), site.PoolID) {
+		h.renderError(w, http.StatusBadRequest, "invalid_request", "Sign-up and password recovery are not available in this Region right now: sign in, or try again later.")
+		return true
+	}
 	switch r.URL.Path {
 	case "/oauth2/authorize":
 		h.authorize(w, r, site)
@@ -126,6 +134,15 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 		return false
 	}
 	return true
+}
+
+// directoryWrites are the pages that change the user directory, which a
+// SECONDARY replica does not serve.
+var directoryWrites = map[string]bool{"/signup": true, "/confirm": true, "/resendcode": true, "/confirmUser": true,
+	"/forgotPassword": true, "/confirmForgotPassword": true}
+
+func (h *Handler) secondary(ctx context.Context, poolID string) bool {
+	return h.o.Secondary != nil && h.o.Secondary(ctx, poolID)
 }
 
 func (h *Handler) random(n int) string {
