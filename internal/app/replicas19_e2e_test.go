@@ -63,7 +63,23 @@ func TestUserPoolReplicas(t *testing.T) {
 		aws.ToString(r.UserPoolArn) != "arn:aws:cognito-idp:us-west-2:"+accountOf(t, east, poolID)+":userpool/"+poolID {
 		t.Fatalf("created replica: %+v", *r)
 	}
-	_, err := east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-east-1")})
+	// The replica's tags are its own, kept in either Region.
+	must[*cognito.TagResourceOutput](t)(west.TagResource(ctx, &cognito.TagResourceInput{ResourceArn: r.UserPoolArn, Tags: map[string]string{"region": "west"}}))
+	if tags := must[*cognito.ListTagsForResourceOutput](t)(east.ListTagsForResource(ctx, &cognito.ListTagsForResourceInput{ResourceArn: r.UserPoolArn})).Tags; len(tags) != 2 || tags["team"] != "id" || tags["region"] != "west" {
+		t.Fatalf("replica tags %v", tags)
+	}
+	must[*cognito.UntagResourceOutput](t)(west.UntagResource(ctx, &cognito.UntagResourceInput{ResourceArn: r.UserPoolArn, TagKeys: []string{"team"}}))
+	pd := must[*cognito.DescribeUserPoolOutput](t)(east.DescribeUserPool(ctx, &cognito.DescribeUserPoolInput{UserPoolId: aws.String(poolID)})).UserPool
+	if poolTags := must[*cognito.ListTagsForResourceOutput](t)(east.ListTagsForResource(ctx, &cognito.ListTagsForResourceInput{ResourceArn: pd.Arn})).Tags; len(poolTags) != 0 {
+		t.Fatalf("the pool's tags changed with its replica's: %v", poolTags)
+	}
+	if tags := must[*cognito.ListTagsForResourceOutput](t)(west.ListTagsForResource(ctx, &cognito.ListTagsForResourceInput{ResourceArn: r.UserPoolArn})).Tags; len(tags) != 1 || tags["region"] != "west" {
+		t.Fatalf("replica tags after untag %v", tags)
+	}
+	_, err := east.ListTagsForResource(ctx, &cognito.ListTagsForResourceInput{ResourceArn: aws.String(strings.Replace(*r.UserPoolArn, "us-west-2", "eu-west-1", 1))})
+	wantAPIError(t, err, "ResourceNotFoundException", "")
+
+	_, err = east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-east-1")})
 	wantAPIError(t, err, "InvalidParameterException", "another Region")
 	_, err = east.CreateUserPoolReplica(ctx, &cognito.CreateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")})
 	wantAPIError(t, err, "InvalidParameterException", "already has a replica in us-west-2")
