@@ -193,13 +193,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.cognito.Guard = replicaGuard(pools, cfg.Region)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock,
-		Secondary: func(ctx context.Context, poolID string) bool {
+		Secondary: func(ctx context.Context, poolID string) (bool, bool) {
 			p, err := pools.Pool(ctx, poolID)
 			if err != nil {
-				return false
+				return false, true
 			}
-			role, _, _ := p.ReplicaIn(cfg.Region)
-			return role == userpool.RoleSecondary
+			role, status, _ := p.ReplicaIn(cfg.Region)
+			return role == userpool.RoleSecondary, status == userpool.ReplicaActive
 		}})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)

@@ -350,10 +350,17 @@ func TestSecondaryHostedPagesSignInOnly(t *testing.T) {
 		t.Fatalf("sign-in on the secondary's pages went to %s", back)
 	}
 
+	// An INACTIVE replica serves no end user, sign-in included.
+	must[*cognito.UpdateUserPoolReplicaOutput](t)(east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeInactive}))
+	for _, p := range []string{"/login", "/oauth2/authorize"} {
+		if status, body := page(p); status != http.StatusBadRequest || !strings.Contains(body, "not active") {
+			t.Fatalf("INACTIVE secondary %s: %d %s", p, status, body)
+		}
+	}
+
 	// Without the replica (and the routing), the pages offer everything again.
 	must[*cognito.UpdateUserPoolDomainOutput](t)(east.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: aws.String(poolID),
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(arn)}, Routing: &types.RoutingType{}}))
-	must[*cognito.UpdateUserPoolReplicaOutput](t)(east.UpdateUserPoolReplica(ctx, &cognito.UpdateUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2"), Status: types.UpdateReplicaStatusTypeInactive}))
 	must[*cognito.DeleteUserPoolReplicaOutput](t)(east.DeleteUserPoolReplica(ctx, &cognito.DeleteUserPoolReplicaInput{UserPoolId: aws.String(poolID), RegionName: aws.String("us-west-2")}))
 	status, body = page("/login")
 	if status != http.StatusOK || !strings.Contains(body, "Sign up") || !strings.Contains(body, "Forgot your password?") {

@@ -113,7 +113,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, site Site, ar *authRequest, status int, username, errMsg string) {
 	p := h.newPage(w, r, site, ar, "Sign in")
 	p.Action, p.Username, p.Error = "/login?"+authQuery(ar.query).Encode(), username, errMsg
-	if h.secondary(r.Context(), site.PoolID) {
+	if secondary, _ := h.replica(r.Context(), site.PoolID); secondary {
 		h.render(w, status, loginTmpl, p) // sign-in only (a SECONDARY replica)
 		return
 	}
