@@ -308,6 +308,11 @@ func (s *Server) call(ctx context.Context, r *http.Request, svc *Service, ep *en
 	if ep.handler == nil {
 		return nil, awserr.Newf(awserr.UnsupportedOperation, "gognito does not implement %s yet.", ep.op.Name)
 	}
+	if svc.Guard != nil {
+		if err := svc.Guard(ctx, ep.op, body); err != nil {
+			return nil, err
+		}
+	}
 	return ep.handler(ctx, raw)
 }
 

@@ -28,8 +28,12 @@ type Service struct {
 	// a service whose operation names could meet Cognito's, such as ACM's
 	// TagResource, turns it off).
 	RateLimited bool
-	ops         map[string]*endpoint
-	ordered     []string
+	// Guard, when set, may refuse a valid request before its handler runs
+	// (cognito-idp: the operations a user pool's SECONDARY replica refuses).
+	// body is the decoded request object.
+	Guard   func(ctx context.Context, op wire.Operation, body map[string]any) error
+	ops     map[string]*endpoint
+	ordered []string
 }
 
 type endpoint struct {

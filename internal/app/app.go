@@ -143,6 +143,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	}
 
 	a.cluster = cluster.New(st, log, a.clock)
+	a.cluster.SetRegion(cfg.Region)
+	a.cluster.SetNodeTimeout(cfg.NodeTimeout)
 
 	// The pools and app clients, and their loader: a change made here is
 	// announced to the other nodes, which drop what they keep of it.
@@ -156,7 +158,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.edge = edge.New(log)
 	a.edge.SetLimits(edge.Limits{ReadTimeout: cfg.ReadTimeout, MaxConnsPerClient: int(cfg.MaxConnsPerClient)})
 	a.serving = serving.New(serving.Options{Edge: a.edge, Cluster: a.cluster, Clock: a.clock, Logger: log,
-		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval})
+		PropagationDelay: cfg.DomainPropagationDelay, SyncInterval: edgeSyncInterval, ReconcileInterval: reconcileInterval, Region: cfg.Region})
 	a.certs = certs.New(st, certs.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
 		IssuedValidity: cfg.IssuedCertValidity, RenewBefore: cfg.IssuedCertRenew,
@@ -194,7 +196,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.idps = idp.New(st, idp.Options{Pools: pools, Clients: pools, Fetcher: metadataFetcher{}, Clock: a.clock, Sealer: sealer})
 	pools.SetIdentityProviders(a.idps)
 	registerIdentityProviders(a.cognito, a.idps)
-	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
+	a.cognito.Guard = replicaGuard(pools, cfg.Region)
+	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock,
+		Secondary: func(ctx context.Context, poolID string) (bool, bool) {
+			p, err := pools.Pool(ctx, poolID)
+			if err != nil {
+				return false, true
+			}
+			role, status, _ := p.ReplicaIn(cfg.Region)
+			return role == userpool.RoleSecondary, status == userpool.ReplicaActive
+		}})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {

@@ -113,6 +113,13 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "TagResource", pools.TagResource).Notes("User pools only.")
 	api.Handle(s, "UntagResource", pools.UntagResource).Notes("User pools only.")
 	api.Handle(s, "ListTagsForResource", pools.ListTagsForResource).Notes("User pools only.")
+
+	// Replicas (multi-Region replication; one database serves every Region).
+	api.Handle(s, "CreateUserPoolReplica", pools.CreateUserPoolReplica).
+		Notes("One secondary replica; it starts INACTIVE (the response says CREATING). Nodes of its Region (--region) and requests signed for it see the pool as SECONDARY.")
+	api.Handle(s, "ListUserPoolReplicas", pools.ListUserPoolReplicas).Notes("The primary first; one page.")
+	api.Handle(s, "UpdateUserPoolReplica", pools.UpdateUserPoolReplica).Notes("A secondary replica's status only: ACTIVE or INACTIVE.")
+	api.Handle(s, "DeleteUserPoolReplica", pools.DeleteUserPoolReplica).Notes("INACTIVE secondary replicas only; answers DELETING and the replica is gone at once.")
 	return s
 }
 

@@ -21,7 +21,7 @@ const (
 	// HeartbeatInterval is how often a node records itself.
 	HeartbeatInterval = time.Second
 	// NodeTimeout is how long a node may be silent before it counts as gone
-	// and no longer holds changes back.
+	// and no longer holds changes back (the default: SetNodeTimeout).
 	NodeTimeout = 10 * time.Second
 	// RecordLifetime is how long a silent node's record is kept: it expires
 	// (and the janitor removes it) unless the node beats again.
@@ -43,9 +43,11 @@ type Cluster struct {
 	log      *slog.Logger
 	clk      clock.Clock
 
-	mu     sync.RWMutex
-	subs   map[string][]func(key string) // topic -> subscribers; guarded by mu
-	report func() map[string]string      // guarded by mu
+	mu          sync.RWMutex
+	subs        map[string][]func(key string) // topic -> subscribers; guarded by mu
+	report      func() map[string]string      // guarded by mu
+	region      string                        // this node's Region (--region); guarded by mu
+	nodeTimeout time.Duration                 // guarded by mu
 }
 
 // New builds this node's membership on a store. The store is shared when it
@@ -57,7 +59,41 @@ func New(st Values, log *slog.Logger, clk clock.Clock) *Cluster {
 	n, _ := st.(store.Notifier)
 	var id [8]byte
 	_, _ = rand.Read(id[:])
-	return &Cluster{node: hex.EncodeToString(id[:]), values: st, notifier: n, log: log, clk: clock.Or(clk), subs: map[string][]func(string){}}
+	return &Cluster{node: hex.EncodeToString(id[:]), values: st, notifier: n, log: log, clk: clock.Or(clk), subs: map[string][]func(string){}, nodeTimeout: NodeTimeout}
+}
+
+// SetRegion sets the Region this node's heartbeat carries (its --region):
+// other nodes tell from it which Regions have live nodes.
+func (c *Cluster) SetRegion(region string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.region = region
+}
+
+// Region is this node's Region ("" when none was set).
+func (c *Cluster) Region() string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.region
+}
+
+// SetNodeTimeout sets how long a node may be silent before it counts as
+// gone (NodeTimeout unless set; at least twice HeartbeatInterval). Zero
+// keeps the default.
+func (c *Cluster) SetNodeTimeout(d time.Duration) {
+	if d == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nodeTimeout = max(d, 2*HeartbeatInterval)
+}
+
+// NodeTimeout is how long a node may be silent before it counts as gone.
+func (c *Cluster) NodeTimeout() time.Duration {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.nodeTimeout
 }
 
 // Node is this node's id (random, new at every start).
@@ -153,19 +189,20 @@ func (c *Cluster) Run(ctx context.Context) {
 type record struct {
 	Beat    int64             `json:"Beat"` // Unix milliseconds
 	Serving map[string]string `json:"Serving"`
+	Region  string            `json:"Region,omitempty"`
 }
 
 // Beat records this node's report, now.
 func (c *Cluster) Beat(ctx context.Context) {
 	c.mu.RLock()
-	report := c.report
+	report, region := c.report, c.region
 	c.mu.RUnlock()
 	var r map[string]string
 	if report != nil {
 		r = report()
 	}
 	now := c.clk.Now()
-	b, _ := json.Marshal(record{Beat: now.UnixMilli(), Serving: r})
+	b, _ := json.Marshal(record{Beat: now.UnixMilli(), Serving: r, Region: region})
 	if err := c.values.SetValueUntil(ctx, RecordPrefix+c.node, b, now.Add(RecordLifetime)); err != nil && ctx.Err() == nil {
 		c.log.Warn("cluster: heartbeat", "error", err)
 	}
@@ -194,15 +231,18 @@ type Peer struct {
 	Node   string
 	Beat   time.Time
 	Report map[string]string
+	Region string // the Region its heartbeat carries ("" from an older node)
 }
 
-// Peers lists the other live nodes: those that beat within NodeTimeout.
+// Peers lists the other live nodes: those that beat within the node
+// timeout.
 func (c *Cluster) Peers(ctx context.Context) ([]Peer, error) {
 	recs, err := c.values.ListValues(ctx, RecordPrefix)
 	if err != nil {
 		return nil, err
 	}
 	now := c.clk.Now()
+	timeout := c.NodeTimeout()
 	var out []Peer
 	for key, raw := range recs {
 		var r record
@@ -210,10 +250,10 @@ func (c *Cluster) Peers(ctx context.Context) ([]Peer, error) {
 			continue
 		}
 		beat := time.UnixMilli(r.Beat)
-		if now.Sub(beat) > NodeTimeout {
+		if now.Sub(beat) > timeout {
 			continue
 		}
-		out = append(out, Peer{Node: strings.TrimPrefix(key, RecordPrefix), Beat: beat, Report: r.Serving})
+		out = append(out, Peer{Node: strings.TrimPrefix(key, RecordPrefix), Beat: beat, Report: r.Serving, Region: r.Region})
 	}
 	return out, nil
 }

@@ -182,3 +182,29 @@ func TestAloneOnAStoreNotShared(t *testing.T) {
 		t.Fatal("Run did not return on a store that is not shared")
 	}
 }
+
+// TestPeersCarryTheirRegion: a heartbeat carries the node's Region, and
+// the node timeout set on a node decides who is live.
+func TestPeersCarryTheirRegion(t *testing.T) {
+	b := newBus()
+	ctx := context.Background()
+	clk := &clock.Settable{}
+	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	clk.Set(func() time.Time { return start })
+	a, c := New(node{b}, nil, clk), New(node{b}, nil, clk)
+	a.SetNodeTimeout(3 * time.Second)
+	c.SetRegion("us-west-2")
+	c.Beat(ctx)
+	peers, err := a.Peers(ctx)
+	if err != nil || len(peers) != 1 || peers[0].Region != "us-west-2" || c.Region() != "us-west-2" {
+		t.Fatalf("peers of a: %+v, %v", peers, err)
+	}
+	clk.Set(func() time.Time { return start.Add(3*time.Second + time.Millisecond) })
+	if peers, _ := a.Peers(ctx); len(peers) != 0 || a.NodeTimeout() != 3*time.Second {
+		t.Fatalf("a node silent for longer than the node timeout is still a peer: %+v", peers)
+	}
+	a.SetNodeTimeout(time.Millisecond)
+	if a.NodeTimeout() != 2*HeartbeatInterval {
+		t.Fatalf("node timeout %v, want at least two heartbeats", a.NodeTimeout())
+	}
+}

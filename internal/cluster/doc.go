@@ -10,8 +10,10 @@
 // ("nodes/<id>"), carrying what the node reports of itself (the serving
 // package reports which version of each host name its TLS edge serves), so
 // that a node can ask whether every other live node has caught up with a
-// change. A node silent for NodeTimeout counts as gone; its record expires
-// after RecordLifetime.
+// change, and its Region (--region), from which the serving package tells
+// which Regions are live for failover routing. A node silent for the node
+// timeout (NodeTimeout unless SetNodeTimeout) counts as gone; its record
+// expires after RecordLifetime.
 //
 // On a store that is not shared (SQLite) a node is alone: Announce does
 // nothing and Run returns at once.

@@ -53,6 +53,10 @@ type Config struct {
 	DomainPropagationDelay time.Duration `toml:"domain-propagation-delay"`
 	CheckParentDNS         bool          `toml:"check-parent-dns"`
 	CloudFrontSuffix       string        `toml:"cloudfront-suffix"`
+	// NodeTimeout is how long a node of a shared database may be silent
+	// before the others count it gone: it holds no change back any more,
+	// and a Region without a live node fails its domains over.
+	NodeTimeout time.Duration `toml:"node-timeout"`
 
 	// Certificates the local CA issues for RequestCertificate.
 	IssuedCertValidity time.Duration `toml:"issued-cert-validity"`
@@ -136,6 +140,7 @@ func Default() Config {
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		ReadTimeout:     30 * time.Second,
+		NodeTimeout:     10 * time.Second,
 
 		MaxConnsPerClient: 256,
 
@@ -175,7 +180,7 @@ func (c *Config) settings() []setting {
 		{name: "data-dir", usage: "directory for the embedded database and keys", str: &c.DataDir},
 		{name: "database", usage: "database DSN (default: SQLite file gognito.db in the data directory)", str: &c.Database},
 		{name: "secret-key-file", usage: "key that seals private keys and secrets at rest; every node of one database needs the same file (default: secret.key in the data directory)", str: &c.SecretKeyFile},
-		{name: "region", usage: "default AWS Region, used when a request carries no SigV4 credential scope", str: &c.Region},
+		{name: "region", usage: "this node's AWS Region: the Region of requests that carry no SigV4 credential scope (sign-in, hosted pages), where user pools with a replica here act as SECONDARY, and where failover routing sends custom domains", str: &c.Region},
 		{name: "account-id", usage: "AWS account id shown in ARNs", str: &c.AccountID},
 		{name: "public-url", usage: "URL clients reach the API listener at (default http://<listen>)", str: &c.PublicURL},
 		{name: "allowed-hosts", usage: "more host names the API listener answers to, comma-separated (it always answers to its listen address, the public URL's host, IP addresses, localhost names and user pool domains; other Host headers are refused against DNS rebinding)", str: &c.AllowedHosts},
@@ -191,6 +196,7 @@ func (c *Config) settings() []setting {
 		{name: "custom-domain-quota", usage: "custom domains per Region (Cognito's quota is 4)", i64: &c.CustomDomainQuota},
 		{name: "domain-propagation-delay", usage: "how long a created or updated domain stays CREATING/UPDATING at least (to exercise wait loops)", dur: &c.DomainPropagationDelay},
 		{name: "check-parent-dns", usage: "require a DNS A record on a custom domain's parent, as Cognito does (off for local use)", b: &c.CheckParentDNS},
+		{name: "node-timeout", usage: "how long a node of a shared database may be silent before the others count it gone (at least 2s); a Region without a live node fails over its domains' Routing.Failover within node-timeout + 2s", dur: &c.NodeTimeout},
 		{name: "cloudfront-suffix", usage: "suffix of the CloudFront domain names reported for user pool domains", str: &c.CloudFrontSuffix},
 		{name: "issued-cert-validity", usage: "validity of certificates the local CA issues for RequestCertificate (ACM's is 395 days)", dur: &c.IssuedCertValidity},
 		{name: "outbox-public", usage: "serve /_gognito/outbox (codes, temporary passwords) to every peer, not only loopback ones", b: &c.OutboxPublic},
@@ -364,6 +370,9 @@ func (c *Config) validate() error {
 	}
 	if c.IssuedCertValidity < time.Minute || c.IssuedCertRenew < 0 {
 		errs = append(errs, errors.New("issued-cert-validity must be at least a minute and issued-cert-renew-before not negative"))
+	}
+	if c.NodeTimeout < 2*time.Second {
+		errs = append(errs, errors.New("node-timeout must be at least 2s"))
 	}
 	if c.CustomDomainQuota < 0 || c.DomainPropagationDelay < 0 {
 		errs = append(errs, errors.New("custom-domain-quota and domain-propagation-delay must not be negative"))

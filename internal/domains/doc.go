@@ -15,6 +15,10 @@
 // outcome (Settle), being the only one that writes its documents. The
 // serving package re-reads domains through Load, EachServed and Pending.
 //
+// A custom domain's Routing.Failover (routing.go) is kept in its document
+// and carried to the serving layer in Domain.Failover; the secondary Region
+// must hold a replica of the pool (Pools.PoolReplicaRegions).
+//
 // Store errors become Cognito's errors in one place (domainError). The
 // package takes the time from a clock.Clock and never imports net/http or
 // a transport.

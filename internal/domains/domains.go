@@ -110,6 +110,8 @@ type doc struct {
 	// SecurityPolicy is a custom domain's TLS security policy as set ("":
 	// none given, DefaultSecurityPolicy applies).
 	SecurityPolicy string `json:"SecurityPolicy,omitempty"`
+	// Failover is Routing.Failover of a custom domain (see routing.go).
+	Failover *Failover `json:"Failover,omitempty"`
 }
 
 // TLS security policies (SecurityPolicyType). A custom domain created
@@ -277,6 +279,8 @@ func (s *Service) domainError(err error, region string) error {
 // exist.".
 type Pools interface {
 	PoolTier(ctx context.Context, poolID string) (string, error)
+	// PoolReplicaRegions lists the Regions of the pool's secondary replicas.
+	PoolReplicaRegions(ctx context.Context, poolID string) ([]string, error)
 }
 
 // loadPool checks that the pool exists and returns what the domain rules
@@ -335,6 +339,10 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	failover, err := s.checkRouting(ctx, in.UserPoolId, custom, in.Routing)
+	if err != nil {
+		return nil, err
+	}
 	arn, policy := "", ""
 	var cert *certs.Material
 	if custom {
@@ -347,7 +355,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	rec := store.Domain{
 		Key: key, Name: name, PoolID: in.UserPoolId, Region: region, Custom: custom, CertificateARN: arn,
 		Status: StatusCreating, CreatedAt: now, UpdatedAt: now, Version: 1,
-		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now), SecurityPolicy: policy}),
+		Doc: encode(doc{ManagedLoginVersion: mlv, Generation: 1, PendingSince: now, Version: versionStamp(now), SecurityPolicy: policy, Failover: failover}),
 	}
 	create := s.store.CreateDomain
 	if custom {
@@ -373,7 +381,7 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 		return nil, s.domainError(err, region)
 	}
 	s.changed(ctx, rec, cert)
-	out := &cip.CreateUserPoolDomainResponse{ManagedLoginVersion: &mlv}
+	out := &cip.CreateUserPoolDomainResponse{ManagedLoginVersion: &mlv, Routing: failover.wire()}
 	if custom {
 		out.CloudFrontDomain = certs.CloudFrontDomain(name, s.o.CloudFrontSuffix)
 	}
@@ -460,6 +468,7 @@ func (s *Service) DescribeUserPoolDomain(ctx context.Context, in *cip.DescribeUs
 		Status:                 d.Status,
 		CustomDomainConfig:     &cip.CustomDomainConfigType{CertificateArn: d.CertificateARN},
 		ManagedLoginVersion:    &x.ManagedLoginVersion,
+		Routing:                x.Failover.wire(),
 	}
 	if d.Custom {
 		desc.CustomDomainConfig.SecurityPolicy = securityPolicyOf(true, x)
@@ -479,6 +488,12 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 	if err != nil {
 		return nil, s.noSuchDomain(ctx, key, in.UserPoolId, err)
 	}
+	var failover *Failover
+	if in.Routing != nil {
+		if failover, err = s.checkRouting(ctx, in.UserPoolId, custom, in.Routing); err != nil {
+			return nil, s.noSuchDomain(ctx, key, in.UserPoolId, err)
+		}
+	}
 	var mlv int32
 	updated, err := s.store.UpdateDomain(ctx, key, func(cur *store.Domain) error {
 		if cur.PoolID != in.UserPoolId || cur.Status == StatusDeleting {
@@ -497,6 +512,10 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 				x.SecurityPolicy = p // none given: the policy stays as it is
 			}
 		}
+		if in.Routing != nil {
+			x.Failover = failover
+		}
+		failover = x.Failover
 		now := s.now()
 		x.Generation++
 		x.PendingSince = now
@@ -515,7 +534,7 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *cip.UpdateUserPo
 		return nil, s.domainError(err, regionOfPool(in.UserPoolId))
 	}
 	s.changed(ctx, updated, cert)
-	out := &cip.UpdateUserPoolDomainResponse{ManagedLoginVersion: &mlv}
+	out := &cip.UpdateUserPoolDomainResponse{ManagedLoginVersion: &mlv, Routing: failover.wire()}
 	if custom {
 		out.CloudFrontDomain = certs.CloudFrontDomain(name, s.o.CloudFrontSuffix)
 	}

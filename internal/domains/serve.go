@@ -27,6 +27,9 @@ type Domain struct {
 	PendingSince        time.Time
 	ManagedLoginVersion int32
 	SecurityPolicy      string // the TLS security policy it is served with
+	// Failover is the domain's Routing.Failover; nil when every node serves
+	// it wherever its Region.
+	Failover *Failover
 }
 
 // Announcer hears of domain changes and judges when they are served (the
@@ -63,6 +66,7 @@ func (s *Service) view(d store.Domain) (Domain, error) {
 		Key: d.Key, Host: s.Host(d), PoolID: d.PoolID, Region: d.Region, Custom: d.Custom, CertificateARN: d.CertificateARN,
 		Status: d.Status, Generation: x.Generation, PendingSince: x.PendingSince, ManagedLoginVersion: mlv,
 		SecurityPolicy: securityPolicyOf(d.Custom, x),
+		Failover: x.Failover,
 	}, nil
 }
 

@@ -43,6 +43,12 @@ type Options struct {
 	// sanitised CSS (safe inside <style>) and the logo's URL, both "" when
 	// nothing is set. gognito passes (*uicustom.Service).CSSFor.
 	Customization func(ctx context.Context, poolID, clientID string) (css, logoURL string, err error)
+	// Secondary reports whether this node serves a pool as a SECONDARY
+	// replica (its Region holds a replica of the pool), and whether that
+	// replica is ACTIVE: the pages of an ACTIVE one offer sign-in only, as
+	// Cognito's do in a failover state; an INACTIVE one serves no end user.
+	// nil: never.
+	Secondary func(ctx context.Context, poolID string) (secondary, active bool)
 }
 
 // Handler serves the pages and endpoints of user pool domains.
@@ -97,6 +103,13 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 	hdr := w.Header()
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
+	if secondary, active := h.replica(r.Context(), site.PoolID); secondary && !active && endUserPaths[r.URL.Path] {
+		h.renderError(w, http.StatusBadRequest, "invalid_request", "The user pool's replica in this Region is not active.")
+		return true
+	} else if secondary && directoryWrites[r.URL.Path] {
+		h.renderError(w, http.StatusBadRequest, "invalid_request", "Sign-up and password recovery are not available in this Region right now: sign in, or try again later.")
+		return true
+	}
 	switch r.URL.Path {
 	case "/oauth2/authorize":
 		h.authorize(w, r, site)
@@ -126,6 +139,23 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 		return false
 	}
 	return true
+}
+
+// directoryWrites are the pages that change the user directory, which a
+// SECONDARY replica does not serve.
+var directoryWrites = map[string]bool{"/signup": true, "/confirm": true, "/resendcode": true, "/confirmUser": true,
+	"/forgotPassword": true, "/confirmForgotPassword": true}
+
+// endUserPaths are the pages and endpoints an INACTIVE replica refuses.
+var endUserPaths = map[string]bool{"/oauth2/authorize": true, "/login": true, "/signup": true, "/confirm": true,
+	"/resendcode": true, "/confirmUser": true, "/forgotPassword": true, "/confirmForgotPassword": true,
+	"/oauth2/token": true, "/oauth2/userInfo": true, "/oauth2/userinfo": true, "/oauth2/revoke": true, "/logout": true}
+
+func (h *Handler) replica(ctx context.Context, poolID string) (secondary, active bool) {
+	if h.o.Secondary == nil {
+		return false, true
+	}
+	return h.o.Secondary(ctx, poolID)
 }
 
 func (h *Handler) random(n int) string {

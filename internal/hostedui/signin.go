@@ -113,6 +113,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, site Site, ar *authRequest, status int, username, errMsg string) {
 	p := h.newPage(w, r, site, ar, "Sign in")
 	p.Action, p.Username, p.Error = "/login?"+authQuery(ar.query).Encode(), username, errMsg
+	if secondary, _ := h.replica(r.Context(), site.PoolID); secondary {
+		h.render(w, status, loginTmpl, p) // sign-in only (a SECONDARY replica)
+		return
+	}
 	p.Links = append(p.Links, link{Text: "Forgot your password?", Href: pageURL("/forgotPassword", ar.query, "")})
 	if !adminCreateOnly(ar.pool) {
 		p.Links = append(p.Links, link{Prefix: "Need an account?", Text: "Sign up", Href: pageURL("/signup", ar.query, "")})

@@ -21,6 +21,13 @@
 // the store (a remote change, the periodic sync) replaces what it serves. A
 // site whose certificate cannot be loaded keeps the last good certificate.
 //
+// A domain with failover routing (Routing.Failover) is served only by the
+// nodes of one Region: its pool's while that Region has a live node (the
+// heartbeats carry each node's Region; this node counts itself), else the
+// secondary Region's (failover.go). What stands for Route 53's health check
+// is that liveness; Run re-reads it every HealthInterval and re-syncs when
+// it changes. Settling such a domain counts the nodes of that Region only.
+//
 // The package owns no stored document: it reads domains and certificates
 // through the narrow interfaces it declares, which the domains and certs
 // packages implement. It never imports net/http or the edge: the edge, a

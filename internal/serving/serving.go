@@ -102,6 +102,12 @@ type Options struct {
 	// ReconcileInterval how often it settles pending domains (250ms).
 	SyncInterval      time.Duration
 	ReconcileInterval time.Duration
+	// Region is this node's Region (--region): a domain with failover
+	// routing is served only by the nodes of the Region it is routed to
+	// (see failover.go). HealthInterval is how often Run re-reads which
+	// Regions have live nodes (default 1s).
+	Region         string
+	HealthInterval time.Duration
 }
 
 // Service builds the sites and pushes them.
@@ -113,6 +119,9 @@ type Service struct {
 	// read before it.
 	mu    sync.Mutex
 	hosts map[string]*hosted // host name -> what is served; guarded by mu
+
+	healthMu sync.RWMutex
+	live     map[string]bool // Regions with a live node, this node's included; guarded by healthMu
 }
 
 // hosted is what is served for a host name, and why.
@@ -138,10 +147,13 @@ func New(o Options) *Service {
 	if o.ReconcileInterval <= 0 {
 		o.ReconcileInterval = 250 * time.Millisecond
 	}
+	if o.HealthInterval <= 0 {
+		o.HealthInterval = time.Second
+	}
 	if o.Cluster != nil {
 		o.Cluster.Report(o.Edge.Served)
 	}
-	return &Service{o: o, hosts: map[string]*hosted{}}
+	return &Service{o: o, hosts: map[string]*hosted{}, live: map[string]bool{o.Region: true}}
 }
 
 // version names what is served for a domain: its generation and, for a
@@ -180,6 +192,10 @@ func (s *Service) announce(topic, key string) {
 // without a usable certificate is refused by the edge, which keeps the last
 // good one.
 func (s *Service) unsyncedServe(d domains.Domain, cert *certs.Material) {
+	if !s.servesHere(d) {
+		s.unsyncedDrop(d.Host)
+		return
+	}
 	site, v := siteOf(d, cert)
 	if err := s.o.Edge.Put(site); err != nil {
 		return
@@ -257,12 +273,25 @@ func (s *Service) Settled(ctx context.Context, d domains.Domain, certVersion int
 		return !ok && s.peersServe(ctx, d.Host, "")
 	}
 	want := version(d, certVersion)
+	if d.Failover != nil {
+		// Served by the nodes of the Region it is routed to, only.
+		active := s.activeRegion(d)
+		if active == s.o.Region && (!ok || served != want) {
+			return false
+		}
+		return s.peersServeIn(ctx, d.Host, want, active)
+	}
 	return ok && served == want && s.peersServe(ctx, d.Host, want)
 }
 
 // peersServe reports whether every other live node serves host at version
 // want (want "": does not serve host at all).
 func (s *Service) peersServe(ctx context.Context, host, want string) bool {
+	return s.peersServeIn(ctx, host, want, "")
+}
+
+// peersServeIn is peersServe for the live nodes of one Region ("": all).
+func (s *Service) peersServeIn(ctx context.Context, host, want, region string) bool {
 	if s.o.Cluster == nil || !s.o.Cluster.Shared() {
 		return true
 	}
@@ -272,6 +301,9 @@ func (s *Service) peersServe(ctx context.Context, host, want string) bool {
 		return false
 	}
 	for _, p := range peers {
+		if region != "" && p.Region != region {
+			continue
+		}
 		got, ok := p.Report[host]
 		if (want == "" && ok) || (want != "" && got != want) {
 			return false
@@ -284,11 +316,15 @@ func (s *Service) peersServe(ctx context.Context, host, want string) bool {
 // longer listed dropped, a site that cannot be loaded keeps its last good
 // certificate. If the domains cannot be listed, nothing changes.
 func (s *Service) Sync(ctx context.Context, src Sources) error {
+	s.checkHealth(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var sites []Site
 	next := map[string]*hosted{}
 	err := src.Domains.EachServed(ctx, func(d domains.Domain, cert *certs.Material, err error) {
+		if !s.servesHere(d) {
+			return // routed to another Region's nodes
+		}
 		if err != nil {
 			s.o.Logger.Warn("serving: cannot load a site", "domain", d.Host, "error", err)
 			cert = nil
@@ -376,7 +412,8 @@ func (s *Service) Reconcile(ctx context.Context, src Sources) error {
 			}
 		}
 		served, ok := s.o.Edge.Serving(d.Host)
-		if (d.Status == domains.StatusDeleting && ok) || (d.Status != domains.StatusDeleting && (!ok || served != version(d, v))) {
+		wanted := d.Status != domains.StatusDeleting && s.servesHere(d)
+		if (!wanted && ok) || (wanted && (!ok || served != version(d, v))) {
 			if err := s.reloadHost(ctx, src, d.Host); err != nil {
 				errs = append(errs, err)
 			}
@@ -421,10 +458,18 @@ func (s *Service) Run(ctx context.Context, src Sources) {
 	defer syncT.Stop()
 	reconcileT := time.NewTicker(s.o.ReconcileInterval)
 	defer reconcileT.Stop()
+	healthT := time.NewTicker(s.o.HealthInterval)
+	defer healthT.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-healthT.C:
+			if s.checkHealth(ctx) {
+				if err := s.Sync(ctx, src); err != nil && ctx.Err() == nil {
+					s.o.Logger.Warn("serving: sync after a Region's health changed", "error", err)
+				}
+			}
 		case <-syncT.C:
 			if err := s.Sync(ctx, src); err != nil && ctx.Err() == nil {
 				s.o.Logger.Warn("serving: periodic sync failed", "error", err)

@@ -16,4 +16,11 @@
 // Other packages declare the narrow interface they need of it, and check
 // a client's secrets only through Client.HasSecret, SecretMatches and
 // SecretHashMatches (up to two active secrets, clientsecrets.go).
+//
+// A pool's replicas in other Regions (replicas.go) live in its document: the
+// Region of the pool's ID is the PRIMARY, a replica's Region is SECONDARY
+// (Pool.ReplicaIn). All Regions share one store, so a replica is the
+// permission for another Region's nodes and requests to serve the pool with
+// the SECONDARY role's restrictions, which the composition root applies
+// (app/replicas.go) before the operations run.
 package userpool

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/gognito/gognito/internal/secrets"
@@ -81,6 +82,10 @@ type Pool struct {
 	SoftwareTokenMfa *SoftwareTokenMfaConfig `json:"software_token_mfa,omitzero"`
 	EmailMfa         *EmailMfaConfig         `json:"email_mfa,omitzero"`
 	WebAuthn         *WebAuthnConfiguration  `json:"web_authn,omitzero"`
+
+	// Replicas are the pool's secondary replicas in other Regions (the
+	// primary is the Region of the pool's ID); see replicas.go.
+	Replicas []Replica `json:"replicas,omitzero"`
 
 	wire *poolState // the wire form, filled in once by the loader
 }
@@ -418,6 +423,7 @@ type poolState struct {
 	SoftwareTokenMfa *cip.SoftwareTokenMfaConfigType
 	EmailMfa         *cip.EmailMfaConfigType
 	WebAuthn         *cip.WebAuthnConfigurationType
+	Replicas         []Replica
 }
 
 // legacyPoolDoc is a pool's document as version 1 wrote it.
@@ -578,6 +584,7 @@ func (p *Pool) state() *poolState {
 	convertPtr(&st.SoftwareTokenMfa, p.SoftwareTokenMfa)
 	convertPtr(&st.EmailMfa, p.EmailMfa)
 	convertPtr(&st.WebAuthn, p.WebAuthn)
+	st.Replicas = slices.Clone(p.Replicas)
 	return &st
 }
 
@@ -592,6 +599,7 @@ func poolFromState(st *poolState) *Pool {
 	convertPtr(&p.SoftwareTokenMfa, st.SoftwareTokenMfa)
 	convertPtr(&p.EmailMfa, st.EmailMfa)
 	convertPtr(&p.WebAuthn, st.WebAuthn)
+	p.Replicas = slices.Clone(st.Replicas)
 	return &p
 }
 

@@ -327,6 +327,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 		out.UserPools = append(out.UserPools, cip.UserPoolDescriptionType{
 			Id: w.Id, Name: w.Name, LambdaConfig: w.LambdaConfig,
 			CreationDate: w.CreationDate, LastModifiedDate: w.LastModifiedDate,
+			ReplicaRegions: p.ReplicaRegions(),
 		})
 	}
 	return out, nil
@@ -381,6 +382,9 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 	}
 	if d.Pool.DeletionProtection == "ACTIVE" {
 		return nil, awserr.New(awserr.InvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+	}
+	if len(d.Replicas) > 0 {
+		return nil, awserr.Newf(awserr.InvalidParameter, "User pool %s has replicas in other Regions; delete them first.", in.UserPoolId)
 	}
 	// The store refuses to delete a pool that still has a domain (store.ErrInUse).
 	err = s.store.DeleteUserPool(ctx, in.UserPoolId)

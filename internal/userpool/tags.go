@@ -28,10 +28,11 @@ func (s *Service) TagResource(ctx context.Context, in *cip.TagResourceRequest) (
 		return nil, err
 	}
 	_, err = s.updatePool(ctx, id, func(d *poolState) error {
-		if d.Pool.Arn != in.ResourceArn {
+		cur, ok := s.tagsAt(d, in.ResourceArn)
+		if !ok {
 			return poolNotFound(id)
 		}
-		tags := maps.Clone(d.Pool.UserPoolTags)
+		tags := maps.Clone(*cur)
 		if tags == nil {
 			tags = map[string]string{}
 		}
@@ -39,7 +40,7 @@ func (s *Service) TagResource(ctx context.Context, in *cip.TagResourceRequest) (
 		if len(tags) > MaxTagsPerResource {
 			return awserr.Newf(awserr.UserPoolTagging, "A resource can have at most %d tags.", MaxTagsPerResource)
 		}
-		d.Pool.UserPoolTags = tags
+		*cur = tags
 		return nil
 	})
 	if err != nil {
@@ -55,17 +56,18 @@ func (s *Service) UntagResource(ctx context.Context, in *cip.UntagResourceReques
 		return nil, err
 	}
 	_, err = s.updatePool(ctx, id, func(d *poolState) error {
-		if d.Pool.Arn != in.ResourceArn {
+		cur, ok := s.tagsAt(d, in.ResourceArn)
+		if !ok {
 			return poolNotFound(id)
 		}
-		tags := maps.Clone(d.Pool.UserPoolTags)
+		tags := maps.Clone(*cur)
 		if tags == nil {
 			tags = map[string]string{}
 		}
 		for _, k := range in.TagKeys {
 			delete(tags, k)
 		}
-		d.Pool.UserPoolTags = tags
+		*cur = tags
 		return nil
 	})
 	if err != nil {
@@ -84,12 +86,29 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *cip.ListTagsForRe
 	if err != nil {
 		return nil, err
 	}
-	if d.Pool.Arn != in.ResourceArn {
+	cur, ok := s.tagsAt(d, in.ResourceArn)
+	if !ok {
 		return nil, poolNotFound(id)
 	}
-	tags := d.Pool.UserPoolTags
+	tags := *cur
 	if tags == nil {
 		tags = map[string]string{}
 	}
 	return &cip.ListTagsForResourceResponse{Tags: tags}, nil
+}
+
+// tagsAt finds the tags an ARN names in a pool: the pool's own, or those of
+// its replica in the ARN's Region (a replica's tags are its own, as in
+// Cognito).
+func (s *Service) tagsAt(d *poolState, arn string) (*map[string]string, bool) {
+	if d.Pool.Arn == arn {
+		return &d.Pool.UserPoolTags, true
+	}
+	for i := range d.Replicas {
+		r := &d.Replicas[i]
+		if s.replicaWire(d.Pool.Id, r.RegionName, RoleSecondary, r.Status).UserPoolArn == arn {
+			return &r.UserPoolTags, true
+		}
+	}
+	return nil, false
 }
