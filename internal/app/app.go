@@ -335,6 +335,10 @@ func (a *App) Tokens() *tokens.Service { return a.tokens }
 // Users is the user directory service (for tests and tools).
 func (a *App) Users() *users.Service { return a.users }
 
+// AuthFlows is the authentication flows' service (for tests and tools:
+// tokens for a user signed in elsewhere, as the hosted pages issue them).
+func (a *App) AuthFlows() *authflow.Service { return a.auth }
+
 // CognitoService is the cognito-idp operation table (for docs and tests).
 func (a *App) CognitoService() *api.Service { return a.cognito }
 
