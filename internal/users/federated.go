@@ -153,8 +153,14 @@ func (s *Service) findExternal(ctx context.Context, p *pool, id ExternalIdentity
 }
 
 // federatedUsername is the username Cognito gives the user of an external
-// identity: the provider's name (its case kept) and the subject.
-func federatedUsername(provider, userID string) string { return provider + "_" + userID }
+// identity: "<ProviderName>_<subject>", as given in a case-sensitive pool
+// (Google_1057), in lower case in a case-insensitive one (google_1057).
+func (p *pool) federatedUsername(provider, userID string) string {
+	if p.caseSensitive() {
+		return provider + "_" + userID
+	}
+	return strings.ToLower(provider + "_" + userID)
+}
 
 // SignInExternal finds or creates the user of an external identity — the
 // native user it is linked to (AdminLinkProviderForUser), else
@@ -236,7 +242,7 @@ func mappedAttributes(m map[string]string) []cip.AttributeType {
 func (s *Service) createExternal(ctx context.Context, p *pool, clientID string, id ExternalIdentity, attrs []cip.AttributeType) (*user, error) {
 	sub := s.newSub()
 	now := s.now()
-	username := federatedUsername(id.ProviderName, id.UserID)
+	username := p.federatedUsername(id.ProviderName, id.UserID)
 	u := &user{rec: store.User{PoolID: p.ID, Username: username, Key: p.keyFor(username), Sub: sub, Status: StatusExternalProvider,
 		Enabled: true, CreatedAt: now, UpdatedAt: now, Version: 1}}
 	u.doc.Attributes = toAttributes(append([]cip.AttributeType{{Name: "sub", Value: sub}}, attrs...))
@@ -392,7 +398,7 @@ func (s *Service) AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLin
 	}
 	// The source must not have signed in: merging two users is not done.
 	if src.ProviderAttributeName == subjectAttribute {
-		if _, err := s.resolve(ctx, p, federatedUsername(src.ProviderName, src.ProviderAttributeValue)); err == nil {
+		if _, err := s.resolve(ctx, p, p.federatedUsername(src.ProviderName, src.ProviderAttributeValue)); err == nil {
 			return nil, awserr.New(awserr.InvalidParameter, "Merging is not currently supported, provide a SourceUser that has not been signed up in order to link")
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gognito/gognito/internal/awserr"
+	"github.com/gognito/gognito/internal/userpool"
 	"github.com/gognito/gognito/internal/users"
 	cip "github.com/gognito/gognito/internal/wire/cognitoidp"
 )
@@ -159,3 +160,34 @@ func TestLinkAndDisableProvider(t *testing.T) {
 		User: &cip.ProviderUserIdentifierType{ProviderName: "Google", ProviderAttributeName: "Cognito_Subject", ProviderAttributeValue: "nobody"}})
 	wantType(t, err, awserr.UserNotFound)
 }
+
+// TestFederatedUsernameCase: in a case-insensitive pool the federated
+// username is in lower case, as Cognito makes it; the identity still finds
+// its user, and a mapped email that a native user has as its username
+// (UsernameAttributes) does not clash.
+func TestFederatedUsernameCase(t *testing.T) {
+	svc, st, clk, _, _ := setup(t)
+	ctx := context.Background()
+	pools := userpool.New(st, userpool.Options{Clock: clk})
+	p, err := pools.CreateUserPool(ctx, &cip.CreateUserPoolRequest{PoolName: "ci", UsernameAttributes: []string{"email"},
+		UsernameConfiguration: &cip.UsernameConfigurationType{CaseSensitive: ptrTo(false)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := p.UserPool.Id
+	if _, err := svc.AdminCreateUser(ctx, &cip.AdminCreateUserRequest{UserPoolId: pool, Username: "ann@example.com", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	id := users.ExternalIdentity{ProviderName: "MyOkta", ProviderType: "SAML", UserID: "Ann.Smith", Attributes: map[string]string{"email": "ann@example.com"}}
+	for range 2 {
+		name, err := svc.SignInExternal(ctx, pool, "", id)
+		if err != nil || name != "myokta_ann.smith" {
+			t.Fatalf("SignInExternal = %q, %v", name, err)
+		}
+	}
+	if v, _ := attrOf(t, svc, pool, "MyOkta_Ann.Smith", "email"); v != "ann@example.com" {
+		t.Fatalf("email %q", v)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
