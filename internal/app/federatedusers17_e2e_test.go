@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,4 +214,46 @@ func TestFederatedLinkAndDisable(t *testing.T) {
 	}
 	_, err = f.c.AdminDisableProviderForUser(ctx, &cognito.AdminDisableProviderForUserInput{UserPoolId: &f.poolID, User: source("Google", "Cognito_Subject", "nobody")})
 	wantAPIError(t, err, "UserNotFoundException", "")
+}
+
+// TestFederatedPreSignUpLinks: the pattern Cognito documents for joining a
+// federated identity to an existing account — the PreSignUp function of
+// the first sign-in (PreSignUp_ExternalProvider) calls
+// AdminLinkProviderForUser — makes that sign-in, and the later ones, the
+// native user's, and no federated user is made.
+func TestFederatedPreSignUpLinks(t *testing.T) {
+	fl := newFakeLambda(t)
+	var f *authFixture
+	pre := fl.handle("preSignUp", func(ev map[string]any) (any, error) {
+		if ev["triggerSource"] == "PreSignUp_ExternalProvider" {
+			subject := strings.TrimPrefix(ev["userName"].(string), "Google_")
+			_, err := f.c.AdminLinkProviderForUser(context.Background(), &cognito.AdminLinkProviderForUserInput{UserPoolId: &f.poolID,
+				DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("pat")},
+				SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Google"), ProviderAttributeName: aws.String("Cognito_Subject"),
+					ProviderAttributeValue: &subject}})
+			if err != nil {
+				return nil, err
+			}
+		}
+		return map[string]any{"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}, nil
+	})
+	ts := startLambdaServer(t, fl)
+	f = newAuthFixtureOn(t, ts, &cognito.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{PreSignUp: &pre}}, nil)
+	f.confirmedUser(t, "pat", "Passw0rd!", "email", "pat@example.com")
+	ctx := context.Background()
+	id := users.ExternalIdentity{ProviderName: "Google", ProviderType: "Google", UserID: "314", Attributes: map[string]string{"name": "Pat"}}
+	for range 2 {
+		if name, err := f.signInExternal(t, id); err != nil || name != "pat" {
+			t.Fatalf("SignInExternal = %q, %v", name, err)
+		}
+	}
+	if n := len(fl.received("PreSignUp_ExternalProvider")); n != 1 {
+		t.Fatalf("%d PreSignUp_ExternalProvider events, want 1", n)
+	}
+	_, err := f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("Google_314")})
+	wantAPIError(t, err, "UserNotFoundException", "")
+	got := must[*cognito.AdminGetUserOutput](t)(f.c.AdminGetUser(ctx, &cognito.AdminGetUserInput{UserPoolId: &f.poolID, Username: aws.String("pat")}))
+	if attrOf(got.UserAttributes, "name") != "Pat" || !strings.Contains(attrOf(got.UserAttributes, "identities"), `"userId":"314"`) {
+		t.Fatalf("pat %+v", got.UserAttributes)
+	}
 }

@@ -35,6 +35,14 @@ type Providers interface {
 	ProviderType(ctx context.Context, poolID, name string) (string, error)
 }
 
+// ProviderTypeFunc is a function as a Providers.
+type ProviderTypeFunc func(ctx context.Context, poolID, name string) (string, error)
+
+// ProviderType calls f.
+func (f ProviderTypeFunc) ProviderType(ctx context.Context, poolID, name string) (string, error) {
+	return f(ctx, poolID, name)
+}
+
 // SetProviders gives the service the pool's identity providers (set once,
 // while the application is wired).
 func (s *Service) SetProviders(p Providers) { s.providers = p }
