@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/store"
@@ -69,13 +70,15 @@ type identity struct {
 }
 
 // identityKey is the unique value (store.User.Unique) through which an
-// identity finds its user: an index, not a scan.
+// identity finds its user: an index, not a scan. The provider's and the
+// attribute's names are length-prefixed (either may hold any punctuation),
+// and a long value, or one PostgreSQL's text cannot hold, is a digest.
 func identityKey(provider, attrName, value string) string {
-	if len(value) > 128 { // ProviderAttributeValue may be long: the index keeps a digest
+	if len(value) > 128 || !utf8.ValidString(value) || strings.ContainsRune(value, 0) {
 		h := sha256.Sum256([]byte(value))
 		value = "sha256:" + hex.EncodeToString(h[:])
 	}
-	return "identity:" + provider + "\x00" + attrName + "\x00" + value
+	return "identity:" + strconv.Itoa(len(provider)) + ":" + provider + strconv.Itoa(len(attrName)) + ":" + attrName + ":" + value
 }
 
 // identitiesAttribute is the identities attribute of a user, the JSON
@@ -392,6 +395,9 @@ func (s *Service) AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLin
 	ptype, err := s.providerType(ctx, p.ID, src.ProviderName)
 	if err != nil {
 		return nil, err
+	}
+	if slices.Contains(socialTypes, ptype) && src.ProviderAttributeName != subjectAttribute {
+		return nil, awserr.New(awserr.InvalidParameter, "The ProviderAttributeName of a social identity provider's SourceUser must be Cognito_Subject.")
 	}
 	// The destination: a native user ("Cognito" and its username), or the
 	// federated user of another provider's subject.

@@ -106,6 +106,7 @@ func TestLinkAndDisableProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantType(t, link("Nope", "Cognito_Subject", "x", "native"), awserr.ResourceNotFound)
+	wantType(t, link("Google", "email", "x@example.com", "native"), awserr.InvalidParameter) // social: the subject only
 	wantType(t, link("Corp", "Cognito_Subject", "x", "missing"), awserr.UserNotFound)
 	name, err := svc.SignInExternal(ctx, pool, client, users.ExternalIdentity{ProviderName: "Corp", ProviderType: "SAML", UserID: "nameid-1",
 		Attributes: map[string]string{"email": "n@corp.example", "given_name": "Nat"}})
