@@ -21,6 +21,7 @@ func TestFederatedUsersOnPostgres(t *testing.T) {
 	f := newAuthFixtureOn(t, a, &cognito.CreateUserPoolInput{Schema: []types.SchemaAttributeType{{Name: aws.String("id"),
 		AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)}}}, nil)
 	ctx := context.Background()
+	f.createProviders(t, "Corp:a|b", "Google")
 	f.confirmedUser(t, "nat", "Passw0rd!", "email", "nat@example.com")
 	long := string(make([]byte, 300)) // 300 NUL bytes
 	for _, v := range []string{"nat@corp.example", "x\x00y", long} {
