@@ -196,6 +196,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.idps = idp.New(st, idp.Options{Pools: pools, Clients: pools, Fetcher: metadataFetcher{}, Clock: a.clock, Sealer: sealer})
 	pools.SetIdentityProviders(a.idps)
 	registerIdentityProviders(a.cognito, a.idps)
+	a.users.SetProviders(users.ProviderTypeFunc(func(ctx context.Context, poolID, name string) (string, error) {
+		p, err := a.idps.Provider(ctx, poolID, name)
+		if err != nil {
+			return "", err
+		}
+		return p.Type, nil
+	}))
 	a.cognito.Guard = replicaGuard(pools, cfg.Region)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock,
 		Secondary: func(ctx context.Context, poolID string) (bool, bool) {
@@ -350,6 +357,10 @@ func (a *App) Tokens() *tokens.Service { return a.tokens }
 
 // Users is the user directory service (for tests and tools).
 func (a *App) Users() *users.Service { return a.users }
+
+// AuthFlows is the authentication flows' service (for tests and tools:
+// tokens for a user signed in elsewhere, as the hosted pages issue them).
+func (a *App) AuthFlows() *authflow.Service { return a.auth }
 
 // CognitoService is the cognito-idp operation table (for docs and tests).
 // IdentityProviders are the pools' identity providers (federation).

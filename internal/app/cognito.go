@@ -75,6 +75,10 @@ func newCognitoService(pools *userpool.Service, doms *domains.Service, us *users
 	api.Handle(s, "ForgotPassword", us.ForgotPassword)
 	api.Handle(s, "ConfirmForgotPassword", us.ConfirmForgotPassword)
 	api.Handle(s, "AdminSetUserSettings", us.AdminSetUserSettings)
+	api.Handle(s, "AdminLinkProviderForUser", us.AdminLinkProviderForUser).
+		Notes("Later sign-ins of the SourceUser's identity (by its subject, Cognito_Subject, or by the mapped attribute named) are the DestinationUser's; at most 5 linked identities per user.")
+	api.Handle(s, "AdminDisableProviderForUser", us.AdminDisableProviderForUser).
+		Notes("Removes a link to a native user (the identity's next sign-in makes a new federated user) or disables the identity's federated user.")
 
 	// Groups.
 	api.Handle(s, "CreateGroup", us.CreateGroup)

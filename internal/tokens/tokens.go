@@ -265,6 +265,13 @@ func (s *Service) Issue(ctx context.Context, sub Subject, v Validity, withRefres
 		switch k {
 		case "email_verified", "phone_number_verified":
 			id[k] = val == "true" // booleans in the ID token
+		case "identities": // a federated user's: a JSON array in the ID token
+			var ids []any
+			if json.Unmarshal([]byte(val), &ids) == nil {
+				id[k] = ids
+			} else {
+				id[k] = val
+			}
 		default:
 			id[k] = val // custom attributes stay strings
 		}

@@ -16,6 +16,15 @@
 // disabled, signed out everywhere since the token was issued) and the
 // operation (the Self* methods work on the Self it returns).
 //
+// Federated users (federated.go) are the users of external identity
+// providers: SignInExternal finds the user of an external identity through
+// an index of the store (the identity's unique value), or makes the user
+// "<ProviderName>_<subject>" with status EXTERNAL_PROVIDER, writes the
+// mapped attributes and the identities attribute on every sign-in, and
+// keeps the provider's group. AdminLinkProviderForUser links an identity
+// to an existing user; the pools' providers come from package idp through
+// the Providers interface this package declares.
+//
 // Passwords are never stored: a user keeps a salt and the SRP verifier that
 // Cognito's SRP needs (package srp); checking a password derives the
 // verifier from it. Codes are kept hashed, expire as Cognito's do, are

@@ -29,6 +29,8 @@ func userError(err error) error {
 		return awserr.New(awserr.UsernameExists, "An account with the given email already exists.")
 	case strings.HasPrefix(ue.Attribute, "username:phone_number"):
 		return awserr.New(awserr.UsernameExists, "An account with the given phone_number already exists.")
+	case strings.HasPrefix(ue.Attribute, "identity:"):
+		return awserr.New(awserr.AliasExists, "The SourceUser is already linked to another user.")
 	case strings.HasPrefix(ue.Attribute, "alias:"):
 		return awserr.Newf("AliasExistsException", "An account with the %s already exists.", strings.TrimPrefix(ue.Attribute, "alias:"))
 	}

@@ -66,6 +66,8 @@ type Service struct {
 	triggers *triggers.Service
 	attempts *attemptLocks
 	phantoms phantoms
+	// providers are the pools' identity providers (SetProviders).
+	providers Providers
 }
 
 // New builds the service.
@@ -195,6 +197,10 @@ type userDoc struct {
 	EmailMfaEnabled  bool     `json:"EmailMfaEnabled,omitempty"`
 	PreferredMfaKind string   `json:"PreferredMfaKind,omitempty"`
 	Devices          []string `json:"Devices,omitempty"`
+
+	// External identities: a federated user's own, and those linked to a
+	// user (federated.go).
+	Identities []identity `json:"Identities,omitempty"`
 }
 
 // attribute is a user attribute.
@@ -310,6 +316,14 @@ func (p *pool) indexes(u *user) (index, unique map[string]string) {
 		}
 	}
 	unique = map[string]string{"sub": u.rec.Sub}
+	for _, x := range u.doc.Identities {
+		unique[identityKey(x.ProviderName, x.AttributeName, x.AttributeValue)] = "1"
+	}
+	if u.rec.Status == StatusExternalProvider {
+		// A federated user's email or phone number is no username or
+		// alias: it may be a native user's too (linking joins them).
+		return index, unique
+	}
 	for _, a := range p.usernameAttributes() {
 		if v, ok := u.attr(a); ok && v != "" {
 			unique["username:"+a] = p.normalize(v)

@@ -348,6 +348,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if !u.rec.Enabled {
 		return nil, awserr.New(awserr.NotAuthorized, "User is disabled.")
 	}
+	if u.rec.Status == StatusExternalProvider { // a federated user has no password here
+		return nil, awserr.New(awserr.NotAuthorized, "User password cannot be reset in the current state.")
+	}
 	d, err := s.sendResetCode(ctx, p, u, messaging.KindForgotPassword, false, in.ClientId, in.ClientMetadata)
 	if err != nil {
 		return nil, err
