@@ -33,6 +33,9 @@ echo "== node packages (test/node)"
 echo "== browser (Debian's chromium, for internal/app/browser_test.go)"
 ./scripts/browser-deps.sh
 
+echo "== ACME client (Debian's certbot, for internal/app/acme19_e2e_test.go)"
+./scripts/certbot-deps.sh
+
 echo "== go vet"
 go vet ./...
 

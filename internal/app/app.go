@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gognito/gognito/internal/acme"
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
@@ -159,6 +160,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
 		IssuedValidity: cfg.IssuedCertValidity, RenewBefore: cfg.IssuedCertRenew,
 		Announcer: a.serving,
+		// ACME endpoints are served on the API listener under /acme/.
+		AcmeBaseURL: a.acmeBaseURL,
 	})
 	a.domains = domains.New(st, a.certs, domains.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, BaseDomain: cfg.BaseDomain,
@@ -239,6 +242,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
 	mux.Handle("GET "+uicustom.ImagePath, hostedui.ImageHandler(ui))
 	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, UpdatedIssuer: a.UpdatedIssuer, DomainBase: a.domainBase, Log: log}).Register(mux)
+	mux.Handle(acme.Prefix, acme.New(acme.Options{Records: a.certs, BaseURL: a.acmeBaseURL, Log: log}))
 	mux.Handle("/", front)
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
 		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock,
@@ -275,6 +279,10 @@ func (a *App) hostAllowed(host string) bool {
 	}
 	return false
 }
+
+// acmeBaseURL is where the ACME endpoints are served: the public URL and
+// /acme (internal/acme).
+func (a *App) acmeBaseURL() string { return a.publicURL.Load().(string) + "/acme" }
 
 // Handler is the API listener's handler.
 func (a *App) Handler() http.Handler { return a.handler }
