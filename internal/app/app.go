@@ -242,12 +242,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	mux.Handle("GET /_gognito/outbox", console.LoopbackOnly(console.Outbox(st), cfg.OutboxPublic))
 	mux.Handle("GET "+uicustom.ImagePath, hostedui.ImageHandler(ui))
 	oidc.New(oidc.Options{Pools: pools, JWKS: a.tokens.JWKS, Issuer: a.Issuer, UpdatedIssuer: a.UpdatedIssuer, DomainBase: a.domainBase, Log: log}).Register(mux)
-	mux.Handle(acme.Prefix, acme.New(acme.Options{Records: a.certs, BaseURL: a.acmeBaseURL, Log: log}))
 	mux.Handle("/", front)
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
 		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock,
 		Hosts: a.hostAllowed})
-	a.handler = a.sites.API(mux)
+	// The ACME endpoints (/acme/<endpoint>/...) are routed before the mux:
+	// their patterns would overlap the issuer's /{pool}/... ones.
+	acmeServer := acme.New(acme.Options{Records: a.certs, BaseURL: a.acmeBaseURL, Log: log})
+	a.handler = a.sites.API(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, acme.Prefix) {
+			acmeServer.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	return a, nil
 }
 
