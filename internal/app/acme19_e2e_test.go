@@ -220,6 +220,10 @@ func TestACMELegoCustomDomain(t *testing.T) {
 	pool := must[*cognito.CreateUserPoolOutput](t)(cg.CreateUserPool(ctx, &cognito.CreateUserPoolInput{PoolName: aws.String("acme")})).UserPool
 	must[*cognito.CreateUserPoolDomainOutput](t)(cg.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &other}}))
+	// The ACME certificate itself has no key in ACM: a domain cannot name it.
+	_, err = cg.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
+		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &arn}})
+	wantAPIError(t, err, "InvalidParameterException", "InvalidViewerCertificate")
 	must[*cognito.UpdateUserPoolDomainOutput](t)(cg.UpdateUserPoolDomain(ctx, &cognito.UpdateUserPoolDomainInput{Domain: aws.String(host), UserPoolId: pool.Id,
 		CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: &imported}}))
 	edgeRoots := rootsOf(caPEM)
