@@ -75,7 +75,10 @@ func (s *Service) AcmeEndpointFor(ctx context.Context, id string) (*AcmeEndpoint
 // stored for an hour on every node.
 func (s *Service) AcmeNewNonce(ctx context.Context) (string, error) {
 	n := randomB64(s.rand, 16)
-	return n, s.store.SetValueUntil(ctx, acmeNoncePrefix+n, []byte{1}, s.now().Add(acmeNonceLife))
+	expires := s.now().Add(acmeNonceLife)
+	// The value is the expiry: an expired value reads as any other until
+	// the janitor deletes it.
+	return n, s.store.SetValueUntil(ctx, acmeNoncePrefix+n, []byte(expires.Format(time.RFC3339Nano)), expires)
 }
 
 // AcmeUseNonce spends a nonce: one this server issued, not expired, never
@@ -86,11 +89,15 @@ func (s *Service) AcmeUseNonce(ctx context.Context, n string) error {
 	if n == "" || len(n) > 64 {
 		return bad
 	}
-	if _, err := s.store.GetValue(ctx, acmeNoncePrefix+n); err != nil {
+	raw, err := s.store.GetValue(ctx, acmeNoncePrefix+n)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return bad
 		}
 		return err
+	}
+	if exp, err := time.Parse(time.RFC3339Nano, string(raw)); err != nil || !s.now().Before(exp) {
+		return bad
 	}
 	mark := []byte(randomHex(s.rand, 8))
 	got, err := s.store.PutValueIfAbsentUntil(ctx, acmeNonceUsedPrefix+n, mark, s.now().Add(acmeNonceLife))
