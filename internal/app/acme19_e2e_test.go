@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +32,7 @@ import (
 	"github.com/go-acme/lego/v5/certcrypto"
 	"github.com/go-acme/lego/v5/certificate"
 	"github.com/go-acme/lego/v5/lego"
+	legolog "github.com/go-acme/lego/v5/log"
 	"github.com/go-acme/lego/v5/registration"
 
 	"github.com/gognito/gognito/internal/config"
@@ -109,6 +111,7 @@ func newLego(t *testing.T, directory string, roots *x509.CertPool) (*lego.Client
 		t.Fatal(err)
 	}
 	u := &legoUser{key: key}
+	legolog.SetDefault(slog.New(slog.DiscardHandler)) // lego logs each step at Info
 	cfg := lego.NewConfig(u)
 	cfg.CADirURL = directory
 	cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}

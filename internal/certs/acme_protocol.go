@@ -330,12 +330,12 @@ func (s *Service) AcmeNewOrder(ctx context.Context, endpointID, accountID string
 		return nil, p
 	}
 	for _, az := range authzs {
-		if err := s.putRecord(ctx, acmeAuthzPrefix+endpointID+"/"+az.ID, az); err != nil {
+		if err := s.putRecordUntil(ctx, acmeAuthzPrefix+endpointID+"/"+az.ID, az, az.Expires); err != nil {
 			return nil, err
 		}
 	}
 	slices.Sort(o.Names)
-	if err := s.putRecord(ctx, acmeOrderPrefix+endpointID+"/"+o.ID, o); err != nil {
+	if err := s.putRecordUntil(ctx, acmeOrderPrefix+endpointID+"/"+o.ID, o, o.Expires); err != nil {
 		return nil, err
 	}
 	return o.view(), nil
@@ -416,7 +416,7 @@ func (s *Service) AcmeDeactivateAuthz(ctx context.Context, endpointID, accountID
 		return nil, err
 	}
 	az.Status = "deactivated"
-	if err := s.putRecord(ctx, acmeAuthzPrefix+endpointID+"/"+id, az); err != nil {
+	if err := s.putRecordUntil(ctx, acmeAuthzPrefix+endpointID+"/"+id, az, az.Expires); err != nil {
 		return nil, err
 	}
 	return s.AcmeAuthzFor(ctx, endpointID, accountID, id)
@@ -536,7 +536,7 @@ func (s *Service) AcmeFinalize(ctx context.Context, endpointID, accountID, id st
 		return nil, err
 	}
 	o.Status, o.CertID = "valid", certID
-	if err := s.putRecord(ctx, acmeOrderPrefix+endpointID+"/"+o.ID, o); err != nil {
+	if err := s.putRecordUntil(ctx, acmeOrderPrefix+endpointID+"/"+o.ID, o, o.Expires); err != nil {
 		return nil, err
 	}
 	return o.view(), nil

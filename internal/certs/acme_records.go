@@ -150,6 +150,12 @@ func (s *Service) putRecord(ctx context.Context, key string, v any) error {
 	return s.store.SetValue(ctx, key, encode(v))
 }
 
+// putRecordUntil stores a record that is useless after expires (orders and
+// authorizations): the janitor deletes it a day later.
+func (s *Service) putRecordUntil(ctx context.Context, key string, v any, expires time.Time) error {
+	return s.store.SetValueUntil(ctx, key, encode(v), expires.Add(24*time.Hour))
+}
+
 // listRecords decodes every record under prefix, in key order.
 func listRecords[T any](ctx context.Context, s *Service, prefix string) ([]string, []T, error) {
 	m, err := s.store.ListValues(ctx, prefix)
