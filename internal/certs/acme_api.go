@@ -549,9 +549,14 @@ func (s *Service) accountFor(ctx context.Context, endpointArn, accountURL string
 	if err != nil {
 		return nil, nil, err
 	}
-	prefix := s.accountURL(ep.ID, "")
-	id, ok := strings.CutPrefix(accountURL, prefix)
-	if !ok || id == "" || strings.Contains(id, "/") {
+	// The account is named by the path's end, so that a URL from before a
+	// change of the public URL still finds it.
+	i := strings.LastIndex(accountURL, "/"+ep.ID+"/acct/")
+	id := ""
+	if i >= 0 {
+		id = accountURL[i+len("/"+ep.ID+"/acct/"):]
+	}
+	if id == "" || strings.ContainsAny(id, "/?#") {
 		return nil, nil, acmeNotFoundf("Could not find ACME account %s.", accountURL)
 	}
 	var a acmeAccountDoc
