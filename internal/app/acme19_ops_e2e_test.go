@@ -81,6 +81,15 @@ func TestACMEOperations(t *testing.T) {
 		eab.ExpiresAt.Sub(*eab.CreatedAt).Round(time.Hour) != 30*24*time.Hour || eab.RevokedAt != nil {
 		t.Fatalf("CreateAcmeExternalAccountBinding %+v", eab)
 	}
+	if again := must[*acm.CreateAcmeExternalAccountBindingOutput](t)(c.CreateAcmeExternalAccountBinding(ctx, &acm.CreateAcmeExternalAccountBindingInput{
+		AcmeEndpointArn: &arn, RoleArn: &role, IdempotencyToken: aws.String("eab-1")})); aws.ToString(again.ExternalAccountBinding.AcmeExternalAccountBindingArn) == eabArn {
+		t.Fatal("a new binding has the ARN of another")
+	} else if twice := must[*acm.CreateAcmeExternalAccountBindingOutput](t)(c.CreateAcmeExternalAccountBinding(ctx, &acm.CreateAcmeExternalAccountBindingInput{
+		AcmeEndpointArn: &arn, RoleArn: &role, IdempotencyToken: aws.String("eab-1")})); aws.ToString(twice.ExternalAccountBinding.AcmeExternalAccountBindingArn) != aws.ToString(again.ExternalAccountBinding.AcmeExternalAccountBindingArn) {
+		t.Fatal("the idempotency token made a second binding")
+	} else {
+		must[*acm.DeleteAcmeExternalAccountBindingOutput](t)(c.DeleteAcmeExternalAccountBinding(ctx, &acm.DeleteAcmeExternalAccountBindingInput{AcmeExternalAccountBindingArn: again.ExternalAccountBinding.AcmeExternalAccountBindingArn}))
+	}
 	cred := must[*acm.GetAcmeExternalAccountBindingCredentialsOutput](t)(c.GetAcmeExternalAccountBindingCredentials(ctx, &acm.GetAcmeExternalAccountBindingCredentialsInput{AcmeExternalAccountBindingArn: &eabArn}))
 	if !strings.HasSuffix(eabArn, "/"+aws.ToString(cred.KeyId)) || len(aws.ToString(cred.MacKey)) != 43 {
 		t.Fatalf("credentials: key id %q, MAC key of %d characters", aws.ToString(cred.KeyId), len(aws.ToString(cred.MacKey)))
@@ -112,7 +121,11 @@ func TestACMEOperations(t *testing.T) {
 		return &acmtypes.PrevalidationOptionsMemberDnsPrevalidation{Value: acmtypes.DnsPrevalidationOptions{DomainScope: scope}}
 	}
 	dvArn := *must[*acm.CreateAcmeDomainValidationOutput](t)(c.CreateAcmeDomainValidation(ctx, &acm.CreateAcmeDomainValidationInput{
-		AcmeEndpointArn: &arn, DomainName: aws.String("example.test"), PrevalidationOptions: dns(nil)})).AcmeDomainValidationArn
+		AcmeEndpointArn: &arn, DomainName: aws.String("example.test"), PrevalidationOptions: dns(nil), IdempotencyToken: aws.String("dv-1")})).AcmeDomainValidationArn
+	if again := *must[*acm.CreateAcmeDomainValidationOutput](t)(c.CreateAcmeDomainValidation(ctx, &acm.CreateAcmeDomainValidationInput{
+		AcmeEndpointArn: &arn, DomainName: aws.String("example.test"), PrevalidationOptions: dns(nil), IdempotencyToken: aws.String("dv-1")})).AcmeDomainValidationArn; again != dvArn {
+		t.Fatalf("the idempotency token made a second validation: %s", again)
+	}
 	if !strings.HasPrefix(dvArn, arn+"/acme-domain-validation/") {
 		t.Fatalf("validation ARN %s", dvArn)
 	}

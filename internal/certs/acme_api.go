@@ -102,22 +102,33 @@ func (s *Service) CreateAcmeEndpoint(ctx context.Context, in *acm.CreateAcmeEndp
 	if ep.Contact == "" {
 		ep.Contact = "NOT_REQUIRED"
 	}
-	if in.IdempotencyToken != "" {
-		key := "acme/idempotency/" + region + "/endpoint/" + in.IdempotencyToken
-		stored, err := s.store.PutValueIfAbsentUntil(ctx, key, []byte(ep.ID), now.Add(idempotencyTime))
-		if err != nil {
-			return nil, err
-		}
-		if string(stored) != ep.ID {
-			if prev, err := s.endpointByID(ctx, string(stored), ""); err == nil {
-				return &acm.CreateAcmeEndpointResponse{AcmeEndpointArn: s.acmeEndpointARN(prev.Region, prev.ID)}, nil
-			}
+	prev, err := s.claimAcmeToken(ctx, region+"/endpoint", in.IdempotencyToken, ep.ID)
+	if err != nil {
+		return nil, err
+	}
+	if prev != "" {
+		if p, err := s.endpointByID(ctx, prev, ""); err == nil {
+			return &acm.CreateAcmeEndpointResponse{AcmeEndpointArn: s.acmeEndpointARN(p.Region, p.ID)}, nil
 		}
 	}
 	if err := s.putRecord(ctx, acmeEndpointPrefix+ep.ID, ep); err != nil {
 		return nil, err
 	}
 	return &acm.CreateAcmeEndpointResponse{AcmeEndpointArn: s.acmeEndpointARN(region, ep.ID)}, nil
+}
+
+// claimAcmeToken records that an IdempotencyToken (of a kind of create,
+// within the hour) names id, and returns the id it named before when it was
+// used already; "" when there is no token or it is new.
+func (s *Service) claimAcmeToken(ctx context.Context, kind, token, id string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	stored, err := s.store.PutValueIfAbsentUntil(ctx, "acme/idempotency/"+kind+"/"+token, []byte(id), s.now().Add(idempotencyTime))
+	if err != nil || string(stored) == id {
+		return "", err
+	}
+	return string(stored), nil
 }
 
 // DescribeAcmeEndpoint describes an endpoint.
@@ -243,6 +254,14 @@ func (s *Service) CreateAcmeExternalAccountBinding(ctx context.Context, in *acm.
 	}
 	e := acmeEABDoc{V: acmeRecordVersion, KeyID: s.newKeyID(), EndpointID: ep.ID, Region: ep.Region, RoleArn: in.RoleArn,
 		Tags: in.Tags, CreatedAt: now, UpdatedAt: now}
+	if prev, err := s.claimAcmeToken(ctx, ep.ID+"/eab", in.IdempotencyToken, e.KeyID); err != nil {
+		return nil, err
+	} else if prev != "" {
+		var p acmeEABDoc
+		if s.getRecord(ctx, acmeEABPrefix+ep.ID+"/"+prev, &p) == nil {
+			return &acm.CreateAcmeExternalAccountBindingResponse{ExternalAccountBinding: s.eabView(&p)}, nil
+		}
+	}
 	e.SealedMAC = s.sealer.Seal(mac, []byte(acmeEABPrefix+e.KeyID))
 	if x := in.Expiration; x != nil {
 		if x.Value == nil || *x.Value < 1 {
@@ -432,6 +451,14 @@ func (s *Service) CreateAcmeDomainValidation(ctx context.Context, in *acm.Create
 	if !strings.Contains(name, ".") {
 		return nil, validation("The domain name %s is not a fully qualified domain name.", in.DomainName)
 	}
+	id := s.newAcmeID()
+	if prev, err := s.claimAcmeToken(ctx, ep.ID+"/validation", in.IdempotencyToken, id); err != nil {
+		return nil, err
+	} else if prev != "" {
+		if _, err := s.store.GetValue(ctx, acmeValidationPrefix+ep.ID+"/"+prev); err == nil {
+			return &acm.CreateAcmeDomainValidationResponse{AcmeDomainValidationArn: s.acmeValidationARN(ep.Region, ep.ID, prev)}, nil
+		}
+	}
 	_, existing, err := listRecords[acmeValidationDoc](ctx, s, acmeValidationPrefix+ep.ID+"/")
 	if err != nil {
 		return nil, err
@@ -442,7 +469,7 @@ func (s *Service) CreateAcmeDomainValidation(ctx context.Context, in *acm.Create
 		}
 	}
 	now := s.clock()
-	v := acmeValidationDoc{V: acmeRecordVersion, ID: s.newAcmeID(), EndpointID: ep.ID, Region: ep.Region, DomainName: name,
+	v := acmeValidationDoc{V: acmeRecordVersion, ID: id, EndpointID: ep.ID, Region: ep.Region, DomainName: name,
 		Status: acmeValidationValid, Tags: in.Tags, CreatedAt: now, UpdatedAt: now}
 	if err := applyScope(&v, in.PrevalidationOptions, true); err != nil {
 		return nil, err
