@@ -61,7 +61,7 @@ func checkKeyAlgorithms(ca *acm.CertificateAuthority) ([]string, error) {
 	}
 	var out []string
 	for _, a := range algs {
-		if !strings.Contains(strings.Join(allKeyAlgorithms, " "), a) {
+		if !containsString(allKeyAlgorithms, a) {
 			return nil, validation("Key algorithm %s is not supported.", a)
 		}
 		if !containsString(out, a) {
