@@ -30,16 +30,30 @@ type rawACME struct {
 	dir map[string]any
 	key crypto.Signer
 	kid string
+	// via maps a public URL to the node the request is sent to (nil: the
+	// URL itself).
+	via func(string) string
+}
+
+func (c *rawACME) to(url string) string {
+	if c.via == nil {
+		return url
+	}
+	return c.via(url)
 }
 
 func newRawACME(t *testing.T, directory string) *rawACME {
+	return newRawACMEVia(t, directory, nil)
+}
+
+func newRawACMEVia(t *testing.T, directory string, via func(string) string) *rawACME {
 	t.Helper()
-	resp, err := http.Get(directory)
+	c := &rawACME{t: t, via: via}
+	resp, err := http.Get(c.to(directory))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	c := &rawACME{t: t}
 	if err := json.NewDecoder(resp.Body).Decode(&c.dir); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("directory: %d %v", resp.StatusCode, err)
 	}
@@ -55,7 +69,7 @@ func (c *rawACME) url(name string) string { return c.dir[name].(string) }
 
 func (c *rawACME) nonce() string {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodHead, c.url("newNonce"), nil)
+	req, _ := http.NewRequest(http.MethodHead, c.to(c.url("newNonce")), nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -134,7 +148,7 @@ func (r acmeReply) problem() string {
 
 func (c *rawACME) send(url, body, contentType string) acmeReply {
 	c.t.Helper()
-	resp, err := http.Post(url, contentType, strings.NewReader(body))
+	resp, err := http.Post(c.to(url), contentType, strings.NewReader(body))
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -350,4 +364,13 @@ func TestACMEProtocolRules(t *testing.T) {
 	if r := a.post(a.url("newOrder"), order, jwsOpts{}); r.status != 401 || r.problem() != "unauthorized" {
 		t.Fatalf("order by a deactivated account: %d %s", r.status, r.body)
 	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
