@@ -35,6 +35,8 @@ echo "== browser (Debian's chromium, for internal/app/browser_test.go)"
 
 echo "== openssl (for the TLS policy tests, internal/edge/policy_openssl_test.go)"
 ./scripts/openssl-deps.sh
+echo "== ACME client (Debian's certbot, for internal/app/acme19_e2e_test.go)"
+./scripts/certbot-deps.sh
 
 echo "== go vet"
 go vet ./...

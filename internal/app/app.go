@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gognito/gognito/internal/acme"
 	"github.com/gognito/gognito/internal/api"
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/certs"
@@ -163,6 +164,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		Region: cfg.Region, AccountID: cfg.AccountID, Sealer: sealer, Clock: a.clock,
 		IssuedValidity: cfg.IssuedCertValidity, RenewBefore: cfg.IssuedCertRenew,
 		Announcer: a.serving,
+		// ACME endpoints are served on the API listener under /acme/.
+		AcmeBaseURL: a.acmeBaseURL,
 	})
 	a.domains = domains.New(st, a.certs, domains.Options{
 		Region: cfg.Region, AccountID: cfg.AccountID, BaseDomain: cfg.BaseDomain,
@@ -266,7 +269,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.sites = sites.New(sites.Options{Index: a.edge, Pages: a.hosted, Limiter: a.limiter,
 		ImagePath: uicustom.ImagePath, Images: func(poolID string) http.Handler { return hostedui.PoolImageHandler(ui, poolID) }, Clock: a.clock,
 		Hosts: a.hostAllowed})
-	a.handler = a.sites.API(mux)
+	// The ACME endpoints (/acme/<endpoint>/...) are routed before the mux:
+	// their patterns would overlap the issuer's /{pool}/... ones.
+	acmeServer := acme.New(acme.Options{Records: a.certs, BaseURL: a.acmeBaseURL, Log: log})
+	a.handler = a.sites.API(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, acme.Prefix) {
+			acmeServer.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	return a, nil
 }
 
@@ -298,6 +310,10 @@ func (a *App) hostAllowed(host string) bool {
 	}
 	return false
 }
+
+// acmeBaseURL is where the ACME endpoints are served: the public URL and
+// /acme (internal/acme).
+func (a *App) acmeBaseURL() string { return a.publicURL.Load().(string) + "/acme" }
 
 // Handler is the API listener's handler.
 func (a *App) Handler() http.Handler { return a.handler }

@@ -97,6 +97,6 @@ func TestNewModelMembersAreAccepted(t *testing.T) {
 			t.Errorf("%s: %v", op, r.Body["message"])
 		}
 	}
-	r := post(t, ts.URL, "CertificateManager.ListAcmeEndpoints", ct, `{}`)
+	r := post(t, ts.URL, "CertificateManager.SearchCertificates", ct, `{}`)
 	wantWireError(t, r, 400, "UnsupportedOperationException")
 }

@@ -29,6 +29,8 @@ var transports = map[string]string{
 	"internal/sites":    "routes requests on a user pool domain by Host to the hosted pages and the domain's page",
 	"internal/console":  "the operator's pages on the API listener (the outbox; the admin console to come)",
 	"internal/oidc":     "the issuer's endpoints on the API listener (JWKS, discovery)",
+	// The ACME server (RFC 8555) of ACM's ACME endpoints; its records are certs'.
+	"internal/acme": "the ACME endpoints on the API listener (/acme/<endpoint>/directory)",
 }
 
 type listed struct {

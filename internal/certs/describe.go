@@ -223,6 +223,7 @@ func (s *Service) summary(ctx context.Context, rec store.Certificate, d *certDoc
 		IssuedAt:                             det.IssuedAt,
 		ImportedAt:                           det.ImportedAt,
 		ManagedBy:                            det.ManagedBy,
+		CertificateKeyPairOrigin:             det.CertificateKeyPairOrigin,
 	}
 	for _, u := range det.KeyUsages {
 		sum.KeyUsages = append(sum.KeyUsages, u.Name)

@@ -19,6 +19,20 @@
 // announced to the Announcer (the serving package) with the new material, so
 // the sites that use it swap it in without reading it back.
 //
+// It also owns the records of ACM's ACME endpoints (acme_*.go): the
+// endpoints, their external account bindings (MAC keys sealed, bound to the
+// binding), domain validations, and the protocol's accounts, orders,
+// authorizations and nonces, kept as versioned JSON documents in
+// store.Values under "acme/" (acme_records.go says the keys). The ACM
+// operations on them are in acme_api.go; acme_protocol.go is the domain side
+// of the RFC 8555 server whose transport is internal/acme (this package
+// never sees HTTP or a JWS: the transport verifies, then asks here).
+// Domain validation is PRE_APPROVED: a domain validation created through the
+// API is VALID at once and stands for DNS validation (no public DNS).
+// Certificates issued through ACME are stored as ACM certificates
+// (AMAZON_ISSUED, CertificateKeyPairOrigin ACME, with no private key: the
+// client keeps it; not renewed by ACM; store Type "ACME").
+//
 // The package takes and returns the generated acm wire types, reports
 // failures as *awserr.Error values with ACM's types and messages (store
 // errors are mapped in one place, certificateError), and never imports

@@ -40,6 +40,10 @@ func (s *Service) Material(ctx context.Context, arn string) (*Material, error) {
 	if err != nil {
 		return nil, certificateError(err, arn)
 	}
+	if len(rec.SealedKey) == 0 {
+		// Issued through ACME: the client kept the key; nothing here can serve it.
+		return nil, validation("The certificate %s has no private key in ACM: import it with its key to serve it.", arn)
+	}
 	return s.materialOf(rec)
 }
 

@@ -37,6 +37,10 @@ type Options struct {
 	// Announcer, when set, hears of every certificate whose material
 	// changed (re-import, renewal, delete), so that what serves it follows.
 	Announcer Announcer
+	// AcmeBaseURL, when set, is where the ACME endpoints are served (the
+	// API listener's public URL and /acme): the endpoints' directory URLs
+	// and the accounts' URLs start with it.
+	AcmeBaseURL func() string
 }
 
 // Announcer hears of certificate changes (the serving package).
@@ -73,6 +77,7 @@ type Service struct {
 	validity    time.Duration
 	renewBefore time.Duration
 	announce    Announcer
+	acmeBase    func() string
 
 	caMu sync.Mutex
 	ca   *LocalCA
@@ -87,6 +92,7 @@ func New(st Store, o Options) *Service {
 	s := &Service{
 		store: st, region: o.Region, accountID: o.AccountID, clk: clock.Or(o.Clock), rand: o.Rand,
 		sealer: o.Sealer, validity: o.IssuedValidity, renewBefore: o.RenewBefore, announce: o.Announcer,
+		acmeBase: o.AcmeBaseURL,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
