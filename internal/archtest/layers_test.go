@@ -29,6 +29,9 @@ var transports = map[string]string{
 	"internal/sites":    "routes requests on a user pool domain by Host to the hosted pages and the domain's page",
 	"internal/console":  "the operator's pages on the API listener (the outbox; the admin console to come)",
 	"internal/oidc":     "the issuer's endpoints on the API listener (JWKS, discovery)",
+	// federation is the relying party of external identity providers: it
+	// makes outbound HTTP requests to the endpoints a provider names.
+	"internal/federation": "the relying party of external OIDC, social and SAML identity providers (outbound HTTP)",
 }
 
 type listed struct {
