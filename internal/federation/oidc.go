@@ -23,7 +23,9 @@ package federation
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -281,8 +283,9 @@ func (rp *RP) do(req *http.Request) ([]byte, int, error) {
 }
 
 // AuthorizeURL is where the browser goes to sign in at the provider.
-// state travels there and back; nonce goes into the ID token (OIDC types).
-func (rp *RP) AuthorizeURL(ctx context.Context, c Config, redirectURI, state, nonce string) (string, error) {
+// state travels there and back; nonce goes into the ID token (OIDC types);
+// a verifier, when given, is sent as its PKCE S256 challenge.
+func (rp *RP) AuthorizeURL(ctx context.Context, c Config, redirectURI, state, nonce, verifier string) (string, error) {
 	e, err := rp.endpoints(ctx, c)
 	if err != nil {
 		return "", err
@@ -300,6 +303,11 @@ func (rp *RP) AuthorizeURL(ctx context.Context, c Config, redirectURI, state, no
 	switch c.Type {
 	case TypeOIDC, TypeGoogle, TypeApple:
 		q.Set("nonce", nonce)
+	}
+	if verifier != "" {
+		sum := sha256.Sum256([]byte(verifier))
+		q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
+		q.Set("code_challenge_method", "S256")
 	}
 	if c.Type == TypeApple && len(scopes) > 0 {
 		q.Set("response_mode", "form_post") // Apple posts back when names or email are asked for
@@ -323,13 +331,17 @@ type Identity struct {
 
 // Exchange completes a sign-in: the code exchanged, the ID token verified
 // (OIDC, Google, SignInWithApple; its nonce must be nonce), the attributes
-// read, and the user's identity returned. An error is an *Error.
-func (rp *RP) Exchange(ctx context.Context, c Config, redirectURI, code, nonce string) (*Identity, error) {
+// read, and the user's identity returned. verifier is the PKCE verifier
+// of AuthorizeURL ("" when none was sent). An error is an *Error.
+func (rp *RP) Exchange(ctx context.Context, c Config, redirectURI, code, nonce, verifier string) (*Identity, error) {
 	e, err := rp.endpoints(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirectURI}, "client_id": {c.Details["client_id"]}}
+	if verifier != "" {
+		form.Set("code_verifier", verifier)
+	}
 	secret := c.Details["client_secret"]
 	if c.Type == TypeApple {
 		secret, err = rp.appleSecret(c.Details)

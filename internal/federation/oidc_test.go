@@ -87,7 +87,7 @@ func TestExchangeVerifiesTheIDToken(t *testing.T) {
 		"authorize_scopes": "openid email", "attributes_request_method": "POST"}}
 	ctx := context.Background()
 
-	u, err := rp.AuthorizeURL(ctx, cfg, "https://d/oauth2/idpresponse", "st", "n1")
+	u, err := rp.AuthorizeURL(ctx, cfg, "https://d/oauth2/idpresponse", "st", "n1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestExchangeVerifiesTheIDToken(t *testing.T) {
 
 	f.claims = f.good(now)
 	f.userinfo = map[string]any{"sub": "u1", "name": "Ann", "email_verified": true, "groups": []any{"a", "b"}}
-	id, err := rp.Exchange(ctx, cfg, "https://d/oauth2/idpresponse", "good", "n1")
+	id, err := rp.Exchange(ctx, cfg, "https://d/oauth2/idpresponse", "good", "n1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestExchangeVerifiesTheIDToken(t *testing.T) {
 		t.Helper()
 		f.claims = f.good(now)
 		mutate(f.claims)
-		_, err := rp.Exchange(ctx, cfg, "https://d/oauth2/idpresponse", "good", nonce)
+		_, err := rp.Exchange(ctx, cfg, "https://d/oauth2/idpresponse", "good", nonce, "")
 		var fe *Error
 		if !errors.As(err, &fe) || !strings.Contains(fe.Description, want) {
 			t.Errorf("%s: got %v, want %q", name, err, want)
@@ -137,7 +137,7 @@ func TestExchangeVerifiesTheIDToken(t *testing.T) {
 	if _, err := rp.verifyIDToken(ctx, cfg, e, forged, "n1"); err == nil || !strings.Contains(err.Error(), "signature") {
 		t.Errorf("forged signature: %v", err)
 	}
-	_, err = rp.Exchange(ctx, cfg, "https://d/oauth2/idpresponse", "bad", "n1")
+	_, err = rp.Exchange(ctx, cfg, "https://d/oauth2/idpresponse", "bad", "n1", "")
 	if err == nil || !strings.Contains(err.Error(), "invalid_grant") {
 		t.Errorf("provider error: %v", err)
 	}
@@ -151,22 +151,22 @@ func TestExplicitEndpointsAndOverride(t *testing.T) {
 	explicit := Config{Type: TypeOIDC, Details: map[string]string{"client_id": "cid", "oidc_issuer": f.srv.URL, "authorize_url": f.srv.URL + "/auth",
 		"token_url": f.srv.URL + "/token", "attributes_url": f.srv.URL + "/userinfo", "jwks_uri": f.srv.URL + "/keys"}}
 	f.claims, f.userinfo = f.good(now), map[string]any{"sub": "u1"}
-	if _, err := rp.Exchange(ctx, explicit, "r", "good", "n1"); err != nil {
+	if _, err := rp.Exchange(ctx, explicit, "r", "good", "n1", ""); err != nil {
 		t.Fatal(err)
 	}
 	if f.hits["discovery"] != 0 || f.method != http.MethodGet || f.form.Has("client_secret") {
 		t.Fatalf("explicit endpoints: discovery %d, method %s, form %v", f.hits["discovery"], f.method, f.form)
 	}
 	g := Config{Type: TypeGoogle, Details: map[string]string{"client_id": "cid", "client_secret": "s", "authorize_scopes": "openid email"}}
-	u, err := rp.AuthorizeURL(ctx, g, "r", "st", "n1")
+	u, err := rp.AuthorizeURL(ctx, g, "r", "st", "n1", "")
 	if err != nil || !strings.HasPrefix(u, f.srv.URL+"/auth?") {
 		t.Fatalf("Google override: %s %v", u, err)
 	}
-	if _, err := rp.Exchange(ctx, g, "r", "good", "n1"); err != nil {
+	if _, err := rp.Exchange(ctx, g, "r", "good", "n1", ""); err != nil {
 		t.Fatal(err)
 	}
 	plain := New(Options{})
-	if u, _ := plain.AuthorizeURL(ctx, g, "r", "st", "n1"); !strings.HasPrefix(u, "https://accounts.google.com/") {
+	if u, _ := plain.AuthorizeURL(ctx, g, "r", "st", "n1", ""); !strings.HasPrefix(u, "https://accounts.google.com/") {
 		t.Fatalf("Google without override: %s", u)
 	}
 }
