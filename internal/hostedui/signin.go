@@ -94,12 +94,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
 		if !h.postForm(w, r, site) {
 			return
 		}
-		step := r.PostFormValue("step")
-		if step == "corporate-email" {
+		if step := r.PostFormValue("step"); step == "corporate-email" {
 			h.corporateEmail(w, r, site, ar)
 			return
-		}
-		if step != "" {
+		} else if step != "" {
 			h.loginStep(w, r, site, ar, step)
 			return
 		}
