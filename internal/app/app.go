@@ -28,6 +28,7 @@ import (
 	"github.com/gognito/gognito/internal/console"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
+	"github.com/gognito/gognito/internal/federation"
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/lambda"
 	"github.com/gognito/gognito/internal/oidc"
@@ -191,6 +192,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
 	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
 	a.acm = newACMService(a.certs)
+	fedEndpoints, err := federation.LoadOverrides(cfg.FederationEndpoints)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.hosted.SetFederation(a.idps, federation.New(federation.Options{Client: &http.Client{Timeout: 10 * time.Second}, Clock: a.clock, Overrides: fedEndpoints}))
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {
 		st.Close()

@@ -32,6 +32,13 @@ import (
 // pool's prefix or custom domain: the sites router serves a request only on
 // a host that is one of them), never the listener's address.
 
+// SetFederation gives the handler the pools' identity providers and the
+// relying party of the OIDC and social ones. It is called once, before the
+// handler serves.
+func (h *Handler) SetFederation(idps *idp.Service, rp *federation.RP) {
+	h.o.IdP, h.o.Federation = idps, rp
+}
+
 // externalState travels through the provider and back, sealed: in OIDC's
 // state, in SAML's RelayState.
 type externalState struct {
