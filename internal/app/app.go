@@ -197,7 +197,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		st.Close()
 		return nil, err
 	}
-	a.hosted.SetFederation(a.idps, federation.New(federation.Options{Client: &http.Client{Timeout: 10 * time.Second}, Clock: a.clock, Overrides: fedEndpoints}))
+	a.hosted.SetFederation(a.idps, federation.New(federation.Options{Client: federation.NewHTTPClient(10 * time.Second), Clock: a.clock, Overrides: fedEndpoints}))
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {
 		st.Close()

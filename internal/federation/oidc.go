@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -114,6 +115,24 @@ func LoadOverrides(path string) (map[string]Endpoints, error) {
 	return m, nil
 }
 
+// NewHTTPClient is the client of the relying party's outbound requests:
+// a timeout, and names under localhost resolved to the loopback address
+// as RFC 6761 asks (a gognito pool's prefix domain on a local deployment,
+// <prefix>.auth.<region>.localhost, as another pool's identity provider).
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	d := &net.Dialer{Timeout: timeout}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil // requests go where the provider names, never through a proxy
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err == nil && (strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost")) {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+	return &http.Client{Timeout: timeout, Transport: t}
+}
+
 // Options configure the relying party.
 type Options struct {
 	// Client makes the outbound requests (http.DefaultClient when nil).
@@ -176,7 +195,16 @@ func (rp *RP) endpoints(ctx context.Context, c Config) (Endpoints, error) {
 	e := Endpoints{Issuer: d["oidc_issuer"], AuthorizeURL: d["authorize_url"], TokenURL: d["token_url"],
 		AttributesURL: d["attributes_url"], JWKSURI: d["jwks_uri"]}
 	if s, ok := Social[c.Type]; ok {
-		e = s
+		// A social type's details carry the endpoints Cognito adds to them;
+		// what they lack is the type's fixed one.
+		for _, p := range []struct {
+			dst *string
+			v   string
+		}{{&e.Issuer, s.Issuer}, {&e.AuthorizeURL, s.AuthorizeURL}, {&e.TokenURL, s.TokenURL}, {&e.AttributesURL, s.AttributesURL}, {&e.JWKSURI, s.JWKSURI}} {
+			if *p.dst == "" {
+				*p.dst = p.v
+			}
+		}
 	}
 	if o, ok := rp.o.Overrides[c.Type]; ok {
 		if c.Type != TypeOIDC {
@@ -195,7 +223,7 @@ func (rp *RP) endpoints(ctx context.Context, c Config) (Endpoints, error) {
 			}
 		}
 	}
-	if e.Issuer != "" && (e.AuthorizeURL == "" || e.TokenURL == "" || e.JWKSURI == "" || (e.AttributesURL == "" && c.Type == TypeOIDC)) {
+	if e.Issuer != "" && (e.AuthorizeURL == "" || e.TokenURL == "" || e.JWKSURI == "" || e.AttributesURL == "") {
 		doc, err := rp.discover(ctx, e.Issuer)
 		if err != nil {
 			return e, err
@@ -209,7 +237,7 @@ func (rp *RP) endpoints(ctx context.Context, c Config) (Endpoints, error) {
 		if e.JWKSURI == "" {
 			e.JWKSURI = doc.JWKSURI
 		}
-		if e.AttributesURL == "" && c.Type == TypeOIDC {
+		if e.AttributesURL == "" {
 			e.AttributesURL = doc.UserinfoEndpoint
 		}
 	}
