@@ -270,9 +270,9 @@ var opMapping = map[string]string{"email": "email", "name": "name", "given_name"
 // same user.
 func TestFederationOIDCDiscovery(t *testing.T) {
 	e := newFedEnv(t, nil)
-	e.provider(t, "OP", types.IdentityProviderTypeTypeOidc, map[string]string{"client_id": opClient, "client_secret": opSecret,
+	e.provider(t, "ZitadelOP", types.IdentityProviderTypeTypeOidc, map[string]string{"client_id": opClient, "client_secret": opSecret,
 		"attributes_request_method": "GET", "oidc_issuer": e.op.URL, "authorize_scopes": "openid email profile"}, opMapping)
-	cl := e.appClient(t, true, "COGNITO", "OP")
+	cl := e.appClient(t, true, "COGNITO", "ZitadelOP")
 	hc := e.browser()
 
 	// The login page offers the provider.
@@ -282,12 +282,12 @@ func TestFederationOIDCDiscovery(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !bytes.Contains(page, []byte(`id="idp-OP"`)) || !bytes.Contains(page, []byte("identity_provider=OP")) {
+	if resp.StatusCode != 200 || !bytes.Contains(page, []byte(`id="idp-ZitadelOP"`)) || !bytes.Contains(page, []byte("identity_provider=ZitadelOP")) {
 		t.Fatalf("login page without the provider's button: %d %s", resp.StatusCode, page)
 	}
 
 	verifier := "verifier-verifier-verifier-verifier-verifier-1"
-	first := e.authorizeURL(cl, "OP", "s1", verifier)
+	first := e.authorizeURL(cl, "ZitadelOP", "s1", verifier)
 	resp, err = hc.Get(first)
 	if err != nil {
 		t.Fatal(err)
@@ -300,20 +300,20 @@ func TestFederationOIDCDiscovery(t *testing.T) {
 		t.Fatalf("authorize did not go to the provider: %d %v", resp.StatusCode, loc)
 	}
 	claims := e.redeem(t, hc, cl, walk(t, hc, first), "s1", verifier)
-	if claims["cognito:username"] != "OP_id1" || claims["email"] != "test-user@zitadel.ch" || claims["name"] != "Test User" {
+	if claims["cognito:username"] != "ZitadelOP_id1" || claims["email"] != "test-user@zitadel.ch" || claims["name"] != "Test User" {
 		t.Fatalf("ID token claims %v", claims)
 	}
 	ids, _ := claims["identities"].([]any)
-	if len(ids) != 1 || ids[0].(map[string]any)["providerName"] != "OP" || ids[0].(map[string]any)["userId"] != "id1" {
+	if len(ids) != 1 || ids[0].(map[string]any)["providerName"] != "ZitadelOP" || ids[0].(map[string]any)["userId"] != "id1" {
 		t.Fatalf("identities %v", claims["identities"])
 	}
-	u := must[*cognito.AdminGetUserOutput](t)(e.c.AdminGetUser(context.Background(), &cognito.AdminGetUserInput{UserPoolId: &e.poolID, Username: aws.String("OP_id1")}))
+	u := must[*cognito.AdminGetUserOutput](t)(e.c.AdminGetUser(context.Background(), &cognito.AdminGetUserInput{UserPoolId: &e.poolID, Username: aws.String("ZitadelOP_id1")}))
 	if u.UserStatus != types.UserStatusTypeExternalProvider || attrOf(u.UserAttributes, "custom:team") != opUser || attrOf(u.UserAttributes, "given_name") != "Test" {
 		t.Fatalf("user %v %v", u.UserStatus, u.UserAttributes)
 	}
 	// Again, in a new browser: the same user.
 	hc2 := e.browser()
-	if c := e.redeem(t, hc2, cl, walk(t, hc2, e.authorizeURL(cl, "OP", "s2", verifier)), "s2", verifier); c["sub"] != claims["sub"] {
+	if c := e.redeem(t, hc2, cl, walk(t, hc2, e.authorizeURL(cl, "ZitadelOP", "s2", verifier)), "s2", verifier); c["sub"] != claims["sub"] {
 		t.Fatalf("second sign-in is another user: %v", c)
 	}
 }
@@ -349,9 +349,9 @@ func TestFederationOIDCExplicitEndpoints(t *testing.T) {
 // the app's redirect_uri as error/error_description with its state.
 func TestFederationOIDCRefusals(t *testing.T) {
 	e := newFedEnv(t, nil)
-	e.provider(t, "OP", types.IdentityProviderTypeTypeOidc, map[string]string{"client_id": opClient, "client_secret": opSecret,
+	e.provider(t, "ZitadelOP", types.IdentityProviderTypeTypeOidc, map[string]string{"client_id": opClient, "client_secret": opSecret,
 		"attributes_request_method": "GET", "oidc_issuer": e.op.URL, "authorize_scopes": "openid email"}, map[string]string{"email": "email"})
-	cl := e.appClient(t, true, "OP")
+	cl := e.appClient(t, true, "ZitadelOP")
 	v := "verifier-verifier-verifier-verifier-verifier-3"
 
 	// The OP is sent another nonce than gognito's: its ID token carries it.
@@ -362,7 +362,7 @@ func TestFederationOIDCRefusals(t *testing.T) {
 			r.URL.RawQuery = q.Encode()
 		}
 	}, "")
-	wantFedError(t, walk(t, e.browser(), e.authorizeURL(cl, "OP", "n1", v)), "n1", "nonce")
+	wantFedError(t, walk(t, e.browser(), e.authorizeURL(cl, "ZitadelOP", "n1", v)), "n1", "nonce")
 
 	// The OP issues the ID token to its other client (aud other-rp).
 	e.op.set(func(r *http.Request) {
@@ -375,11 +375,11 @@ func TestFederationOIDCRefusals(t *testing.T) {
 			rewriteForm(r, func(f url.Values) { f.Set("client_id", opOther) })
 		}
 	}, "")
-	wantFedError(t, walk(t, e.browser(), e.authorizeURL(cl, "OP", "a1", v)), "a1", "audience")
+	wantFedError(t, walk(t, e.browser(), e.authorizeURL(cl, "ZitadelOP", "a1", v)), "a1", "audience")
 
 	// The provider answers with an error.
 	e.op.set(nil, "The user cancelled the sign-in.")
-	wantFedError(t, walk(t, e.browser(), e.authorizeURL(cl, "OP", "d1", v)), "d1", "The user cancelled the sign-in.")
+	wantFedError(t, walk(t, e.browser(), e.authorizeURL(cl, "ZitadelOP", "d1", v)), "d1", "The user cancelled the sign-in.")
 
 	// A state that gognito did not make is refused on the domain.
 	e.op.set(nil, "")
