@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -197,7 +198,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 		st.Close()
 		return nil, err
 	}
-	a.hosted.SetFederation(a.idps, federation.New(federation.Options{Client: federation.NewHTTPClient(10 * time.Second), Clock: a.clock, Overrides: fedEndpoints}))
+	a.hosted.SetFederation(a.idps, federation.New(federation.Options{Client: federation.NewHTTPClient(10*time.Second, func(ctx context.Context) (*x509.CertPool, error) {
+		ca, err := a.certs.CA(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return ca.Pool(), nil
+	}), Clock: a.clock, Overrides: fedEndpoints}))
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {
 		st.Close()

@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -107,6 +109,7 @@ type fedEnv struct {
 	base   string // the pool's domain, http://fedapp.auth.us-east-1.localhost:<port>
 	op     *testOP
 	api    string // the API listener's host:port
+	roots  *x509.CertPool
 }
 
 const fedCallback = "http://localhost:8765/fedcallback"
@@ -137,7 +140,8 @@ func newFedEnvOn(t *testing.T, opLn net.Listener, change func(*config.Config)) *
 	must[*cognito.CreateUserPoolDomainOutput](t)(c.CreateUserPoolDomain(ctx, &cognito.CreateUserPoolDomainInput{Domain: aws.String("fedapp"), UserPoolId: pool.Id}))
 	api := strings.TrimPrefix(ts.URL, "http://")
 	_, port, _ := net.SplitHostPort(api)
-	e := &fedEnv{ts: ts, c: c, poolID: *pool.Id, base: "http://fedapp.auth.us-east-1.localhost:" + port, api: api}
+	e := &fedEnv{ts: ts, c: c, poolID: *pool.Id, base: "http://fedapp.auth.us-east-1.localhost:" + port, api: api,
+		roots: rootsOf(must[[]byte](t)(caPEMOf(ts)))}
 	e.op = startOP(t, opLn, e.base+"/oauth2/idpresponse")
 	return e
 }
@@ -158,18 +162,20 @@ func (e *fedEnv) appClient(t *testing.T, secret bool, providers ...string) *type
 		CallbackURLs: []string{fedCallback}, SupportedIdentityProviders: providers})).UserPoolClient
 }
 
-// fedBrowser plays a browser: a cookie jar, *.localhost on the API
-// listener, everything else where it names (the OP on loopback).
+// browser plays a browser: a cookie jar, *.localhost on the loopback
+// address (the API listener serves prefix domains over HTTP, the edge over
+// HTTPS), gognito's local CA trusted, the OP where it is.
 func (e *fedEnv) browser() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if host, _, _ := net.SplitHostPort(addr); strings.HasSuffix(host, ".localhost") {
-				addr = e.api
-			}
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		}}}
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: e.roots},
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if host, port, _ := net.SplitHostPort(addr); strings.HasSuffix(host, ".localhost") {
+					addr = net.JoinHostPort("127.0.0.1", port)
+				}
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			}}}
 }
 
 var (
@@ -479,7 +485,7 @@ func TestFederationChainedGognito(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if loc, _ := resp.Location(); loc == nil || !strings.HasPrefix(loc.String(), "http://upstream.auth.us-east-1.localhost:") {
+	if loc, _ := resp.Location(); loc == nil || !strings.HasPrefix(loc.String(), "https://upstream.auth.us-east-1.localhost:") {
 		t.Fatalf("not sent to the upstream pool's domain: %v", loc)
 	}
 	claims := e.redeem(t, hc, cl, walk(t, hc, first), "c1", v)
