@@ -3,11 +3,16 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -18,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cognito "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -491,5 +497,59 @@ func TestFederationChainedGognito(t *testing.T) {
 	claims := e.redeem(t, hc, cl, walk(t, hc, first), "c1", v)
 	if claims["cognito:username"] != "Upstream_"+upSub || claims["email"] != "chained@example.com" {
 		t.Fatalf("claims %v", claims)
+	}
+}
+
+// TestFederationCorporateEmail: the login page of a client with a SAML
+// provider that has IdpIdentifiers shows the corporate-email field; an
+// email of that domain leads to /oauth2/authorize for that provider, one
+// of another domain is told on the page that no provider was found.
+func TestFederationCorporateEmail(t *testing.T) {
+	e := newFedEnv(t, nil)
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "corp idp"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	metadata := `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://corp.example/idp">` +
+		`<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing">` +
+		`<KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>` + base64.StdEncoding.EncodeToString(der) +
+		`</X509Certificate></X509Data></KeyInfo></KeyDescriptor>` +
+		`<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="http://127.0.0.1:9/sso"/>` +
+		`</IDPSSODescriptor></EntityDescriptor>`
+	must[*cognito.CreateIdentityProviderOutput](t)(e.c.CreateIdentityProvider(context.Background(), &cognito.CreateIdentityProviderInput{
+		UserPoolId: &e.poolID, ProviderName: aws.String("CorpSAML"), ProviderType: types.IdentityProviderTypeTypeSaml,
+		ProviderDetails: map[string]string{"MetadataFile": metadata}, IdpIdentifiers: []string{"corp.example"},
+		AttributeMapping: map[string]string{"email": "email"}}))
+	cl := e.appClient(t, false, "COGNITO", "CorpSAML")
+	hc := e.browser()
+	login := strings.Replace(e.authorizeURL(cl, "", "e1", "verifier-verifier-verifier-verifier-verifier-6"), "/oauth2/authorize", "/login", 1)
+	load := func(req *http.Request) (int, string) {
+		t.Helper()
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b)
+	}
+	get, _ := http.NewRequest(http.MethodGet, login, nil)
+	status, page := load(get)
+	if status != 200 || !strings.Contains(page, `id="corporate-email-form"`) || !strings.Contains(page, `id="idp-CorpSAML"`) {
+		t.Fatalf("login page: %d %s", status, page)
+	}
+	csrf := hostedCSRF.FindStringSubmatch(page)[1]
+	post := func(email string) (int, string) {
+		form := url.Values{"_csrf": {csrf}, "step": {"corporate-email"}, "corporate_email": {email}}
+		req, _ := http.NewRequest(http.MethodPost, login, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return load(req)
+	}
+	status, page = post("ann@corp.example")
+	if status != 200 || !strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "identity_provider=CorpSAML") {
+		t.Fatalf("corporate email: %d %s", status, page)
+	}
+	status, page = post("ann@elsewhere.example")
+	if status != http.StatusBadRequest || !strings.Contains(page, "No identity provider was found") {
+		t.Fatalf("unknown domain: %d %s", status, page)
 	}
 }
