@@ -444,7 +444,7 @@ func (rp *RP) Exchange(ctx context.Context, c Config, redirectURI, code, nonce, 
 		return nil, failf("The identity provider did not exchange the code (status %d).", status)
 	}
 	id := &Identity{Claims: map[string][]string{}}
-	if tr.IDToken != "" || c.Type == TypeOIDC || c.Type == TypeGoogle || c.Type == TypeApple {
+	if c.Type == TypeOIDC || c.Type == TypeGoogle || c.Type == TypeApple { // Facebook and Amazon issue no ID token
 		if tr.IDToken == "" {
 			return nil, failf("The identity provider returned no ID token.")
 		}

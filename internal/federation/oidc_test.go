@@ -165,6 +165,31 @@ func TestExplicitEndpointsAndOverride(t *testing.T) {
 	if _, err := rp.Exchange(ctx, g, "r", "good", "n1", ""); err != nil {
 		t.Fatal(err)
 	}
+	// Facebook: no ID token is read; the user is the profile's id, the
+	// scopes comma-separated, the profile's fields asked for.
+	fb := New(Options{Overrides: map[string]Endpoints{TypeFacebook: {AuthorizeURL: f.srv.URL + "/auth", TokenURL: f.srv.URL + "/token",
+		AttributesURL: f.srv.URL + "/userinfo?fields="}}})
+	fbc := Config{Type: TypeFacebook, Details: map[string]string{"client_id": "cid", "client_secret": "s", "authorize_scopes": "public_profile,email"}}
+	u, err = fb.AuthorizeURL(ctx, fbc, "r", "st", "n1", "")
+	if pu, _ := url.Parse(u); err != nil || pu.Query().Get("scope") != "public_profile,email" || pu.Query().Has("nonce") {
+		t.Fatalf("Facebook authorize URL %s %v", u, err)
+	}
+	f.claims, f.userinfo = map[string]any{"garbage": true}, map[string]any{"id": "fb-1", "email": "f@example.com"}
+	id, err := fb.Exchange(ctx, fbc, "r", "good", "", "")
+	if err != nil || id.Subject != "fb-1" || id.Claims["email"][0] != "f@example.com" || id.Claims["sub"][0] != "fb-1" {
+		t.Fatalf("Facebook: %+v %v", id, err)
+	}
+
+	// PKCE: the challenge goes out, the verifier comes with the code.
+	f.claims, f.userinfo = f.good(now), map[string]any{"sub": "u1"}
+	u, _ = rp.AuthorizeURL(ctx, explicit, "r", "st", "n1", "the-verifier")
+	if pu, _ := url.Parse(u); pu.Query().Get("code_challenge") != "sP6XQ2T7IHwj7eBkdcI9xyC8WxEik0RMQk0tVGDKZPI" || pu.Query().Get("code_challenge_method") != "S256" {
+		t.Fatalf("PKCE challenge in %s", u)
+	}
+	if _, err := rp.Exchange(ctx, explicit, "r", "good", "n1", "the-verifier"); err != nil || f.form.Get("code_verifier") != "the-verifier" {
+		t.Fatalf("PKCE verifier: %v %v", f.form, err)
+	}
+
 	plain := New(Options{})
 	if u, _ := plain.AuthorizeURL(ctx, g, "r", "st", "n1", ""); !strings.HasPrefix(u, "https://accounts.google.com/") {
 		t.Fatalf("Google without override: %s", u)
