@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -338,10 +339,10 @@ func TestFederationOIDCExplicitEndpoints(t *testing.T) {
 		"attributes_request_method": "POST", "oidc_issuer": e.op.URL, "authorize_scopes": "openid email profile",
 		"authorize_url": e.op.URL + "/auth", "token_url": e.op.URL + "/oauth/token", "attributes_url": e.op.URL + "/userinfo", "jwks_uri": e.op.URL + "/keys"},
 		map[string]string{"email": "email"})
-	var discovered bool
+	var discovered atomic.Bool
 	e.op.set(func(r *http.Request) {
 		if r.URL.Path == "/.well-known/openid-configuration" {
-			discovered = true
+			discovered.Store(true)
 		}
 	}, "")
 	cl := e.appClient(t, false, "Explicit")
@@ -351,7 +352,7 @@ func TestFederationOIDCExplicitEndpoints(t *testing.T) {
 	if claims["cognito:username"] != "Explicit_id1" || claims["email"] != "test-user@zitadel.ch" {
 		t.Fatalf("claims %v", claims)
 	}
-	if discovered {
+	if discovered.Load() {
 		t.Fatal("the discovery document was read although every endpoint is named")
 	}
 }
