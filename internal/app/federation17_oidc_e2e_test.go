@@ -324,6 +324,18 @@ func TestFederationOIDCDiscovery(t *testing.T) {
 	if u.UserStatus != types.UserStatusTypeExternalProvider || attrOf(u.UserAttributes, "custom:team") != opUser || attrOf(u.UserAttributes, "given_name") != "Test" {
 		t.Fatalf("user %v %v", u.UserStatus, u.UserAttributes)
 	}
+	// idp_identifier names the provider by one of its IdpIdentifiers.
+	must[*cognito.UpdateIdentityProviderOutput](t)(e.c.UpdateIdentityProvider(context.Background(), &cognito.UpdateIdentityProviderInput{
+		UserPoolId: &e.poolID, ProviderName: aws.String("ZitadelOP"), IdpIdentifiers: []string{"zitadel-op"}}))
+	byID := strings.Replace(e.authorizeURL(cl, "", "s3", verifier), "?", "?idp_identifier=zitadel-op&", 1)
+	resp, err = e.browser().Get(byID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc, _ := resp.Location(); resp.StatusCode != http.StatusFound || loc == nil || !strings.HasPrefix(loc.String(), e.op.URL+"/auth?") {
+		t.Fatalf("idp_identifier did not go to the provider: %d %v", resp.StatusCode, loc)
+	}
 	// Again, in a new browser: the same user.
 	hc2 := e.browser()
 	if c := e.redeem(t, hc2, cl, walk(t, hc2, e.authorizeURL(cl, "ZitadelOP", "s2", verifier)), "s2", verifier); c["sub"] != claims["sub"] {
@@ -405,6 +417,16 @@ func TestFederationOIDCRefusals(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("forged state: %d", resp.StatusCode)
 	}
+	// An identifier no provider has.
+	wantFedError(t, func() *url.URL {
+		resp, err := hc.Get(strings.Replace(e.authorizeURL(cl, "", "i1", v), "?", "?idp_identifier=nobody&", 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := resp.Location()
+		return loc
+	}(), "i1", "Invalid identity provider")
 	// A provider the client does not offer.
 	wantFedError(t, func() *url.URL {
 		resp, err := hc.Get(e.authorizeURL(cl, "Nope", "u1", v))

@@ -82,10 +82,13 @@ func (h *Handler) externalRequested(r *http.Request, site Site, ar *authRequest)
 		return nil, nil
 	}
 	if err != nil {
-		if _, ok := awserr.As(err); ok {
-			return nil, &redirectError{"invalid_request", "Invalid identity provider name or identifier"}
+		if _, ok := awserr.As(err); !ok {
+			return nil, err
 		}
-		return nil, err
+		p = nil
+	}
+	if p == nil {
+		return nil, &redirectError{"invalid_request", "Invalid identity provider name or identifier"}
 	}
 	if !slices.Contains(ar.client.SupportedIdentityProviders, p.Name) {
 		return nil, &redirectError{"invalid_request", "The identity provider " + p.Name + " is not enabled for this client"}
@@ -185,7 +188,10 @@ func (h *Handler) idpResponse(w http.ResponseWriter, r *http.Request, site Site)
 		return
 	}
 	p, err := h.o.IdP.Provider(ctx, site.PoolID, st.Provider)
-	if err != nil {
+	if err != nil || p == nil {
+		if err == nil {
+			err = &redirectError{"invalid_request", "The identity provider " + st.Provider + " no longer exists"}
+		}
 		h.externalFailed(w, r, ar, err)
 		return
 	}
