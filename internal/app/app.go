@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ import (
 	"github.com/gognito/gognito/internal/console"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
+	"github.com/gognito/gognito/internal/federation"
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/idp"
 	"github.com/gognito/gognito/internal/lambda"
@@ -217,6 +219,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 			return role == userpool.RoleSecondary, status == userpool.ReplicaActive
 		}})
 	a.acm = newACMService(a.certs)
+	fedEndpoints, err := federation.LoadOverrides(cfg.FederationEndpoints)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.hosted.SetFederation(a.idps, federation.New(federation.Options{Client: federation.NewHTTPClient(10*time.Second, func(ctx context.Context) (*x509.CertPool, error) {
+		ca, err := a.certs.CA(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return ca.Pool(), nil
+	}), Clock: a.clock, Overrides: fedEndpoints}))
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {
 		st.Close()

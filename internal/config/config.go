@@ -91,6 +91,10 @@ type Config struct {
 	LambdaSecretAccessKey Secret        `toml:"lambda-secret-access-key"`
 	LambdaTimeout         time.Duration `toml:"lambda-timeout"`
 	LambdaInvokeByName    bool          `toml:"lambda-invoke-by-name"`
+
+	// FederationEndpoints names a JSON file that overrides the endpoints of
+	// the social identity provider types (docs/federation.md).
+	FederationEndpoints string `toml:"federation-endpoints"`
 }
 
 // Secret is a setting that must never be shown: it prints, logs and
@@ -213,6 +217,7 @@ func (c *Config) settings() []setting {
 		{name: "credentials-file", usage: "file of the access keys that may sign requests, one ACCESS_KEY_ID:SECRET_ACCESS_KEY per line (# comments); must not be readable by group or others", str: &c.CredentialsFile},
 		{name: "credentials", usage: "SECRET: access keys that may sign requests, ACCESS_KEY_ID:SECRET_ACCESS_KEY[,...], never printed; prefer the environment variable or the credentials file to the flag, which other local users can see", sec: &c.Credentials},
 		{name: "allow-unsigned-remote", usage: "with auth none, serve the API on a non-loopback address all the same (anyone who reaches it can administer every user pool)", b: &c.AllowUnsignedRemote},
+		{name: "federation-endpoints", usage: "JSON file overriding the endpoints of identity provider types, e.g. {\"Google\": {\"oidc_issuer\": \"http://127.0.0.1:9998\"}} (docs/federation.md)", str: &c.FederationEndpoints},
 		{name: "lambda-endpoint", usage: "base URL of the AWS Lambda Invoke API that Lambda triggers are called at (sam local start-lambda, LocalStack...); empty: https://lambda.<region>.amazonaws.com of each function's ARN", str: &c.LambdaEndpoint},
 		{name: "lambda-access-key-id", usage: "access key id that signs (SigV4) Lambda Invoke requests; empty: requests are not signed", str: &c.LambdaAccessKeyID},
 		{name: "lambda-secret-access-key", usage: "SECRET: secret access key that signs Lambda Invoke requests, never printed", sec: &c.LambdaSecretAccessKey},

@@ -22,6 +22,8 @@ import (
 	"github.com/gognito/gognito/internal/authflow"
 	"github.com/gognito/gognito/internal/awserr"
 	"github.com/gognito/gognito/internal/clock"
+	"github.com/gognito/gognito/internal/federation"
+	"github.com/gognito/gognito/internal/idp"
 	"github.com/gognito/gognito/internal/secrets"
 	"github.com/gognito/gognito/internal/store"
 	"github.com/gognito/gognito/internal/tokens"
@@ -49,6 +51,10 @@ type Options struct {
 	// Cognito's do in a failover state; an INACTIVE one serves no end user.
 	// nil: never.
 	Secondary func(ctx context.Context, poolID string) (secondary, active bool)
+	// IdP holds the pools' external identity providers, and Federation is
+	// the relying party of the OIDC and social ones (federation.go).
+	IdP        *idp.Service
+	Federation *federation.RP
 }
 
 // Handler serves the pages and endpoints of user pool domains.
@@ -135,6 +141,8 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 		h.revoke(w, r, site)
 	case "/logout":
 		h.logout(w, r, site)
+	case "/oauth2/idpresponse":
+		h.idpResponse(w, r, site)
 	default:
 		return false
 	}
@@ -329,11 +337,11 @@ func (h *Handler) checkAuthRequest(ctx context.Context, q url.Values, site Site)
 	} else if m != "" && q.Get("code_challenge") == "" {
 		return ar, &redirectError{"invalid_request", "code_challenge is missing"}
 	}
-	if idp := q.Get("identity_provider"); idp != "" && idp != "COGNITO" {
+	if name := q.Get("identity_provider"); name != "" && !slices.Contains(c.SupportedIdentityProviders, name) {
 		return ar, &redirectError{"invalid_request", "Unsupported identity provider"}
 	}
-	if !slices.Contains(c.SupportedIdentityProviders, "COGNITO") {
-		// The client does not offer the user pool's own sign-in.
+	if len(c.SupportedIdentityProviders) == 0 {
+		// The client offers no way to sign in.
 		return nil, &errorPage{"invalid_request", "Login option is not available. Please try another one."}
 	}
 	// Scopes the client may not have are dropped, as Cognito does; none
@@ -391,6 +399,17 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, site Site) {
 	if err != nil {
 		h.sendError(w, r, ar, err)
 		return
+	}
+	if h.o.IdP != nil {
+		p, err := h.externalRequested(r, site, ar)
+		if err != nil {
+			h.sendError(w, r, ar, err)
+			return
+		}
+		if p != nil {
+			h.startExternal(w, r, site, ar, p)
+			return
+		}
 	}
 	if ses := h.session(r, site); ses != nil {
 		h.finish(w, r, ar, ses.Username, ses.AuthTime)

@@ -14,7 +14,7 @@ import (
 
 var base = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{{if .Refresh}}<meta http-equiv="refresh" content="0;url={{.Refresh}}">{{end}}
 <title>{{if .Error}}Error: {{end}}{{block "title" .}}{{.Title}}{{end}}</title>
 <style>
 .managed-login{background:linear-gradient(160deg,#eef2fb,#f7f7fa)}
@@ -94,13 +94,24 @@ func pageTemplate(name, content string) *template.Template {
 
 var (
 	loginTmpl = pageTemplate("login", `{{define "content"}}
+{{if .Providers}}<div id="identity-providers">{{range .Providers}}
+<p><a class="btn idpButton-customizable" id="idp-{{.Name}}" href="{{.Href}}">Continue with {{.Name}}</a></p>{{end}}
+</div>{{end}}
+{{if .CorporateEmail}}<form method="post" action="{{.Action}}" id="corporate-email-form" novalidate>
+{{template "csrf" .}}
+<input type="hidden" name="step" value="corporate-email">
+<label for="corporate_email" class="label-customizable">Sign in with your corporate ID</label>
+<input class="inputField-customizable" id="corporate_email" name="corporate_email" type="email" autocomplete="email" placeholder="name@host.com" required>
+<button type="submit" class="submitButton-customizable" name="corporateEmailButton">Sign in with corporate email</button>
+</form>{{end}}
+{{if .LocalSignIn}}{{if or .Providers .CorporateEmail}}<p class="hint">Or sign in with your username and password</p>{{end}}
 <form method="post" action="{{.Action}}" novalidate>
 {{template "csrf" .}}
 {{template "username" .}}
 <label for="password" class="label-customizable">Password</label>
 <input class="inputField-customizable" id="password" name="password" type="password" autocomplete="current-password" required{{template "described" .}}>
 <button type="submit" class="submitButton-customizable" name="signInSubmitButton">Sign in</button>
-</form>
+</form>{{end}}
 {{end}}`)
 
 	signUpTmpl = pageTemplate("signup", `{{define "content"}}
@@ -215,6 +226,14 @@ type page struct {
 	SecondAction        string // the form of a secondary button (send a new code)
 	Code                string // error pages
 	formActionAllowance string // an origin the forms may end up redirecting to
+
+	// The login page's external identity providers (federation.go), the
+	// corporate-email field, and whether the pool's own sign-in is offered.
+	Providers      []providerButton
+	CorporateEmail bool
+	LocalSignIn    bool
+	// Refresh, when set, sends the browser on to this address of the domain.
+	Refresh string
 
 	// ManagedLogin selects managed login's look (ManagedLoginVersion 2).
 	ManagedLogin bool

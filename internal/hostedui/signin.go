@@ -94,8 +94,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
 		if !h.postForm(w, r, site) {
 			return
 		}
-		if step := r.PostFormValue("step"); step != "" {
+		if step := r.PostFormValue("step"); step == "corporate-email" {
+			h.corporateEmail(w, r, site, ar)
+			return
+		} else if step != "" {
 			h.loginStep(w, r, site, ar, step)
+			return
+		}
+		if !slices.Contains(ar.client.SupportedIdentityProviders, "COGNITO") {
+			h.renderLogin(w, r, site, ar, http.StatusBadRequest, "", "Login option is not available. Please try another one.")
 			return
 		}
 		username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
@@ -113,6 +120,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, site Site) {
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, site Site, ar *authRequest, status int, username, errMsg string) {
 	p := h.newPage(w, r, site, ar, "Sign in")
 	p.Action, p.Username, p.Error = "/login?"+authQuery(ar.query).Encode(), username, errMsg
+	p.Providers, p.CorporateEmail = h.loginProviders(r, site, ar)
+	p.LocalSignIn = slices.Contains(ar.client.SupportedIdentityProviders, "COGNITO")
 	if secondary, _ := h.replica(r.Context(), site.PoolID); secondary {
 		h.render(w, status, loginTmpl, p) // sign-in only (a SECONDARY replica)
 		return

@@ -267,7 +267,11 @@ func checkRedirectURL(raw string) error {
 	}
 	if u.Scheme == "http" {
 		h := u.Hostname()
-		if h != "localhost" && h != "127.0.0.1" && h != "::1" {
+		// Beyond Cognito, names under .localhost (loopback by RFC 6761) too:
+		// a local gognito's prefix domains are <prefix>.auth.<region>.localhost,
+		// and one pool's /oauth2/idpresponse is then another's callback
+		// (docs/federation.md).
+		if h != "localhost" && h != "127.0.0.1" && h != "::1" && !strings.HasSuffix(strings.ToLower(h), ".localhost") {
 			return errors.New("HTTPS is required except for localhost")
 		}
 	}
