@@ -20,15 +20,16 @@ const compositionRoot = "internal/app"
 // is a domain or support package and may import neither net/http nor a
 // transport nor the composition root. This is the one list.
 var transports = map[string]string{
-	"internal/api":      "the AWS JSON 1.1 front door of the API listener",
-	"internal/hostedui": "the hosted pages and OAuth/OIDC endpoints of a user pool domain",
-	"internal/edge":     "the HTTPS listener that serves user pool domains (TLS, SNI, routing by Host)",
-	"internal/sigv4":    "signs and checks HTTP requests (AWS Signature Version 4)",
-	"internal/lambda":   "the outbound HTTP adapter to the Lambda Invoke API",
-	"internal/sdkhttp":  "test support: HTTP clients for the AWS SDKs",
-	"internal/sites":    "routes requests on a user pool domain by Host to the hosted pages and the domain's page",
-	"internal/console":  "the operator's pages on the API listener (the outbox; the admin console to come)",
-	"internal/oidc":     "the issuer's endpoints on the API listener (JWKS, discovery)",
+	"internal/api":        "the AWS JSON 1.1 front door of the API listener",
+	"internal/hostedui":   "the hosted pages and OAuth/OIDC endpoints of a user pool domain",
+	"internal/edge":       "the HTTPS listener that serves user pool domains (TLS, SNI, routing by Host)",
+	"internal/sigv4":      "signs and checks HTTP requests (AWS Signature Version 4)",
+	"internal/lambda":     "the outbound HTTP adapter to the Lambda Invoke API",
+	"internal/sdkhttp":    "test support: HTTP clients for the AWS SDKs",
+	"internal/sites":      "routes requests on a user pool domain by Host to the hosted pages and the domain's page",
+	"internal/console":    "the operator's pages on the API listener (the outbox; the admin console to come)",
+	"internal/oidc":       "the issuer's endpoints on the API listener (JWKS, discovery)",
+	"internal/federation": "the relying party of external identity providers (OIDC, social, SAML 2.0)",
 }
 
 type listed struct {
