@@ -212,11 +212,12 @@ func (s *SAML) serviceProvider(ctx context.Context, p SAMLProvider) (*saml.Servi
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
 		LogoutBindings:                   []string{saml.HTTPPostBinding},
 	}
+	sp.Certificate, sp.EncryptionCertificate = p.Signing.Cert, p.Encryption.Cert
 	if p.Signing.Key != nil {
-		sp.Key, sp.Certificate = p.Signing.Key, p.Signing.Cert
+		sp.Key = p.Signing.Key
 	}
 	if p.Encryption.Key != nil {
-		sp.EncryptionKey, sp.EncryptionCertificate = p.Encryption.Key, p.Encryption.Cert
+		sp.EncryptionKey = p.Encryption.Key
 	}
 	switch p.Details["RequestSigningAlgorithm"] {
 	case "rsa-sha256":
