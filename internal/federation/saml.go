@@ -437,8 +437,20 @@ func (s *SAML) CheckLogoutResponse(ctx context.Context, p SAMLProvider, r *http.
 	if err != nil {
 		return err
 	}
-	if _, err := sp.ParseLogoutResponse(r, []string{RequestID(relayState)}); err != nil {
+	resp, err := sp.ParseLogoutResponse(r, []string{RequestID(relayState)})
+	if err != nil {
 		return refuse("Invalid SAML logout response: %s", describe(err))
+	}
+	if resp.Status.StatusCode.Value != saml.StatusSuccess {
+		return refuse("Invalid SAML logout response: the identity provider answered %s", resp.Status.StatusCode.Value)
+	}
+	// A LogoutResponse is taken once.
+	expires := resp.IssueInstant.Add(saml.MaxIssueDelay + saml.MaxClockSkew)
+	if err := (&replayCache{s: s, poolID: p.PoolID}).Consume("LogoutResponse:"+resp.ID, expires); err != nil {
+		if errors.Is(err, saml.ErrAssertionReplayed) {
+			return refuse("Invalid SAML logout response: it has already been used")
+		}
+		return err
 	}
 	return nil
 }

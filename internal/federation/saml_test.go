@@ -260,3 +260,40 @@ func TestSAMLIdPInitiated(t *testing.T) {
 		t.Fatalf("solicited as unsolicited: %v", err)
 	}
 }
+
+func TestSAMLSingleLogout(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, map[string]string{"IDPSignout": "true"})
+	_, form := r.spInitiated(t, "in")
+	id, err := r.sp.ParseResponse(ctx, r.p, form.Get("SAMLResponse"), "in", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, err := r.sp.LogoutRequestURL(ctx, r.p, id.NameID, id.NameIDFormat, id.SessionIndex, "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := url.Parse(to); u.Query().Get("Signature") == "" || u.Query().Get("RelayState") != "out" || !strings.HasPrefix(to, r.idp.URL+"/slo?") {
+		t.Fatalf("LogoutRequest %s", to)
+	}
+	code, page := samltest.Start(t, r.client, to)
+	action, fields := samltest.Form(t, page)
+	if code != http.StatusOK || action != "https://auth.example.test/saml2/logout" || fields.Get("RelayState") != "out" {
+		t.Fatalf("IdP answered %d with a form to %q", code, action)
+	}
+	post := func(relay string) error {
+		fields.Set("RelayState", relay)
+		req, _ := http.NewRequest(http.MethodPost, action, strings.NewReader(fields.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r.sp.CheckLogoutResponse(ctx, r.p, req, relay)
+	}
+	if err := post("another"); !errors.Is(err, federation.ErrSAML) {
+		t.Fatalf("a LogoutResponse to another request: %v", err)
+	}
+	if err := post("out"); err != nil {
+		t.Fatal(err)
+	}
+	if err := post("out"); !errors.Is(err, federation.ErrSAML) {
+		t.Fatalf("replayed LogoutResponse: %v", err)
+	}
+}
