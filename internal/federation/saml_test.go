@@ -205,6 +205,15 @@ func TestSAMLRefusals(t *testing.T) {
 			t.Fatalf("%v", err)
 		}
 	})
+	t.Run("issued long ago", func(t *testing.T) {
+		r := newRig(t, nil)
+		r.idp.Backdate(10 * time.Minute)
+		_, form := r.spInitiated(t, "s")
+		_, err := r.sp.ParseResponse(ctx, r.p, form.Get("SAMLResponse"), "s", true)
+		if !errors.Is(err, federation.ErrSAML) || !strings.Contains(err.Error(), "expired") {
+			t.Fatalf("%v", err)
+		}
+	})
 	t.Run("another request", func(t *testing.T) {
 		r := newRig(t, nil)
 		_, form := r.spInitiated(t, "s")

@@ -47,8 +47,9 @@ type IdP struct {
 	Server *samlidp.Server
 	http   *httptest.Server
 
-	mu   sync.Mutex
-	mode Mode
+	mu       sync.Mutex
+	mode     Mode
+	backdate time.Duration
 }
 
 // KeyPair makes an RSA key and a self-signed certificate for it.
@@ -88,6 +89,7 @@ func New(t testing.TB) *IdP {
 		t.Fatal(err)
 	}
 	srv.IDP.ResponseWriter = modeWriter{i}
+	srv.IDP.AssertionMaker = backdater{i}
 	i.Server = srv
 	mux.Handle("/", srv)
 	return i
@@ -105,6 +107,42 @@ func (i *IdP) SetMode(m Mode) {
 func (i *IdP) RotateKey(t testing.TB) {
 	key, cert := KeyPair(t, "samltest idp rotated")
 	i.Server.IDP.Key, i.Server.IDP.Certificate = key, cert
+}
+
+// Backdate makes the IdP issue its assertions d in the past from now on
+// (with their validity window), as a slow browser or a captured response
+// would bring them.
+func (i *IdP) Backdate(d time.Duration) {
+	i.mu.Lock()
+	i.backdate = d
+	i.mu.Unlock()
+}
+
+type backdater struct{ i *IdP }
+
+func (b backdater) MakeAssertion(req *saml.IdpAuthnRequest, session *saml.Session) error {
+	if err := (saml.DefaultAssertionMaker{}).MakeAssertion(req, session); err != nil {
+		return err
+	}
+	b.i.mu.Lock()
+	d := b.i.backdate
+	b.i.mu.Unlock()
+	if d == 0 {
+		return nil
+	}
+	a := req.Assertion
+	a.IssueInstant = a.IssueInstant.Add(-d)
+	if c := a.Conditions; c != nil {
+		c.NotBefore, c.NotOnOrAfter = c.NotBefore.Add(-d), c.NotOnOrAfter.Add(-d)
+	}
+	if a.Subject != nil {
+		for k := range a.Subject.SubjectConfirmations {
+			if sd := a.Subject.SubjectConfirmations[k].SubjectConfirmationData; sd != nil {
+				sd.NotOnOrAfter = sd.NotOnOrAfter.Add(-d)
+			}
+		}
+	}
+	return nil
 }
 
 type modeWriter struct{ i *IdP }
