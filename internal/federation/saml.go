@@ -88,6 +88,10 @@ type SAMLProvider struct {
 	// MetadataURL, IDPSignout, EncryptedResponses, RequestSigningAlgorithm,
 	// IDPInit.
 	Details map[string]string
+	// Metadata is the IdP's metadata document as kept with the provider
+	// (read when it was created or updated, as Cognito does); when nil,
+	// MetadataFile, else MetadataURL (fetched and kept six hours).
+	Metadata []byte
 	// Origin is the scheme and host of the domain the browser is on
 	// ("https://auth.example.com"); the ACS is Origin + "/saml2/idpresponse".
 	Origin string
@@ -122,7 +126,10 @@ func refuse(format string, args ...any) error { return &samlError{fmt.Sprintf(fo
 
 // metadata is the provider's IdP metadata.
 func (s *SAML) metadata(ctx context.Context, p SAMLProvider) (*saml.EntityDescriptor, error) {
-	doc := []byte(p.Details["MetadataFile"])
+	doc := p.Metadata
+	if len(bytes.TrimSpace(doc)) == 0 {
+		doc = []byte(p.Details["MetadataFile"])
+	}
 	if len(bytes.TrimSpace(doc)) == 0 {
 		u := p.Details["MetadataURL"]
 		if u == "" {
