@@ -233,8 +233,9 @@ func (s *SAML) serviceProvider(ctx context.Context, p SAMLProvider) (*saml.Servi
 		}
 		sp.SignatureMethod = dsig.RSASHA256SignatureMethod
 	}
-	// SingleLogout: Cognito's LogoutRequests are always signed.
-	if sp.Key != nil {
+	// SingleLogout: Cognito's LogoutRequests are always signed (and the
+	// metadata then names the signing certificate).
+	if sp.Key != nil || sp.Certificate != nil {
 		sp.LogoutSignatureMethod = dsig.RSASHA256SignatureMethod
 	}
 	return sp, nil
@@ -472,5 +473,19 @@ func (s *SAML) SPMetadata(ctx context.Context, p SAMLProvider) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return xml.MarshalIndent(sp.Metadata(), "", "  ")
+	md := sp.Metadata()
+	if p.Encryption.Cert == nil {
+		// Without an encryption certificate the IdP is given none (crewjam
+		// would offer the signing certificate for encryption).
+		for i := range md.SPSSODescriptors {
+			var keep []saml.KeyDescriptor
+			for _, k := range md.SPSSODescriptors[i].KeyDescriptors {
+				if k.Use != "encryption" {
+					keep = append(keep, k)
+				}
+			}
+			md.SPSSODescriptors[i].KeyDescriptors = keep
+		}
+	}
+	return xml.MarshalIndent(md, "", "  ")
 }
