@@ -28,6 +28,7 @@ import (
 	"github.com/gognito/gognito/internal/console"
 	"github.com/gognito/gognito/internal/domains"
 	"github.com/gognito/gognito/internal/edge"
+	"github.com/gognito/gognito/internal/federation"
 	"github.com/gognito/gognito/internal/hostedui"
 	"github.com/gognito/gognito/internal/lambda"
 	"github.com/gognito/gognito/internal/oidc"
@@ -189,7 +190,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 	ui := uicustom.New(st, uicustom.Options{Pools: pools, Clock: a.clock, BaseURL: func() string { return a.publicURL.Load().(string) }})
 	a.ui = ui
 	a.cognito = newCognitoService(pools, a.domains, a.users, a.auth, ui)
-	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock})
+	a.hosted = hostedui.New(hostedui.Options{Store: st, Auth: a.auth, Tokens: a.tokens, Sealer: sealer, Log: log, Customization: ui.CSSFor, Clock: a.clock,
+		SAML: federation.NewSAML(federation.SAMLOptions{Values: st, Clock: a.clock})})
 	a.acm = newACMService(a.certs)
 	rates, err := ratelimit.ParseRates(cfg.RateLimits)
 	if err != nil {

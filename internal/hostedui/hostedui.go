@@ -30,6 +30,8 @@ import (
 
 // Options configure the handler.
 type Options struct {
+	// SAML is the SAML 2.0 service provider of /saml2/* (saml.go).
+	SAML *SAMLService
 	// Store keeps the single-use marks of the authorization codes (and the
 	// tokens each code's exchange issued, to revoke them on a reuse).
 	Store  store.Values
@@ -98,6 +100,10 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	switch r.URL.Path {
+	case "/saml2/idpresponse":
+		h.samlResponse(w, r, site)
+	case "/saml2/logout":
+		h.samlLogout(w, r, site)
 	case "/oauth2/authorize":
 		h.authorize(w, r, site)
 	case "/login":
@@ -539,7 +545,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			return
 		}
 		if clear() {
-			http.Redirect(w, r, lo, http.StatusFound)
+			h.afterLogout(w, r, site, lo)
 		}
 		return
 	}
@@ -553,7 +559,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			raw = q.Encode()
 		}
 		if clear() {
-			http.Redirect(w, r, "/login?"+raw, http.StatusFound)
+			h.afterLogout(w, r, site, "/login?"+raw)
 		}
 		return
 	}
@@ -573,7 +579,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			target.RawQuery = tq.Encode()
 		}
 		if clear() {
-			http.Redirect(w, r, target.String(), http.StatusFound)
+			h.afterLogout(w, r, site, target.String())
 		}
 		return
 	}
