@@ -255,6 +255,22 @@ func TestSAMLIdPInitiated(t *testing.T) {
 		t.Fatalf("IdP-initiated: %d %v %s", a.status, a.loc, a.body)
 	}
 	wantRefused(t, f.post(t, action, form), "already been used")
+
+	// The provider named by one of its identifiers instead.
+	byID := url.Values{"idp_identifier": {"corp.example"}, "client_id": {*f.client.ClientId}, "redirect_uri": {callback}, "response_type": {"code"}, "scope": {"openid"}}
+	f.idp.AddShortcut(t, "byid", federation.SAMLEntityID(f.poolID), byID.Encode())
+	action, form = f.idp.SignInIDPInitiated(t, f.b.hc, "byid", "alice", "correct horse")
+	if a := f.post(t, action, form); a.status != http.StatusFound || a.loc == nil || a.loc.Query().Get("code") == "" {
+		t.Fatalf("IdP-initiated by idp_identifier: %d %v %s", a.status, a.loc, a.body)
+	}
+
+	// Not for a client that does not offer the provider.
+	must[*cognito.UpdateUserPoolClientOutput](t)(f.c.UpdateUserPoolClient(ctx, &cognito.UpdateUserPoolClientInput{UserPoolId: &f.poolID, ClientId: f.client.ClientId,
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid", "email", "profile"}, CallbackURLs: []string{callback}, LogoutURLs: []string{"http://localhost:8765/bye"},
+		SupportedIdentityProviders: []string{"COGNITO"}, ExplicitAuthFlows: allFlows}))
+	action, form = f.idp.SignInIDPInitiated(t, f.b.hc, "cognito", "alice", "correct horse")
+	wantRefused(t, f.post(t, action, form), "dentity provider") // as /oauth2/authorize refuses it
 }
 
 // TestSAMLLinkedNativeUser: the linking acceptance. A native user linked

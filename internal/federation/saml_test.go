@@ -115,6 +115,19 @@ func TestSAMLSPInitiatedEachSigningMode(t *testing.T) {
 	}
 }
 
+// TestSAMLAnyMetadataSigningCertificate: a response signed with the
+// second signing certificate of the IdP's metadata is the IdP's.
+func TestSAMLAnyMetadataSigningCertificate(t *testing.T) {
+	r := newRig(t, nil)
+	next := r.idp.AnnounceKey(t)
+	r.p.Details["MetadataFile"] = string(r.idp.Metadata(t))
+	next()
+	_, form := r.spInitiated(t, "rollover")
+	if _, err := r.sp.ParseResponse(context.Background(), r.p, form.Get("SAMLResponse"), "rollover", true); err != nil {
+		t.Fatalf("signed with the metadata's second certificate: %v", err)
+	}
+}
+
 func TestSAMLRequestSignedWhenAsked(t *testing.T) {
 	for _, alg := range []string{"", "rsa-sha256"} {
 		r := newRig(t, map[string]string{"RequestSigningAlgorithm": alg})

@@ -118,6 +118,15 @@ func (i *IdP) Backdate(d time.Duration) {
 	i.mu.Unlock()
 }
 
+// AnnounceKey publishes a second signing certificate in the IdP's
+// metadata (read the metadata after), and returns a function that makes
+// the IdP sign with it from then on: a key rollover.
+func (i *IdP) AnnounceKey(t testing.TB) (switchTo func()) {
+	key, cert := KeyPair(t, "samltest idp next")
+	i.Server.IDP.ExtraCertificates = append(i.Server.IDP.ExtraCertificates, cert)
+	return func() { i.Server.IDP.Key, i.Server.IDP.Certificate = key, cert }
+}
+
 type backdater struct{ i *IdP }
 
 func (b backdater) MakeAssertion(req *saml.IdpAuthnRequest, session *saml.Session) error {
