@@ -217,7 +217,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Optio
 			}
 			role, status, _ := p.ReplicaIn(cfg.Region)
 			return role == userpool.RoleSecondary, status == userpool.ReplicaActive
-		}})
+		},
+		SAML: federation.NewSAML(federation.SAMLOptions{Values: st, Clock: a.clock})})
 	a.acm = newACMService(a.certs)
 	fedEndpoints, err := federation.LoadOverrides(cfg.FederationEndpoints)
 	if err != nil {

@@ -32,6 +32,8 @@ import (
 
 // Options configure the handler.
 type Options struct {
+	// SAML is the SAML 2.0 service provider of /saml2/* (saml.go).
+	SAML *SAMLService
 	// Store keeps the single-use marks of the authorization codes (and the
 	// tokens each code's exchange issued, to revoke them on a reuse).
 	Store  store.Values
@@ -117,6 +119,10 @@ func (h *Handler) ServeSite(w http.ResponseWriter, r *http.Request, site Site) b
 		return true
 	}
 	switch r.URL.Path {
+	case "/saml2/idpresponse":
+		h.samlResponse(w, r, site)
+	case "/saml2/logout":
+		h.samlLogout(w, r, site)
 	case "/oauth2/authorize":
 		h.authorize(w, r, site)
 	case "/login":
@@ -588,7 +594,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			return
 		}
 		if clear() {
-			http.Redirect(w, r, lo, http.StatusFound)
+			h.afterLogout(w, r, site, lo)
 		}
 		return
 	}
@@ -602,7 +608,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			raw = q.Encode()
 		}
 		if clear() {
-			http.Redirect(w, r, "/login?"+raw, http.StatusFound)
+			h.afterLogout(w, r, site, "/login?"+raw)
 		}
 		return
 	}
@@ -622,7 +628,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, site Site) {
 			target.RawQuery = tq.Encode()
 		}
 		if clear() {
-			http.Redirect(w, r, target.String(), http.StatusFound)
+			h.afterLogout(w, r, site, target.String())
 		}
 		return
 	}
