@@ -66,7 +66,7 @@ func (s *Service) view(d store.Domain) (Domain, error) {
 		Key: d.Key, Host: s.Host(d), PoolID: d.PoolID, Region: d.Region, Custom: d.Custom, CertificateARN: d.CertificateARN,
 		Status: d.Status, Generation: x.Generation, PendingSince: x.PendingSince, ManagedLoginVersion: mlv,
 		SecurityPolicy: securityPolicyOf(d.Custom, x),
-		Failover: x.Failover,
+		Failover:       x.Failover,
 	}, nil
 }
 
