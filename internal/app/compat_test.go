@@ -73,6 +73,7 @@ func TestNewModelMembersAreAccepted(t *testing.T) {
 
 	cert := ok(post(t, ts.URL, "CertificateManager.RequestCertificate", ct, `{"DomainName":"auth.new-members.test"}`), "RequestCertificate")
 	arn, _ := cert["CertificateArn"].(string)
+	ok(post(t, ts.URL, cip+"CreateUserPoolReplica", ct, `{"UserPoolId":"`+id+`","RegionName":"us-west-2"}`), "CreateUserPoolReplica")
 	routing := `"Routing":{"Failover":{"SecondaryRegion":"us-west-2","PrimaryRoute53HealthCheckId":"hc-1"}}`
 	ok(post(t, ts.URL, cip+"CreateUserPoolDomain", ct, `{"UserPoolId":"`+id+`","Domain":"auth.new-members.test",`+
 		`"CustomDomainConfig":{"CertificateArn":"`+arn+`","SecurityPolicy":"TLS_V1_2_2021"},`+routing+`}`), "CreateUserPoolDomain")
@@ -86,10 +87,6 @@ func TestNewModelMembersAreAccepted(t *testing.T) {
 		`"CloudWatchLogsRoleArn":"arn:aws:iam::123456789012:role/logs","PasswordHashingAlgorithm":"BCRYPT"}`), 400, "UnsupportedOperationException")
 	for op, body := range map[string]string{
 		"AdminGetUserAuthFactors": `{"UserPoolId":"` + id + `","Username":"olga"}`,
-		"CreateUserPoolReplica":   `{"UserPoolId":"` + id + `","RegionName":"eu-west-1"}`,
-		"ListUserPoolReplicas":    `{"UserPoolId":"` + id + `"}`,
-		"UpdateUserPoolReplica":   `{"UserPoolId":"` + id + `","RegionName":"eu-west-1","Status":"INACTIVE"}`,
-		"DeleteUserPoolReplica":   `{"UserPoolId":"` + id + `","RegionName":"eu-west-1"}`,
 	} {
 		r := post(t, ts.URL, cip+op, ct, body)
 		wantWireError(t, r, 400, "UnsupportedOperationException")
